@@ -1,0 +1,86 @@
+/**
+ * The contract of the market module (securities master, calendar, pricing), as other modules use
+ * it. Dates are YYYY-MM-DD strings; rates and prices are exact decimal strings; percent rates have
+ * 3 decimals ("5.290"), prices per 100 of face have 6 ("99.588556").
+ */
+
+/** Jiko's trading strategy ids. */
+export type StrategyId = 'UST-1W' | 'UST-4W' | 'UST-13W' | 'UST-26W' | 'UST-52W';
+export const STRATEGY_IDS: readonly StrategyId[] = ['UST-1W', 'UST-4W', 'UST-13W', 'UST-26W', 'UST-52W'];
+
+/** A Treasury bill in the securities master. */
+export interface Security {
+  readonly cusip: string;
+  /** Treasury's term of the original issue, e.g. "4-Week", "13-Week", "42-Day". */
+  readonly term: string;
+  readonly issueDate: string;
+  readonly maturityDate: string;
+  /** True for bills the weekly schedule would have issued where the data has no real auction. */
+  readonly synthetic: boolean;
+}
+
+/** One side of a quote: the discount rate used and the price per 100 it gives. */
+export interface QuoteSide {
+  /** Bank discount rate, percent, 3 decimals (or more when a spread of odd bps applies). */
+  readonly discountRate: string;
+  /** Price per 100 of face, 6 decimals, half up (Treasury's formula). */
+  readonly pricePer100: string;
+  /** Investment rate (bond-equivalent yield) of that price, as a fraction with 4 decimals ("0.0468"). */
+  readonly yieldToMaturity: string;
+}
+
+/** The price of a bill for a settlement date. */
+export interface Quote {
+  readonly cusip: string;
+  readonly settlementDate: string;
+  /** Actual days from settlement to maturity. */
+  readonly days: number;
+  /** Interpolated mid discount rate, percent, rounded half up to 3 decimals. */
+  readonly midDiscountRate: string;
+  readonly mid: QuoteSide;
+  /** What the pocket gets when it sells (higher rate, lower price). */
+  readonly bid: QuoteSide;
+  /** What the pocket pays when it buys (lower rate, higher price). */
+  readonly ask: QuoteSide;
+}
+
+export interface TradingStrategy {
+  readonly id: StrategyId;
+  readonly description: string;
+  /** Fractions with 4 decimals, e.g. "0.0522". */
+  readonly yield_to_maturity: string;
+  readonly discount_yield: string;
+  readonly applicable_to: ('DEPOSIT' | 'REINVESTMENT')[];
+}
+
+export interface BusinessCalendar {
+  /** A bond-market settlement day: a weekday not marked `bond_settlement_day = N`. */
+  isBusinessDay(date: string): boolean;
+  /** The first business day strictly after `date`. */
+  nextBusinessDay(date: string): string;
+  /** The last business day strictly before `date`. */
+  previousBusinessDay(date: string): string;
+  /** `date` if a business day, else the next one. */
+  onOrAfter(date: string): string;
+  /** `date` if a business day, else the previous one. */
+  onOrBefore(date: string): string;
+}
+
+export interface MarketService {
+  readonly calendar: BusinessCalendar;
+  security(cusip: string): Security | undefined;
+  /**
+   * The bill a strategy buys on business date `date`: for the 4/13/26/52-week strategies the bill
+   * of that term with the latest issue date on or before `date`; for UST-1W the outstanding bill
+   * with the nearest maturity at least 7 days after `date`.
+   */
+  billToBuy(strategy: StrategyId, date: string): Security;
+  /**
+   * Quote of `cusip` on business date `pricingDate` for settlement on `settlementDate` (defaults to
+   * `pricingDate`, same-day settlement). Uses the latest daily rates on or before `pricingDate`.
+   * @throws Error when the bill is unknown or has matured by `settlementDate`.
+   */
+  quote(cusip: string, pricingDate: string, settlementDate?: string): Quote;
+  /** The five strategies with yields for business date `date`. */
+  strategies(date: string): TradingStrategy[];
+}

@@ -1,0 +1,5 @@
+import type { AppDeps } from '../../deps.ts';
+
+export function createOnboardingService(_deps: AppDeps) {
+  return {};
+}

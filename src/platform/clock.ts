@@ -1,0 +1,95 @@
+/**
+ * Time. The wall clock is the only place that reads the machine's time; everything else takes an
+ * instant from a tenant clock (wall time plus the tenant's offset, set through the sandbox clock).
+ */
+
+/** Source of real time; tests may pass a fixed or manual one. */
+export interface WallClock {
+  now(): Date;
+}
+
+/** The machine's clock. */
+export const systemClock: WallClock = {
+  now: () => new Date(Date.now()),
+};
+
+/** A wall clock that stands still until moved; for tests. */
+export class ManualClock implements WallClock {
+  #ms: number;
+  constructor(start: Date) {
+    this.#ms = start.getTime();
+  }
+  now(): Date {
+    return new Date(this.#ms);
+  }
+  set(instant: Date): void {
+    this.#ms = instant.getTime();
+  }
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
+}
+
+/** Tenant time: wall time shifted by the tenant's clock offset in milliseconds. */
+export function tenantNow(wall: WallClock, offsetMs: bigint | number): Date {
+  return new Date(wall.now().getTime() + Number(offsetMs));
+}
+
+/** The time zone of the US bond market, in which business dates are counted. */
+export const MARKET_TIME_ZONE = 'America/New_York';
+
+const dateInZone = new Intl.DateTimeFormat('en-CA', {
+  timeZone: MARKET_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The calendar date (YYYY-MM-DD) of `instant` in New York. */
+export function marketDate(instant: Date): string {
+  return dateInZone.format(instant);
+}
+
+/** A calendar date YYYY-MM-DD plus `days` (may be negative). */
+export function addDays(date: string, days: number): string {
+  const ms = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Whole calendar days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Day of week of a YYYY-MM-DD date: 0 Sunday .. 6 Saturday. */
+export function weekday(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === value;
+}
+
+/**
+ * The instant at which the New York calendar date `date` begins, plus `hours` hours of New York
+ * time (e.g. 16 for the 4 pm close). Handles daylight saving by probing the zone's offset.
+ */
+export function marketInstant(date: string, hours = 0): Date {
+  const guess = Date.parse(`${date}T00:00:00Z`) + hours * 3_600_000;
+  // New York is UTC-5 or UTC-4; find the offset that maps back to the wanted local time.
+  for (const offsetHours of [5, 4]) {
+    const candidate = new Date(guess + offsetHours * 3_600_000);
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: MARKET_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
+    }).formatToParts(candidate);
+    const part = (type: string) => local.find((p) => p.type === type)?.value;
+    const localDate = `${part('year')}-${part('month')}-${part('day')}`;
+    if (localDate === addDays(date, Math.floor(hours / 24)) && Number(part('hour')) === hours % 24) return candidate;
+  }
+  return new Date(guess + 5 * 3_600_000);
+}

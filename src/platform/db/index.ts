@@ -1,0 +1,17 @@
+import type { Db } from './db.ts';
+import { openPglite } from './pglite.ts';
+import { openPostgres } from './postgres.ts';
+
+export type { Db, Tx, Queryable, Isolation, TxOptions } from './db.ts';
+export { migrate, MIGRATIONS_DIR } from './migrate.ts';
+export { openPglite } from './pglite.ts';
+export { openPostgres } from './postgres.ts';
+
+/**
+ * Opens the system of record: the PostgreSQL server at `databaseUrl` when given, otherwise the
+ * embedded PGlite database in `dataDir` (in memory when `dataDir` is undefined).
+ */
+export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Db> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  return openPglite(options.dataDir);
+}

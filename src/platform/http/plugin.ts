@@ -1,0 +1,84 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AssertionFailed } from '../assert.ts';
+import { DomainError, type ValidationIssue, toHttp } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request body exactly as received (signature checks need the raw bytes). */
+    rawBody: string;
+  }
+}
+
+const LOCATION: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Turns Ajv's validation errors into FastAPI's `{loc, msg, type}` items, as Jiko returns them. */
+export function validationIssues(context: string | undefined, errors: AjvError[]): ValidationIssue[] {
+  const root = LOCATION[context ?? 'body'] ?? 'body';
+  return errors.map((error) => {
+    const path = error.instancePath.split('/').filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    if (error.keyword === 'required') {
+      return { loc: [root, ...path, String(error.params.missingProperty)], msg: 'Field required', type: 'missing' };
+    }
+    if (error.keyword === 'additionalProperties') {
+      return { loc: [root, ...path, String(error.params.additionalProperty)], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' };
+    }
+    return { loc: [root, ...path], msg: error.message ?? 'Invalid value', type: error.keyword };
+  });
+}
+
+/**
+ * The HTTP conventions shared by every API surface: JSON bodies kept raw for signatures, Jiko-shaped
+ * errors (422 `{detail: [...]}`, 404 `{detail: "Not Found"}`), and no internals in 500 bodies.
+ */
+export const httpConventions = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('rawBody', '');
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const error = new DomainError('request.malformed_json', 'invalid', 'JSON decode error', [
+        { loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' },
+      ]);
+      done(error, undefined);
+    }
+  });
+
+  app.setNotFoundHandler((_request, reply) => {
+    void reply.code(404).send({ detail: 'Not Found' });
+  });
+
+  app.setErrorHandler((error: FastifyError | DomainError | AssertionFailed, request, reply) => {
+    if (error instanceof DomainError) {
+      const { status, body } = toHttp(error);
+      return reply.code(status).send(body);
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      return reply.code(422).send({ detail: validationIssues(fastifyError.validationContext, fastifyError.validation as AjvError[]) });
+    }
+    if (fastifyError.statusCode === 429) {
+      return reply.code(429).send({ detail: 'Too Many Requests' });
+    }
+    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      if (fastifyError.statusCode === 415 || fastifyError.statusCode === 400) {
+        return reply.code(422).send({ detail: [{ loc: ['body'], msg: fastifyError.message, type: 'value_error' }] });
+      }
+      return reply.code(fastifyError.statusCode).send({ detail: fastifyError.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ detail: 'Internal Server Error' });
+  });
+});
