@@ -30,7 +30,7 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
     logger: options.logger ? { level: deps.config.logLevel } : false,
     bodyLimit: REQUEST_BODY_BYTES_MAX,
     routerOptions: { ignoreTrailingSlash: true },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('services', services);
@@ -53,7 +53,7 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/health', { schema: { hide: true } }, async () => '"OK"');
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => reply.type('application/json').send('"OK"'));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(partnerApi);

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from './config.ts';
 import type { AppDeps } from './deps.ts';
 import { migrate, openDatabase } from './platform/db/index.ts';
 import { systemClock } from './platform/clock.ts';
+import { seedDemo } from './seed/demo.ts';
+import { loginClient } from './seed/inject-client.ts';
 import { createServices } from './services.ts';
 
 /**
@@ -17,12 +19,36 @@ async function main(): Promise<void> {
   const services = await createServices(deps);
   const app = await buildApp(deps, services, { logger: true });
 
+  const banner: string[] = [];
+  if (config.mode === 'sandbox') {
+    const partner = await services.auth.ensureSandboxPartner();
+    banner.push(
+      'sandbox partner credentials:',
+      `  username       ${partner.username}`,
+      `  password       ${partner.password}`,
+      `  shared secret  ${partner.sharedSecret}`,
+    );
+    if (partner.created && config.seedDemo) {
+      console.log('first start: seeding the sandbox demo (a year of 2024 history on real Treasury rates)...');
+      const client = await loginClient(app, partner.id, partner.username, partner.password, partner.sharedSecret);
+      const demo = await seedDemo(app, client);
+      banner.push(
+        '',
+        `demo seeded (set POCKETBOOK_SEED_DEMO=false to skip): customer ${demo.customerId}`,
+        ...demo.pockets.map((pocket) => `  pocket ${pocket.id}  ${pocket.strategy.padEnd(8)} ${pocket.name.padEnd(14)} ${pocket.totalValue}`),
+        `  the sandbox clock reads ${demo.clock}; move it with POST /api/v1/sandbox/clock/advance/`,
+      );
+    }
+  }
+  const background = config.runWorker ? [services.events.startWorker(), services.pockets.startScheduler()] : [];
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'stopping');
     await app.close();
+    for (const worker of background) await worker.stop();
     await db.close();
     process.exit(0);
   };
@@ -32,6 +58,8 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   console.log(`\npocketbook ${config.mode} listening on http://${config.host}:${config.port} (database: ${where})`);
+  if (banner.length > 0) console.log(banner.join('\n'));
+  console.log(`API reference: http://${config.host}:${config.port}/docs\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,66 @@
-/** `pocketbook worker`: not built yet. */
-export async function workerCommand(_args: string[]): Promise<number> {
-  process.stderr.write('not built yet\n');
-  return 1;
+/**
+ * `pocketbook worker [--once]`: runs the webhook delivery worker without the HTTP server. On
+ * PostgreSQL (DATABASE_URL) any number of worker processes, and servers running their own worker,
+ * share the deliveries safely. `--once` delivers what is due now and exits.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import type { AppDeps } from '../deps.ts';
+import { createEventsService } from '../modules/events/index.ts';
+import { systemClock } from '../platform/clock.ts';
+import { migrate, openDatabase } from '../platform/db/index.ts';
+
+const USAGE = 'usage: pocketbook worker [--once]\n';
+
+export async function workerCommand(args: string[]): Promise<number> {
+  let once: boolean;
+  try {
+    const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    once = values.once ?? false;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (!config.databaseUrl) {
+    // PGlite is a single-process database: a second process cannot open the server's data folder.
+    process.stderr.write('note: without DATABASE_URL the worker opens the embedded database; do not run it beside a server using the same folder\n');
+  }
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(db);
+    const deps: AppDeps = { config, db, wallClock: systemClock };
+    const events = createEventsService(deps);
+    if (once) {
+      let total = 0;
+      for (let handled = await events.runOnce(); handled > 0; handled = await events.runOnce()) total += handled;
+      process.stdout.write(`delivered ${total} due webhook deliveries\n`);
+      return 0;
+    }
+    const worker = events.startWorker();
+    process.stdout.write(`pocketbook worker running (poll every ${config.webhooks.pollIntervalMs} ms); stop with Ctrl-C\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await worker.stop();
+    return 0;
+  } finally {
+    await db.close();
+  }
 }

@@ -24,3 +24,13 @@ export const WEBHOOK_CLAIM_BATCH_MAX = 50;
 
 /** Most business days one clock advance may process (about 40 years). */
 export const CLOCK_ADVANCE_DAYS_MAX = 15_000;
+
+/**
+ * An idempotency key left 'running' this long (a crashed or hung request) may be taken over by a
+ * retry; until then a repeat gets 409.
+ */
+export const IDEMPOTENCY_RUNNING_STALE_MS = 5 * 60 * 1000;
+
+/** Rate-limit window of the per-partner request limit, and most partners tracked at once. */
+export const RATE_LIMIT_WINDOW_MS = 60 * 1000;
+export const RATE_LIMIT_KEYS_MAX = 10_000;

@@ -1,4 +1,54 @@
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { authErrors, sharedRateStore } from '../../modules/auth/index.ts';
+import { DateTimeString, DetailErrorSchema, ValidationErrorSchema } from '../../platform/http/index.ts';
+import { RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
 
-/** Partner login (POST /api/v1/login/): not built yet. */
-export async function loginRoutes(_app: FastifyInstance): Promise<void> {}
+const LoginInput = Type.Object({
+  username: Type.String({ maxLength: 128 }),
+  password: Type.String({ maxLength: 128 }),
+});
+
+const LoginResponse = Type.Object({
+  token: Type.String({ description: 'Bearer token for the Authorization header' }),
+  expires: DateTimeString('When the token stops working'),
+});
+
+const loginSchema = {
+  tags: ['Security'],
+  summary: 'Login',
+  description: 'Exchanges the partner username and password for a bearer token valid 60 minutes.',
+  operationId: 'Security_authenticateUser',
+  security: [],
+  body: LoginInput,
+  response: { 200: LoginResponse, 401: DetailErrorSchema, 422: ValidationErrorSchema, 429: DetailErrorSchema },
+} as const;
+
+/**
+ * POST /api/v1/login/: username and password in, bearer token out. No token, signature or
+ * idempotency key; limited per client IP (config.rateLimitPerMinute) against password guessing.
+ */
+export async function loginRoutes(app: FastifyInstance): Promise<void> {
+  const { config, wallClock } = app.deps;
+  await app.register(rateLimit, { global: false, store: sharedRateStore(app.deps, wallClock) });
+
+  app.post<{ Body: { username: string; password: string } }>(
+    '/api/v1/login/',
+    {
+      schema: loginSchema,
+      config: {
+        rateLimit: {
+          max: config.rateLimitPerMinute,
+          timeWindow: RATE_LIMIT_WINDOW_MS,
+          keyGenerator: (request) => `login:${request.ip}`,
+          errorResponseBuilder: (_request, context) => authErrors.rateLimited(Math.ceil(context.ttl / 1000)),
+        },
+      },
+    },
+    async (request) => {
+      const { token, expires } = await app.services.auth.login(request.body.username, request.body.password);
+      return { token, expires: expires.toISOString() };
+    },
+  );
+}

@@ -1,4 +1,174 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  type AgreementBundle,
+  type AgreementJson,
+  AgreementSchema,
+  type Application,
+  ApplicationRequestSchema,
+  type Customer,
+  type CustomerJson,
+  CustomerSchema,
+  type InternationalApplicationJson,
+  InternationalApplicationSchema,
+} from '../../modules/onboarding/index.ts';
+import { DetailErrorSchema, ErrorResponses, Uuid } from '../../platform/http/index.ts';
 
-/** Agreements, applications, customers: not built yet. */
-export async function onboardingRoutes(_app: FastifyInstance): Promise<void> {}
+/**
+ * Onboarding routes of the Partner API (Jiko's Individuals and Customers tags): the agreement
+ * bundle, individual applications (create, get, apply) and customer data. Each route validates,
+ * calls one service method and maps the result to Jiko's JSON.
+ */
+export async function onboardingRoutes(plain: FastifyInstance): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const onboarding = () => app.services.onboarding;
+  const ApplicationParams = Type.Object({ application_id: Uuid() });
+
+  app.get('/api/v1/agreements', {
+    schema: {
+      tags: ['Individuals'],
+      summary: 'Get the agreement bundle applicants consent to',
+      security: [{ HTTPBearer: [] }],
+      response: { 200: AgreementSchema, ...ErrorResponses },
+    },
+  }, async (request) => agreementJson(onboarding().agreements(), origin(request)));
+
+  app.post('/api/v1/applications', {
+    schema: {
+      tags: ['Individuals'],
+      summary: 'Create an individual application',
+      security: [{ HTTPBearer: [] }],
+      body: ApplicationRequestSchema,
+      response: { 201: InternationalApplicationSchema, ...ErrorResponses },
+    },
+  }, async (request, reply) => {
+    const application = await onboarding().createApplication(request.tenant, request.body);
+    return reply.code(201).send(applicationJson(application));
+  });
+
+  app.get('/api/v1/applications/:application_id', {
+    schema: {
+      tags: ['Individuals'],
+      summary: 'Get an individual application',
+      security: [{ HTTPBearer: [] }],
+      params: ApplicationParams,
+      response: { 200: InternationalApplicationSchema, ...ErrorResponses },
+    },
+  }, async (request) => applicationJson(await onboarding().getApplication(request.tenant, request.params.application_id)));
+
+  app.post('/api/v1/applications/:application_id/apply', {
+    schema: {
+      tags: ['Individuals'],
+      summary: 'Submit a CREATED application for KYC (decided at once in sandbox mode)',
+      description:
+        'Sandbox decisions follow the last name: Reject → REJECTED, Review → MANUAL_REVIEW, ' +
+        'Documents → DOCUMENTS_NEEDED, anything else → APPROVED (which creates the customer).',
+      security: [{ HTTPBearer: [] }],
+      params: ApplicationParams,
+      response: { 200: InternationalApplicationSchema, 409: DetailErrorSchema, ...ErrorResponses },
+    },
+  }, async (request) => applicationJson(await onboarding().applyApplication(request.tenant, request.params.application_id)));
+
+  app.get('/api/v1/customers/:customer_id', {
+    schema: {
+      tags: ['Customers'],
+      summary: 'Get customer data',
+      security: [{ HTTPBearer: [] }],
+      params: Type.Object({ customer_id: Uuid() }),
+      response: { 200: CustomerSchema, ...ErrorResponses },
+    },
+  }, async (request) => customerJson(await onboarding().getCustomer(request.tenant, request.params.customer_id)));
+}
+
+/** The scheme and host the client used, so agreement links point back at this server. */
+function origin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/** Jiko's Agreement; document links are absolute URLs on this server. */
+export function agreementJson(bundle: AgreementBundle, baseUrl: string): AgreementJson {
+  return {
+    version: bundle.version,
+    release_date: bundle.releaseDate,
+    documents: bundle.documents.map((document) => ({
+      title: document.title,
+      pdf_download_url: baseUrl + document.path,
+      type: document.type,
+      category: document.category,
+    })),
+  };
+}
+
+/** Drops the keys whose value is null, for Jiko's optional fields. */
+function present<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
+}
+
+/**
+ * Jiko's InternationalApplication. Jiko's response schema carries no identification number, so
+ * none is returned (not even masked).
+ */
+export function applicationJson(application: Application): InternationalApplicationJson {
+  const profile = application.investmentProfile;
+  return {
+    id: application.id,
+    time_created: application.createdAt.toISOString(),
+    updated_at: application.updatedAt.toISOString(),
+    status: application.status,
+    exception_reasons: [...application.exceptionReasons],
+    customer_id: application.customerId,
+    name: present({ first_name: application.name.firstName, middle_name: application.name.middleName, last_name: application.name.lastName }),
+    email: application.email,
+    phone_number: application.phoneNumber,
+    date_of_birth: { date_of_birth: application.dateOfBirth },
+    investment_profile: present({
+      employment_status: profile.employmentStatus,
+      income: profile.income,
+      net_worth: profile.netWorth,
+      occupation: profile.occupation,
+      bd_association: profile.bdAssociation,
+      director_policy_maker_of_company: profile.directorPolicyMakerOfCompany,
+    }),
+    agreement_consent: { version: application.agreementVersion, timestamp: application.agreementConsentedAt.toISOString() },
+    address: addressJson(application.address),
+    citizenship_country: application.citizenshipCountry,
+    documents: application.documents.map((document) => ({
+      id: document.id,
+      type: document.type,
+      status: document.status,
+      exception_reason: document.exceptionReason,
+      name: document.name,
+    })),
+    id_verification_documents_needed: application.idVerificationDocumentsNeeded,
+    identification_number_verification_document_needed: application.identificationNumberVerificationDocumentNeeded,
+    address_verification_document_needed: application.addressVerificationDocumentNeeded,
+    object_type: 'InternationalApplication',
+  };
+}
+
+/** Jiko's Customer, INDIVIDUAL variant. */
+export function customerJson(customer: Customer): CustomerJson {
+  return {
+    id: customer.id,
+    type: customer.type,
+    account_status: customer.accountStatus,
+    name: present({ first_name: customer.firstName, middle_name: customer.middleName, last_name: customer.lastName }),
+    email: customer.email,
+    phone_number: customer.phoneNumber,
+    date_of_birth: customer.dateOfBirth,
+    address: addressJson(customer.address),
+    object_type: 'Customer',
+  };
+}
+
+function addressJson(address: Application['address']) {
+  return present({
+    street_address: address.streetAddress,
+    street_address2: address.streetAddress2,
+    city: address.city,
+    postal_code: address.postalCode,
+    state: address.state,
+    country: address.country,
+  });
+}

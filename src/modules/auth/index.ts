@@ -1,5 +1,12 @@
-import type { AppDeps } from '../../deps.ts';
-
-export function createAuthService(_deps: AppDeps) {
-  return {};
-}
+export { type AuthService, type HeldKey, type SandboxPartner, type SignedRequest, createAuthService } from './auth.service.ts';
+export {
+  type IdempotencyOutcome,
+  type NewPartner,
+  type StoredResponse,
+  bearerToken,
+  pathnameOf,
+  requestFingerprint,
+  requestSignature,
+} from './auth.domain.ts';
+export { authErrors } from './auth.errors.ts';
+export { WallClockRateStore, sharedRateStore } from './rate-limit.store.ts';

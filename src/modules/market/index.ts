@@ -1,8 +1,28 @@
 import type { AppDeps } from '../../deps.ts';
-import type { MarketService } from './market.types.ts';
+import { loadMarketData } from './market.data.ts';
+import { TbillMarket } from './market.service.ts';
 
 export * from './market.types.ts';
+export { MarketCalendar, HOLIDAYS_KNOWN_FROM, HOLIDAYS_KNOWN_THROUGH } from './calendar.ts';
+export { cusipCheckDigit, isValidCusip } from './cusip.ts';
+export { marketErrors } from './market.errors.ts';
+export { type MarketOptions, ONE_WEEK_DAYS_MIN, STRATEGY_TERMS, TbillMarket } from './market.service.ts';
+export {
+  daysInYear,
+  discountRateFromPrice,
+  investmentRate,
+  percentToFraction,
+  priceMicros,
+  pricePer100,
+} from './pricing.ts';
+export { SYNTHETIC_ISSUE_DATE_MAX } from './securities.ts';
 
-export async function createMarketService(_deps: AppDeps): Promise<MarketService> {
-  throw new Error('market module not built yet');
+/**
+ * Builds the market service: reads the data shipped in data/market/ once (a few hundred
+ * milliseconds), builds the calendar, the securities master and the rate series in memory, and
+ * prices with `deps.config.spreadBps`. Never touches the database.
+ * @throws Error when a data file is missing or malformed (the message names file, row and field).
+ */
+export async function createMarketService(deps: AppDeps): Promise<TbillMarket> {
+  return new TbillMarket(loadMarketData(), { spreadBps: deps.config.spreadBps });
 }

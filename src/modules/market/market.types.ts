@@ -19,6 +19,35 @@ export interface Security {
   readonly synthetic: boolean;
 }
 
+/**
+ * One issue of a bill: an auction (real) or a slot of the weekly schedule (synthetic). A CUSIP
+ * that Treasury reopens has several issues with the same maturity date. Added by the market
+ * module beyond the first contract.
+ */
+export interface BillIssue {
+  readonly cusip: string;
+  /** The term this issue was offered as ("13-Week" for a 13-week reopening of a 26-week bill). */
+  readonly term: string;
+  /** Auction date; undefined for synthetic issues. */
+  readonly auctionDate: string | undefined;
+  readonly issueDate: string;
+  readonly maturityDate: string;
+  /** Actual days from issue to maturity. */
+  readonly days: number;
+  readonly synthetic: boolean;
+  /** Published price per 100 (6 decimals since Sept 2004, 3 before); undefined when not known. */
+  readonly pricePer100: string | undefined;
+  /** Published high discount rate, else the one recovered from the price (percent, 3 decimals). */
+  readonly discountRate: string | undefined;
+  /** Published high investment rate (percent, 3 decimals); undefined when not known. */
+  readonly investmentRate: string | undefined;
+}
+
+/** A bill of the securities master with all its issues, oldest first. */
+export interface MasterSecurity extends Security {
+  readonly issues: readonly BillIssue[];
+}
+
 /** One side of a quote: the discount rate used and the price per 100 it gives. */
 export interface QuoteSide {
   /** Bank discount rate, percent, 3 decimals (or more when a spread of odd bps applies). */

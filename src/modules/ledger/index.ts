@@ -1,0 +1,20 @@
+/**
+ * The ledger: accounts, immutable balanced journal entries, balances and their invariants.
+ * Other modules post through `postEntry` inside their own transaction.
+ */
+export {
+  type AccountKind,
+  type AccountRef,
+  type EntryType,
+  type NewEntry,
+  type PocketAccountKind,
+  type Posting,
+  type SystemAccountKind,
+  POCKET_ACCOUNT_KINDS,
+  SYSTEM_ACCOUNT_KINDS,
+  assertBalanced,
+  compactPostings,
+  reversal,
+} from './ledger.domain.ts';
+export { type PocketBalances, balancesOfKind, ensureSystemAccounts, openPocketAccounts, pocketBalances, postEntry } from './ledger.repo.ts';
+export { checkLedgerInvariants } from './ledger.invariants.ts';

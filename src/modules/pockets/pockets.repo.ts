@@ -1,0 +1,297 @@
+import type { Queryable, Tx } from '../../platform/db/index.ts';
+import type { SortKey } from '../../platform/http/index.ts';
+import type { StrategyId } from '../market/index.ts';
+import type { Pocket, PocketStatus, PocketType } from './pockets.domain.ts';
+
+/** SQL of pockets, lots, trades and end-of-day values. Writers take the caller's transaction. */
+
+interface PocketRow {
+  id: string;
+  partner_id: string;
+  customer_id: string | null;
+  type: PocketType;
+  pocket_name: string;
+  status: PocketStatus;
+  deposit_strategy_id: StrategyId;
+  reinvestment_strategy_id: StrategyId | null;
+  closure_reason: string | null;
+  invest_pending: boolean;
+  created_at: Date;
+  closed_at: Date | null;
+}
+
+const POCKET_COLUMNS = `id, partner_id, customer_id, type, pocket_name, status, deposit_strategy_id, reinvestment_strategy_id,
+  closure_reason, invest_pending, created_at, closed_at`;
+
+function toPocket(row: PocketRow): Pocket {
+  return {
+    id: row.id,
+    partnerId: row.partner_id,
+    customerId: row.customer_id,
+    type: row.type,
+    pocketName: row.pocket_name,
+    status: row.status,
+    depositStrategyId: row.deposit_strategy_id,
+    reinvestmentStrategyId: row.reinvestment_strategy_id,
+    closureReason: row.closure_reason,
+    investPending: row.invest_pending,
+    createdAt: row.created_at,
+    closedAt: row.closed_at,
+  };
+}
+
+export async function insertPocket(
+  tx: Tx,
+  pocket: { id: string; partnerId: string; customerId: string | null; type: PocketType; pocketName: string; depositStrategyId: StrategyId; reinvestmentStrategyId: StrategyId | null; at: Date },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO pockets (id, partner_id, customer_id, type, pocket_name, status, deposit_strategy_id, reinvestment_strategy_id, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7, $8, $8)`,
+    [pocket.id, pocket.partnerId, pocket.customerId, pocket.type, pocket.pocketName, pocket.depositStrategyId, pocket.reinvestmentStrategyId, pocket.at],
+  );
+}
+
+/** One pocket of the tenant, or undefined (unknown id or another tenant's). */
+export async function findPocket(q: Queryable, partnerId: string, pocketId: string): Promise<Pocket | undefined> {
+  const rows = await q.query<PocketRow>(`SELECT ${POCKET_COLUMNS} FROM pockets WHERE partner_id = $1 AND id = $2`, [partnerId, pocketId]);
+  return rows[0] ? toPocket(rows[0]) : undefined;
+}
+
+/** Locks pockets of the tenant in ascending id order and returns them by id (missing ids absent). */
+export async function lockPockets(tx: Tx, partnerId: string, pocketIds: readonly string[]): Promise<Map<string, Pocket>> {
+  const rows = await tx.query<PocketRow>(
+    `SELECT ${POCKET_COLUMNS} FROM pockets WHERE partner_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+    [partnerId, [...new Set(pocketIds)]],
+  );
+  return new Map(rows.map((row) => [row.id, toPocket(row)] as const));
+}
+
+export async function findPartnerFundingPocket(q: Queryable, partnerId: string): Promise<Pocket | undefined> {
+  const rows = await q.query<PocketRow>(`SELECT ${POCKET_COLUMNS} FROM pockets WHERE partner_id = $1 AND type = 'PARTNER_FUNDING'`, [partnerId]);
+  return rows[0] ? toPocket(rows[0]) : undefined;
+}
+
+/**
+ * A page of the tenant's pockets (or one customer's), oldest first, keyset on (created_at, id).
+ * Fetches `limit + 1` rows in the page's direction.
+ */
+export async function listPockets(
+  q: Queryable,
+  partnerId: string,
+  filter: { customerId?: string; statuses?: readonly PocketStatus[] },
+  page: { after: SortKey | undefined; backward: boolean; limit: number },
+): Promise<{ pocket: Pocket; key: SortKey }[]> {
+  const params: unknown[] = [partnerId];
+  const where = ['partner_id = $1'];
+  if (filter.customerId) {
+    params.push(filter.customerId);
+    where.push(`customer_id = $${params.length}`);
+  }
+  if (filter.statuses && filter.statuses.length > 0) {
+    params.push(filter.statuses);
+    where.push(`status = ANY($${params.length}::text[])`);
+  }
+  if (page.after) {
+    params.push(String(page.after[0]), String(page.after[1]));
+    where.push(`(created_at, id) ${page.backward ? '<' : '>'} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  params.push(page.limit + 1);
+  const order = page.backward ? 'DESC' : 'ASC';
+  const rows = await q.query<PocketRow>(
+    `SELECT ${POCKET_COLUMNS} FROM pockets WHERE ${where.join(' AND ')} ORDER BY created_at ${order}, id ${order} LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map((row) => ({ pocket: toPocket(row), key: [row.created_at.toISOString(), row.id] }));
+}
+
+export async function setPocketOpen(tx: Tx, pocketId: string, at: Date): Promise<void> {
+  await tx.query(`UPDATE pockets SET status = 'OPEN', opened_at = $2, updated_at = $2 WHERE id = $1`, [pocketId, at]);
+}
+
+export async function updatePocketFields(
+  tx: Tx,
+  pocketId: string,
+  fields: { pocketName?: string; depositStrategyId?: StrategyId; reinvestmentStrategyId?: StrategyId | null },
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    `UPDATE pockets SET
+       pocket_name = coalesce($2, pocket_name),
+       deposit_strategy_id = coalesce($3, deposit_strategy_id),
+       reinvestment_strategy_id = CASE WHEN $4 THEN $5 ELSE reinvestment_strategy_id END,
+       updated_at = $6
+     WHERE id = $1`,
+    [pocketId, fields.pocketName ?? null, fields.depositStrategyId ?? null, fields.reinvestmentStrategyId !== undefined, fields.reinvestmentStrategyId ?? null, at],
+  );
+}
+
+export async function closePocket(tx: Tx, pocketId: string, reason: string, at: Date): Promise<void> {
+  await tx.query(
+    `UPDATE pockets SET status = 'CLOSED', closure_reason = $2, closed_at = $3, updated_at = $3, invest_pending = false WHERE id = $1`,
+    [pocketId, reason, at],
+  );
+}
+
+export async function setInvestPending(tx: Tx, pocketId: string, pending: boolean): Promise<void> {
+  await tx.query(`UPDATE pockets SET invest_pending = $2 WHERE id = $1`, [pocketId, pending]);
+}
+
+/** Ids of the tenant's pockets whose cash waits for a business day, ascending. */
+export async function pocketsWithPendingCash(q: Queryable, partnerId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT id FROM pockets WHERE partner_id = $1 AND invest_pending AND status = 'OPEN' ORDER BY id`,
+    [partnerId],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Number of the customer's pockets in `status`, other than `exceptPocketId`. */
+export async function countCustomerPockets(q: Queryable, partnerId: string, customerId: string, status: PocketStatus, exceptPocketId?: string): Promise<number> {
+  const rows = await q.query<{ n: bigint }>(
+    `SELECT count(*) AS n FROM pockets WHERE partner_id = $1 AND customer_id = $2 AND status = $3 AND id <> coalesce($4::uuid, '00000000-0000-0000-0000-000000000000'::uuid)`,
+    [partnerId, customerId, status, exceptPocketId ?? null],
+  );
+  return Number(rows[0]?.n ?? 0n);
+}
+
+/** Pockets whose value belongs in the end-of-day values of `date`: created by then, not closed before it. */
+export async function pocketsForDailyValues(q: Queryable, partnerId: string, dayEnd: Date, date: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT id FROM pockets
+      WHERE partner_id = $1 AND created_at < $2 AND (closed_at IS NULL OR closed_at >= $3::date)
+      ORDER BY id`,
+    [partnerId, dayEnd, date],
+  );
+  return rows.map((row) => row.id);
+}
+
+// ---- lots ----
+
+export interface LotRow {
+  id: string;
+  pocket_id: string;
+  cusip: string;
+  maturity_date: string;
+  units: bigint;
+  cost_cents: bigint;
+  trade_date: string;
+}
+
+/** Open lots (units > 0) of several pockets, nearest maturity first, then oldest. */
+export async function openLots(q: Queryable, partnerId: string, pocketIds: readonly string[]): Promise<LotRow[]> {
+  if (pocketIds.length === 0) return [];
+  return q.query<LotRow>(
+    `SELECT id, pocket_id, cusip, maturity_date, units, cost_cents, trade_date FROM pocket_lots
+      WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0
+      ORDER BY maturity_date, cusip, trade_date, id`,
+    [partnerId, pocketIds],
+  );
+}
+
+/** Open lots of the tenant that mature on or before `date`. */
+export async function maturingLots(q: Queryable, partnerId: string, date: string): Promise<LotRow[]> {
+  return q.query<LotRow>(
+    `SELECT id, pocket_id, cusip, maturity_date, units, cost_cents, trade_date FROM pocket_lots
+      WHERE partner_id = $1 AND units > 0 AND maturity_date <= $2
+      ORDER BY pocket_id, maturity_date, cusip, trade_date, id`,
+    [partnerId, date],
+  );
+}
+
+export async function insertLot(
+  tx: Tx,
+  lot: { id: string; partnerId: string; pocketId: string; cusip: string; maturityDate: string; units: bigint; costCents: bigint; pricePer100: string; tradeDate: string; buyTradeId: string; at: Date },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO pocket_lots (id, partner_id, pocket_id, cusip, maturity_date, units_bought, units, cost_cents, price_per_100, trade_date, buy_trade_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11)`,
+    [lot.id, lot.partnerId, lot.pocketId, lot.cusip, lot.maturityDate, lot.units, lot.costCents, lot.pricePer100, lot.tradeDate, lot.buyTradeId, lot.at],
+  );
+}
+
+/** Takes units and their cost basis out of a lot. */
+export async function reduceLot(tx: Tx, lotId: string, units: bigint, costCents: bigint): Promise<void> {
+  await tx.query(`UPDATE pocket_lots SET units = units - $2, cost_cents = cost_cents - $3 WHERE id = $1`, [lotId, units, costCents]);
+}
+
+// ---- trades ----
+
+export interface NewTrade {
+  readonly id: string;
+  readonly partnerId: string;
+  readonly pocketId: string;
+  readonly customerId: string | null;
+  readonly activity: 'BUY' | 'SELL' | 'MATURITY';
+  readonly cusip: string;
+  readonly maturityDate: string;
+  readonly quantity: bigint;
+  readonly pricePer100: string;
+  readonly notionalCents: bigint;
+  readonly yieldToMaturity: string | null;
+  readonly realizedGainCents: bigint;
+  readonly tradeDatetime: Date;
+  readonly bookDate: string;
+  readonly settlementDate: string;
+  readonly status: 'BOOKED' | 'SETTLED';
+  readonly onUsTransferId: string | null;
+  readonly ledgerEntryId: string;
+}
+
+export async function insertTrade(tx: Tx, trade: NewTrade): Promise<void> {
+  await tx.query(
+    `INSERT INTO trades (id, partner_id, pocket_id, customer_id, activity, cusip, maturity_date, quantity, price_per_100, notional_cents,
+       yield_to_maturity, realized_gain_cents, trade_datetime, book_date, settlement_date, status, on_us_transfer_id, ledger_entry_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+    [
+      trade.id, trade.partnerId, trade.pocketId, trade.customerId, trade.activity, trade.cusip, trade.maturityDate, trade.quantity,
+      trade.pricePer100, trade.notionalCents, trade.yieldToMaturity, trade.realizedGainCents, trade.tradeDatetime, trade.bookDate,
+      trade.settlementDate, trade.status, trade.onUsTransferId, trade.ledgerEntryId,
+    ],
+  );
+}
+
+/** Sum of realized gains of the tenant's trades (for invariant checks). */
+export async function realizedGainsTotal(q: Queryable, partnerId: string): Promise<bigint> {
+  const rows = await q.query<{ total: string }>(`SELECT coalesce(sum(realized_gain_cents), 0)::text AS total FROM trades WHERE partner_id = $1`, [partnerId]);
+  return BigInt(rows[0]?.total ?? '0');
+}
+
+/** Cost of open lots per pocket of the tenant (for invariant checks). */
+export async function openLotCostByPocket(q: Queryable, partnerId: string): Promise<Map<string, bigint>> {
+  const rows = await q.query<{ pocket_id: string; cost: string }>(
+    `SELECT pocket_id, sum(cost_cents)::text AS cost FROM pocket_lots WHERE partner_id = $1 GROUP BY pocket_id`,
+    [partnerId],
+  );
+  return new Map(rows.map((row) => [row.pocket_id, BigInt(row.cost)] as const));
+}
+
+// ---- end-of-day values ----
+
+export async function insertDailyValues(
+  tx: Tx,
+  partnerId: string,
+  date: string,
+  values: readonly { pocketId: string; totalValueCents: bigint; cashCents: bigint }[],
+): Promise<void> {
+  if (values.length === 0) return;
+  await tx.query(
+    `INSERT INTO pocket_daily_values (partner_id, pocket_id, business_date, total_value_cents, cash_cents)
+     SELECT $1, x.pocket_id, $2, x.total_value_cents, x.cash_cents
+       FROM jsonb_to_recordset($3::jsonb) AS x(pocket_id uuid, total_value_cents bigint, cash_cents bigint)
+     ON CONFLICT (pocket_id, business_date) DO NOTHING`,
+    [
+      partnerId,
+      date,
+      JSON.stringify(values.map((v) => ({ pocket_id: v.pocketId, total_value_cents: v.totalValueCents.toString(), cash_cents: v.cashCents.toString() }))),
+    ],
+  );
+}
+
+/** The pocket's end-of-day value on the latest business day on or before `date` (0 when none). */
+export async function dailyValueOnOrBefore(q: Queryable, pocketId: string, date: string): Promise<bigint> {
+  const rows = await q.query<{ total_value_cents: bigint }>(
+    `SELECT total_value_cents FROM pocket_daily_values WHERE pocket_id = $1 AND business_date <= $2 ORDER BY business_date DESC LIMIT 1`,
+    [pocketId, date],
+  );
+  return rows[0]?.total_value_cents ?? 0n;
+}
