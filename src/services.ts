@@ -14,7 +14,7 @@ export async function createServices(deps: AppDeps) {
   const events = createEventsService(deps);
   const auth = createAuthService(deps);
   const onboarding = createOnboardingService(deps);
-  const pockets = createPocketsService(deps, { market, onboarding });
+  const pockets = createPocketsService(deps, { market });
   return { market, events, auth, onboarding, pockets };
 }
 

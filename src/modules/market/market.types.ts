@@ -13,9 +13,15 @@ export interface Security {
   readonly cusip: string;
   /** Treasury's term of the original issue, e.g. "4-Week", "13-Week", "42-Day". */
   readonly term: string;
+  /** Issue date of the original issue; reopenings are listed in MasterSecurity.issues. */
   readonly issueDate: string;
+  /** Maturity date: the same for every issue of the CUSIP; a business day. */
   readonly maturityDate: string;
-  /** True for bills the weekly schedule would have issued where the data has no real auction. */
+  /**
+   * True for bills the weekly schedule would have issued where the data has no real auction
+   * (every issue of the CUSIP synthetic; a real CUSIP whose first issue fell in the data's gap
+   * stays false).
+   */
   readonly synthetic: boolean;
 }
 

@@ -131,7 +131,6 @@ test('term-level auction results (no dates): each price round-trips and gives th
         && investmentRate(row.price_per_100!, days, issue) === row.high_investment_rate;
     });
     if (ok) matched++;
-    else console.log(row);
   }
   assert.ok(considered > 1_100, `${considered} rows of regular terms`);
   assert.equal(matched, considered);

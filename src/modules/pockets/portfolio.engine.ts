@@ -1,0 +1,408 @@
+import { emitEvent } from '../events/index.ts';
+import { type PocketBalances, pocketBalances, postEntry } from '../ledger/index.ts';
+import type { MarketService, Quote, StrategyId } from '../market/index.ts';
+import { assert } from '../../platform/assert.ts';
+import type { Queryable, Tx } from '../../platform/db/index.ts';
+import { DomainError } from '../../platform/http/index.ts';
+import { newId } from '../../platform/ids.ts';
+import { type Holding, type Pocket, UNIT_FACE_CENTS, planSale, takeFromLots, unitsAffordable, unitsValueCents } from './pockets.domain.ts';
+import * as repo from './pockets.repo.ts';
+
+/**
+ * The portfolio engine: buy, sell, mature and value bills of pockets. Every function that changes
+ * state takes the caller's transaction, in which the pockets concerned are already locked (rows of
+ * `pockets`, ascending id); it writes the lot, the trade, the ledger entry and the event together.
+ * Rules: docs/ENGINE.md.
+ */
+
+/** What the engine needs besides the transaction. */
+export interface EngineContext {
+  readonly market: MarketService;
+  readonly partnerId: string;
+}
+
+/** When and at which prices a trade happens. */
+export interface TradeTime {
+  /** Tenant clock instant of the trade. */
+  readonly at: Date;
+  /** New York date of `at` (the trade's book date). */
+  readonly bookDate: string;
+  /** Business date whose prices apply (today, or the last business day before). */
+  readonly pricingDate: string;
+  /** Settlement date of sells and buys (same-day: the pricing date on business days). */
+  readonly settlementDate: string;
+}
+
+/** Price per 100 paid at maturity. */
+const PAR = '100.000000';
+
+function tradeEvent(activity: 'BUY' | 'SELL' | 'MATURITY'): string {
+  return activity === 'BUY' ? 'trade.buy' : activity === 'SELL' ? 'trade.sell' : 'trade.maturity';
+}
+
+async function recordTradeEvent(tx: Tx, ctx: EngineContext, pocket: Pocket, tradeId: string, activity: 'BUY' | 'SELL' | 'MATURITY', cusip: string, at: Date) {
+  await emitEvent(tx, {
+    partnerId: ctx.partnerId,
+    eventType: tradeEvent(activity),
+    objectType: 'Trade',
+    objectId: tradeId,
+    customerId: pocket.customerId,
+    payload: { trade_id: tradeId, pocket_id: pocket.id, cusip },
+    occurredAt: at,
+  });
+}
+
+/**
+ * Buys the bill that `strategy` picks on the pricing date, at the ask, with as many whole units as
+ * `budgetCents` pays for. Nothing happens when not even one unit fits.
+ * @returns the cost in cents (0 when nothing was bought).
+ */
+export async function buyBills(
+  tx: Tx,
+  ctx: EngineContext,
+  pocket: Pocket,
+  strategy: StrategyId,
+  budgetCents: bigint,
+  time: TradeTime,
+  onUsTransferId: string | null = null,
+): Promise<bigint> {
+  if (budgetCents <= 0n) return 0n;
+  const bill = ctx.market.billToBuy(strategy, time.pricingDate);
+  const quote = ctx.market.quote(bill.cusip, time.pricingDate);
+  const price = quote.ask.pricePer100;
+  const units = unitsAffordable(budgetCents, price);
+  if (units === 0n) return 0n;
+  const costCents = unitsValueCents(units, price);
+  const tradeId = newId();
+  const entryId = await postEntry(tx, {
+    partnerId: ctx.partnerId,
+    entryType: 'BUY',
+    description: `Buy ${units} x $100 ${bill.cusip}`,
+    referenceType: 'Trade',
+    referenceId: tradeId,
+    occurredAt: time.at,
+    bookDate: time.bookDate,
+    postings: [
+      { account: { pocketId: pocket.id, kind: 'brokerage_cash' }, amountCents: -costCents },
+      { account: { pocketId: pocket.id, kind: 'securities_at_cost' }, amountCents: costCents },
+    ],
+  });
+  await repo.insertTrade(tx, {
+    id: tradeId,
+    partnerId: ctx.partnerId,
+    pocketId: pocket.id,
+    customerId: pocket.customerId,
+    activity: 'BUY',
+    cusip: bill.cusip,
+    maturityDate: bill.maturityDate,
+    quantity: units,
+    pricePer100: price,
+    notionalCents: costCents,
+    yieldToMaturity: quote.ask.yieldToMaturity,
+    realizedGainCents: 0n,
+    tradeDatetime: time.at,
+    bookDate: time.bookDate,
+    settlementDate: time.settlementDate,
+    status: 'SETTLED',
+    onUsTransferId,
+    ledgerEntryId: entryId,
+  });
+  await repo.insertLot(tx, {
+    id: newId(),
+    partnerId: ctx.partnerId,
+    pocketId: pocket.id,
+    cusip: bill.cusip,
+    maturityDate: bill.maturityDate,
+    units,
+    costCents,
+    pricePer100: price,
+    tradeDate: time.bookDate,
+    buyTradeId: tradeId,
+    at: time.at,
+  });
+  await recordTradeEvent(tx, ctx, pocket, tradeId, 'BUY', bill.cusip, time.at);
+  return costCents;
+}
+
+/**
+ * Invests a pocket's brokerage cash on a business day: first the cash that was waiting (new money)
+ * by the deposit strategy, then `maturedCents` just paid by maturities (and what the first buy left)
+ * by the reinvestment strategy, or the deposit strategy when the pocket has none. Clears the
+ * pocket's waiting flag. When the market has no bill to buy (a date beyond the data), the cash keeps
+ * waiting.
+ */
+export async function investCash(tx: Tx, ctx: EngineContext, pocket: Pocket, time: TradeTime, maturedCents = 0n, onUsTransferId: string | null = null): Promise<void> {
+  if (pocket.status !== 'OPEN') return;
+  const balances = (await pocketBalances(tx, ctx.partnerId, [pocket.id])).get(pocket.id)!;
+  const cash = balances.brokerage_cash;
+  try {
+    if (maturedCents > 0n) {
+      const waiting = cash - maturedCents;
+      const spent = waiting > 0n ? await buyBills(tx, ctx, pocket, pocket.depositStrategyId, waiting, time, onUsTransferId) : 0n;
+      await buyBills(tx, ctx, pocket, pocket.reinvestmentStrategyId ?? pocket.depositStrategyId, cash - spent, time, onUsTransferId);
+    } else {
+      await buyBills(tx, ctx, pocket, pocket.depositStrategyId, cash, time, onUsTransferId);
+    }
+    if (pocket.investPending) await repo.setInvestPending(tx, pocket.id, false);
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code.startsWith('market.'))) throw error;
+    if (!pocket.investPending) await repo.setInvestPending(tx, pocket.id, true);
+  }
+}
+
+/** Quotes of a pricing date, each asked once. */
+export class QuoteBook {
+  readonly #quotes = new Map<string, Quote | 'par'>();
+  constructor(
+    readonly market: MarketService,
+    readonly pricingDate: string,
+  ) {}
+
+  /**
+   * The quote of `cusip` for settlement on `settlementDate`, or 'par' when the bill matures by
+   * then (it pays face that day).
+   */
+  get(cusip: string, maturityDate: string, settlementDate: string = this.pricingDate): Quote | 'par' {
+    const key = `${cusip}|${settlementDate}`;
+    let quote = this.#quotes.get(key);
+    if (!quote) {
+      quote = maturityDate <= settlementDate ? 'par' : this.market.quote(cusip, this.pricingDate, settlementDate);
+      this.#quotes.set(key, quote);
+    }
+    return quote;
+  }
+
+  /** Bid price per 100 for `settlementDate`. */
+  bid(cusip: string, maturityDate: string, settlementDate?: string): string {
+    const quote = this.get(cusip, maturityDate, settlementDate);
+    return quote === 'par' ? PAR : quote.bid.pricePer100;
+  }
+}
+
+/** Units of each bill a pocket holds, from its open lots. */
+function holdingsOf(lots: readonly repo.LotRow[], book: QuoteBook, settlementDate: string): Holding[] {
+  const byCusip = new Map<string, Holding>();
+  for (const lot of lots) {
+    const held = byCusip.get(lot.cusip);
+    byCusip.set(lot.cusip, {
+      cusip: lot.cusip,
+      maturityDate: lot.maturity_date,
+      units: (held?.units ?? 0n) + lot.units,
+      bidPer100: held?.bidPer100 ?? book.bid(lot.cusip, lot.maturity_date, settlementDate),
+    });
+  }
+  return [...byCusip.values()];
+}
+
+/**
+ * Sells bills of a pocket, nearest maturity first, at the same-day bid, until its brokerage cash
+ * reaches `needCents` (whole units; extra proceeds stay cash). `needCents` undefined sells
+ * everything (full withdrawal).
+ * @returns the pocket's brokerage cash after the sales, or undefined when cash and every bill
+ *   together do not reach `needCents` (then nothing was sold).
+ */
+export async function raiseCash(
+  tx: Tx,
+  ctx: EngineContext,
+  pocket: Pocket,
+  needCents: bigint | undefined,
+  time: TradeTime,
+  onUsTransferId: string | null,
+): Promise<bigint | undefined> {
+  const balances = (await pocketBalances(tx, ctx.partnerId, [pocket.id])).get(pocket.id)!;
+  const cash = balances.brokerage_cash;
+  if (needCents !== undefined && cash >= needCents) return cash;
+  const lots = await repo.openLots(tx, ctx.partnerId, [pocket.id]);
+  const book = new QuoteBook(ctx.market, time.pricingDate);
+  const holdings = holdingsOf(lots, book, time.pricingDate);
+  const plan =
+    needCents === undefined
+      ? {
+          sales: holdings.map((h) => ({ cusip: h.cusip, units: h.units, proceedsCents: unitsValueCents(h.units, h.bidPer100) })),
+          proceedsCents: 0n,
+        }
+      : planSale(holdings, needCents - cash);
+  if (!plan) return undefined;
+  let raised = 0n;
+  for (const sale of plan.sales) {
+    const holding = holdings.find((h) => h.cusip === sale.cusip)!;
+    const lotsOfBill = lots
+      .filter((lot) => lot.cusip === sale.cusip)
+      .sort((a, b) => (a.trade_date === b.trade_date ? (a.id < b.id ? -1 : 1) : a.trade_date < b.trade_date ? -1 : 1))
+      .map((lot) => ({ id: lot.id, units: lot.units, costCents: lot.cost_cents }));
+    const taken = takeFromLots(lotsOfBill, sale.units);
+    const basisCents = taken.reduce((sum, t) => sum + t.costCents, 0n);
+    const gainCents = sale.proceedsCents - basisCents;
+    const quote = book.get(sale.cusip, holding.maturityDate);
+    const tradeId = newId();
+    const entryId = await postEntry(tx, {
+      partnerId: ctx.partnerId,
+      entryType: 'SELL',
+      description: `Sell ${sale.units} x $100 ${sale.cusip}`,
+      referenceType: 'Trade',
+      referenceId: tradeId,
+      occurredAt: time.at,
+      bookDate: time.bookDate,
+      postings: [
+        { account: { pocketId: pocket.id, kind: 'brokerage_cash' }, amountCents: sale.proceedsCents },
+        ...(basisCents > 0n ? [{ account: { pocketId: pocket.id, kind: 'securities_at_cost' as const }, amountCents: -basisCents }] : []),
+        ...(gainCents !== 0n ? [{ account: { system: 'realized_earnings' as const }, amountCents: -gainCents }] : []),
+      ],
+    });
+    for (const t of taken) await repo.reduceLot(tx, t.id, t.units, t.costCents);
+    await repo.insertTrade(tx, {
+      id: tradeId,
+      partnerId: ctx.partnerId,
+      pocketId: pocket.id,
+      customerId: pocket.customerId,
+      activity: 'SELL',
+      cusip: sale.cusip,
+      maturityDate: holding.maturityDate,
+      quantity: sale.units,
+      pricePer100: holding.bidPer100,
+      notionalCents: sale.proceedsCents,
+      yieldToMaturity: quote === 'par' ? null : quote.bid.yieldToMaturity,
+      realizedGainCents: gainCents,
+      tradeDatetime: time.at,
+      bookDate: time.bookDate,
+      settlementDate: time.settlementDate,
+      status: 'SETTLED',
+      onUsTransferId,
+      ledgerEntryId: entryId,
+    });
+    await recordTradeEvent(tx, ctx, pocket, tradeId, 'SELL', sale.cusip, time.at);
+    raised += sale.proceedsCents;
+  }
+  return cash + raised;
+}
+
+/**
+ * Pays face for lots that mature on or before `date`: one MATURITY trade per lot at 100, the
+ * discount earned to realized earnings.
+ * @returns the face paid per pocket id, in cents.
+ */
+export async function matureLots(tx: Tx, ctx: EngineContext, pockets: ReadonlyMap<string, Pocket>, lots: readonly repo.LotRow[], time: TradeTime): Promise<Map<string, bigint>> {
+  const paid = new Map<string, bigint>();
+  for (const lot of lots) {
+    const pocket = pockets.get(lot.pocket_id);
+    assert(pocket, `lot ${lot.id} of a pocket not locked`);
+    const faceCents = lot.units * UNIT_FACE_CENTS;
+    const gainCents = faceCents - lot.cost_cents;
+    const tradeId = newId();
+    const entryId = await postEntry(tx, {
+      partnerId: ctx.partnerId,
+      entryType: 'MATURITY',
+      description: `Maturity of ${lot.units} x $100 ${lot.cusip}`,
+      referenceType: 'Trade',
+      referenceId: tradeId,
+      occurredAt: time.at,
+      bookDate: time.bookDate,
+      postings: [
+        { account: { pocketId: pocket.id, kind: 'brokerage_cash' }, amountCents: faceCents },
+        ...(lot.cost_cents > 0n ? [{ account: { pocketId: pocket.id, kind: 'securities_at_cost' as const }, amountCents: -lot.cost_cents }] : []),
+        ...(gainCents !== 0n ? [{ account: { system: 'realized_earnings' as const }, amountCents: -gainCents }] : []),
+      ],
+    });
+    await repo.reduceLot(tx, lot.id, lot.units, lot.cost_cents);
+    await repo.insertTrade(tx, {
+      id: tradeId,
+      partnerId: ctx.partnerId,
+      pocketId: pocket.id,
+      customerId: pocket.customerId,
+      activity: 'MATURITY',
+      cusip: lot.cusip,
+      maturityDate: lot.maturity_date,
+      quantity: lot.units,
+      pricePer100: PAR,
+      notionalCents: faceCents,
+      yieldToMaturity: null,
+      realizedGainCents: gainCents,
+      tradeDatetime: time.at,
+      bookDate: time.bookDate,
+      settlementDate: time.settlementDate,
+      status: 'SETTLED',
+      onUsTransferId: null,
+      ledgerEntryId: entryId,
+    });
+    await recordTradeEvent(tx, ctx, pocket, tradeId, 'MATURITY', lot.cusip, time.at);
+    paid.set(pocket.id, (paid.get(pocket.id) ?? 0n) + faceCents);
+  }
+  return paid;
+}
+
+/** One bill a pocket holds, valued. */
+export interface SecurityPosition {
+  readonly cusip: string;
+  readonly maturityDate: string;
+  /** Units of $100 face. */
+  readonly units: bigint;
+  /** Same-day bid value, cents. */
+  readonly marketValueCents: bigint;
+  readonly bidPer100: string;
+  readonly askPer100: string;
+  /** Investment rate of the bid, fraction string. */
+  readonly yieldToMaturity: string;
+}
+
+/** A pocket's portfolio at a pricing date. */
+export interface Valuation {
+  readonly pricingDate: string;
+  readonly cashCents: bigint;
+  readonly securities: readonly SecurityPosition[];
+  /** Cash plus market values. */
+  readonly totalValueCents: bigint;
+  /** What selling everything would raise settling today / the next business day. */
+  readonly liquidationT0Cents: bigint;
+  readonly liquidationT1Cents: bigint;
+}
+
+/**
+ * Values pockets at business date `pricingDate` in three queries (balances, lots) whatever their
+ * number: bills at the same-day bid (T+0), and at the next business day's settlement for T+1.
+ */
+export async function valuePockets(q: Queryable, market: MarketService, partnerId: string, pocketIds: readonly string[], pricingDate: string): Promise<Map<string, Valuation>> {
+  const balances = await pocketBalances(q, partnerId, pocketIds);
+  const lots = await repo.openLots(q, partnerId, pocketIds);
+  return valueFrom(market, pocketIds, balances, lots, pricingDate);
+}
+
+/** Valuation from balances and lots already read. */
+export function valueFrom(
+  market: MarketService,
+  pocketIds: readonly string[],
+  balances: ReadonlyMap<string, PocketBalances>,
+  lots: readonly repo.LotRow[],
+  pricingDate: string,
+): Map<string, Valuation> {
+  const book = new QuoteBook(market, pricingDate);
+  const nextDay = market.calendar.nextBusinessDay(pricingDate);
+  const lotsByPocket = new Map<string, repo.LotRow[]>();
+  for (const lot of lots) {
+    const list = lotsByPocket.get(lot.pocket_id) ?? [];
+    list.push(lot);
+    lotsByPocket.set(lot.pocket_id, list);
+  }
+  const result = new Map<string, Valuation>();
+  for (const pocketId of pocketIds) {
+    const balance = balances.get(pocketId);
+    const cashCents = (balance?.brokerage_cash ?? 0n) + (balance?.bank_cash ?? 0n);
+    const securities: SecurityPosition[] = [];
+    let t1 = cashCents;
+    for (const holding of holdingsOf(lotsByPocket.get(pocketId) ?? [], book, pricingDate)) {
+      const quote = book.get(holding.cusip, holding.maturityDate);
+      securities.push({
+        cusip: holding.cusip,
+        maturityDate: holding.maturityDate,
+        units: holding.units,
+        marketValueCents: unitsValueCents(holding.units, holding.bidPer100),
+        bidPer100: holding.bidPer100,
+        askPer100: quote === 'par' ? PAR : quote.ask.pricePer100,
+        yieldToMaturity: quote === 'par' ? '0.0000' : quote.bid.yieldToMaturity,
+      });
+      t1 += unitsValueCents(holding.units, book.bid(holding.cusip, holding.maturityDate, nextDay));
+    }
+    const totalValueCents = securities.reduce((sum, s) => sum + s.marketValueCents, cashCents);
+    result.set(pocketId, { pricingDate, cashCents, securities, totalValueCents, liquidationT0Cents: totalValueCents, liquidationT1Cents: t1 });
+  }
+  return result;
+}
