@@ -1,4 +1,196 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { CursorListSchema, ErrorResponses, Uuid, pageRequest } from '../../platform/http/index.ts';
+import {
+  AccountTradesV1Query,
+  AccountTransactionsV1Query,
+  CustomerTransactionsV1Query,
+  CustomerTransactionsV2Query,
+  PocketTradesV2Query,
+  TradeV1Schema,
+  TradeV2Schema,
+  TradesV1Query,
+  TradesV2Query,
+  TransactionV1Schema,
+  TransactionV2Schema,
+  TransactionsV2Query,
+  orderOf,
+  tradeFilterOf,
+  tradeV1Json,
+  tradeV2Json,
+  transactionFilterV1Of,
+  transactionFilterV2Of,
+  transactionV1Json,
+  transactionV2Json,
+} from './activity.mappers.ts';
 
-/** Trades and bank transactions: not built yet. */
-export async function activityRoutes(_app: FastifyInstance): Promise<void> {}
+/**
+ * Activity of pockets in the Partner API (Jiko's Trades and Transactions tags, v1 and v2): trades
+ * of the brokerage side (BUY, SELL, MATURITY) and transactions of the bank side (ACH, on-us), per
+ * customer and per pocket, filtered and cursor-paged. Each route validates, calls one service
+ * method and maps the result to Jiko's JSON. Lists are newest first unless `order=asc`; v1 lists
+ * are always newest first.
+ */
+export async function activityRoutes(plain: FastifyInstance): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const activity = () => app.services.activity;
+  const security = [{ HTTPBearer: [] }];
+  const CustomerParams = Type.Object({ customer_id: Uuid() });
+  const PocketParams = Type.Object({ pocket_id: Uuid() });
+  const AccountParams = Type.Object({ account_id: Uuid('The Jiko account (pocket)') });
+
+  // ---- trades ----
+
+  app.get('/api/v2/customers/:customer_id/trades/', {
+    schema: {
+      tags: ['Trades'],
+      summary: "List a customer's trades (BUY, SELL, MATURITY)",
+      security,
+      params: CustomerParams,
+      querystring: TradesV2Query,
+      response: { 200: CursorListSchema(TradeV2Schema), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const { query } = request;
+    const list = await activity().listCustomerTrades(request.tenant, request.params.customer_id, tradeFilterOf(query), orderOf(query), pageRequest(query));
+    return { ...list, items: list.items.map(tradeV2Json) };
+  });
+
+  app.get('/api/v2/pockets/:pocket_id/trades/', {
+    schema: {
+      tags: ['Trades'],
+      summary: "List a pocket's trades (BUY, SELL, MATURITY)",
+      security,
+      params: PocketParams,
+      querystring: PocketTradesV2Query,
+      response: { 200: CursorListSchema(TradeV2Schema), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const { query } = request;
+    const list = await activity().listPocketTrades(request.tenant, request.params.pocket_id, tradeFilterOf(query), orderOf(query), pageRequest(query));
+    return { ...list, items: list.items.map(tradeV2Json) };
+  });
+
+  app.get('/api/v1/customers/:customer_id/trades', {
+    schema: {
+      tags: ['Trades'],
+      summary: "List a customer's trades (v1 shape), newest first",
+      security,
+      params: CustomerParams,
+      querystring: TradesV1Query,
+      response: { 200: CursorListSchema(TradeV1Schema), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const { query } = request;
+    const list = await activity().listCustomerTrades(request.tenant, request.params.customer_id, tradeFilterOf(query), 'desc', pageRequest(query));
+    return { ...list, items: list.items.map(tradeV1Json) };
+  });
+
+  app.get('/api/v1/jiko-accounts/:account_id/trades', {
+    schema: {
+      tags: ['Trades'],
+      summary: "List a Jiko account's (pocket's) trades (v1 shape), newest first",
+      security,
+      params: AccountParams,
+      querystring: AccountTradesV1Query,
+      response: { 200: CursorListSchema(TradeV1Schema), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const { query } = request;
+    const list = await activity().listPocketTrades(request.tenant, request.params.account_id, tradeFilterOf(query), 'desc', pageRequest(query));
+    return { ...list, items: list.items.map(tradeV1Json) };
+  });
+
+  // ---- bank transactions ----
+
+  app.get('/api/v2/pockets/:pocket_id/transactions/', {
+    schema: {
+      tags: ['Transactions'],
+      summary: "List a pocket's bank transactions (ACH, on-us)",
+      security,
+      params: PocketParams,
+      querystring: TransactionsV2Query,
+      response: { 200: CursorListSchema(TransactionV2Schema), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const { query } = request;
+    const list = await activity().listPocketTransactions(
+      request.tenant, request.params.pocket_id, transactionFilterV2Of(query), orderOf(query), pageRequest(query),
+    );
+    return { ...list, items: list.items.map(transactionV2Json) };
+  });
+
+  app.get('/api/v2/pockets/:pocket_id/transactions/:transaction_id/', {
+    schema: {
+      tags: ['Transactions'],
+      summary: 'Get a bank transaction of a pocket',
+      security,
+      params: Type.Object({ pocket_id: Uuid(), transaction_id: Uuid() }),
+      response: { 200: TransactionV2Schema, ...ErrorResponses },
+    },
+  }, async (request) =>
+    transactionV2Json(await activity().getPocketTransaction(request.tenant, request.params.pocket_id, request.params.transaction_id)));
+
+  app.get('/api/v2/customers/:customer_id/transactions/', {
+    schema: {
+      tags: ['Transactions'],
+      summary: "List the bank transactions of a customer's pockets",
+      security,
+      params: CustomerParams,
+      querystring: CustomerTransactionsV2Query,
+      response: { 200: CursorListSchema(TransactionV2Schema), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const { query } = request;
+    const list = await activity().listCustomerTransactions(
+      request.tenant, request.params.customer_id, transactionFilterV2Of(query), orderOf(query), pageRequest(query),
+    );
+    return { ...list, items: list.items.map(transactionV2Json) };
+  });
+
+  app.get('/api/v1/customers/:customer_id/transactions', {
+    schema: {
+      tags: ['Transactions'],
+      summary: "List the bank transactions of a customer's Jiko accounts (v1 shape)",
+      security,
+      params: CustomerParams,
+      querystring: CustomerTransactionsV1Query,
+      response: { 200: CursorListSchema(TransactionV1Schema), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const { query } = request;
+    const list = await activity().listCustomerTransactions(
+      request.tenant, request.params.customer_id, transactionFilterV1Of(query), orderOf(query), pageRequest(query),
+    );
+    return { ...list, items: list.items.map(transactionV1Json) };
+  });
+
+  app.get('/api/v1/jiko-accounts/:account_id/transactions', {
+    schema: {
+      tags: ['Transactions'],
+      summary: "List a Jiko account's (pocket's) bank transactions (v1 shape)",
+      security,
+      params: AccountParams,
+      querystring: AccountTransactionsV1Query,
+      response: { 200: CursorListSchema(TransactionV1Schema), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const { query } = request;
+    const list = await activity().listPocketTransactions(
+      request.tenant, request.params.account_id, transactionFilterV1Of(query), orderOf(query), pageRequest(query),
+    );
+    return { ...list, items: list.items.map(transactionV1Json) };
+  });
+
+  app.get('/api/v1/jiko-accounts/:account_id/transactions/:transaction_id', {
+    schema: {
+      tags: ['Transactions'],
+      summary: "Get a bank transaction of a Jiko account (v1 shape)",
+      security,
+      params: Type.Object({ account_id: Uuid('The Jiko account (pocket)'), transaction_id: Uuid() }),
+      response: { 200: TransactionV1Schema, ...ErrorResponses },
+    },
+  }, async (request) =>
+    transactionV1Json(await activity().getPocketTransaction(request.tenant, request.params.account_id, request.params.transaction_id)));
+}

@@ -1,4 +1,358 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { type Static, Type } from 'typebox';
+import type { EarningsPeriod, PocketStatus, PocketView } from '../../modules/pockets/index.ts';
+import type { Portal } from '../../modules/rails/index.ts';
+import { money } from '../../money/index.ts';
+import {
+  CursorListSchema,
+  CursorQuery,
+  DateString,
+  DecimalString,
+  DetailErrorSchema,
+  ErrorResponses,
+  MoneySchema,
+  Uuid,
+  invalid,
+  pageRequest,
+} from '../../platform/http/index.ts';
 
-/** Pockets, earnings: not built yet. */
-export async function pocketsRoutes(_app: FastifyInstance): Promise<void> {}
+const StrategyIdSchema = Type.Union([
+  Type.Literal('UST-1W'),
+  Type.Literal('UST-4W'),
+  Type.Literal('UST-13W'),
+  Type.Literal('UST-26W'),
+  Type.Literal('UST-52W'),
+]);
+
+/** Money without the shared $id, so that it can be nested many times in one response schema. */
+const Money = Type.Object(MoneySchema.properties);
+
+const SecuritySchema = Type.Object({
+  type: Type.Literal('FIXED_INCOME'),
+  description: Type.String({ examples: ['US T-Bill'] }),
+  cusip: Type.String({ examples: ['912797KJ5'] }),
+  quantity: Type.Integer({ description: 'Units of $100 of face' }),
+  market_value: Money,
+  jiko_mark_price: DecimalString('Same-day bid price per 100 of face used for the mark'),
+  maturity_date: DateString(),
+  yield_to_maturity: DecimalString('Investment rate of the bid, as a fraction'),
+  bid: DecimalString('Price per 100 of face when selling, same-day settlement'),
+  ask: DecimalString('Price per 100 of face when buying, same-day settlement'),
+});
+
+const PortfolioSchema = Type.Object({
+  securities: Type.Array(SecuritySchema),
+  cash: Money,
+  total_value: Money,
+  all_time_earnings: Money,
+  liquidation_value_t0: Money,
+  liquidation_value_t1: Money,
+  fees: Money,
+});
+
+export const PocketSchema = Type.Object({
+  id: Uuid(),
+  pocket_name: Type.String(),
+  portfolio: Type.Union([PortfolioSchema, Type.Null()]),
+  status: Type.Union([Type.Literal('PENDING'), Type.Literal('OPEN'), Type.Literal('FROZEN'), Type.Literal('CLOSED')]),
+  attributes: Type.Array(Type.String()),
+  deposit_strategy_id: StrategyIdSchema,
+  reinvestment_strategy_id: Type.Union([StrategyIdSchema, Type.Null()]),
+  type: Type.Union([Type.Literal('CUSTOMER'), Type.Literal('PARTNER_FUNDING')], {
+    description: "CUSTOMER for a customer's pocket; PARTNER_FUNDING for the tenant's own funding pocket",
+  }),
+  customer_id: Type.Union([Uuid(), Type.Null()]),
+  object_type: Type.Literal('Pocket'),
+});
+
+const CreatePocketBody = Type.Object(
+  {
+    pocket_name: Type.String({ minLength: 1, maxLength: 128 }),
+    deposit_strategy_id: StrategyIdSchema,
+    reinvestment_strategy_id: Type.Optional(Type.Union([StrategyIdSchema, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+const UpdatePocketBody = Type.Object(
+  {
+    pocket_name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
+    deposit_strategy_id: Type.Optional(Type.Union([StrategyIdSchema, Type.Null()])),
+    reinvestment_strategy_id: Type.Optional(Type.Union([StrategyIdSchema, Type.Null()])),
+    status: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    closure_reason: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+const PocketQuery = Type.Object({
+  'omit[]': Type.Optional(Type.Array(Type.String())),
+  valuation_type: Type.Optional(Type.String()),
+});
+
+const ListQuery = Type.Object({
+  ...CursorQuery,
+  'omit[]': Type.Optional(Type.Array(Type.String())),
+  valuation_type: Type.Optional(Type.String()),
+  'filter[status]': Type.Optional(Type.Array(Type.String(), { description: 'PENDING, OPEN, FROZEN, CLOSED; repeated or comma-separated' })),
+});
+
+const EarningsQuery = Type.Object({
+  period: Type.Optional(
+    Type.Union([Type.Literal('ytd'), Type.Literal('mtd'), Type.Literal('wtd'), Type.Literal('all-time'), Type.Literal('range')], { default: 'all-time' }),
+  ),
+  date_from: Type.Optional(Type.Union([DateString(), Type.Null()])),
+  date_to: Type.Optional(Type.Union([DateString(), Type.Null()])),
+});
+
+const EarningsSchema = Type.Object({
+  earnings: Money,
+  date_from: Type.Union([DateString(), Type.Null()]),
+  date_to: DateString(),
+});
+
+const PortalSchema = Type.Object({
+  id: Uuid(),
+  jiko_account_id: Uuid(),
+  routing_number: Type.String(),
+  account_number: Type.String(),
+  status: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]),
+  name: Type.String(),
+  object_type: Type.Literal('Portal'),
+});
+
+const PortalListSchema = Type.Object({
+  count: Type.Integer(),
+  portals: Type.Array(PortalSchema),
+  object_type: Type.Literal('List'),
+});
+
+const STATUSES: readonly PocketStatus[] = ['PENDING', 'OPEN', 'FROZEN', 'CLOSED'];
+
+/** `filter[status]` values, repeated or comma-separated. @throws DomainError 422 for an unknown status. */
+function statusFilter(values: readonly string[] | undefined): PocketStatus[] | undefined {
+  if (!values) return undefined;
+  const statuses = values.flatMap((value) => value.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const status of statuses) {
+    if (!STATUSES.includes(status as PocketStatus)) throw invalid(['query', 'filter[status]'], `unknown status ${status}`, 'enum');
+  }
+  return statuses.length > 0 ? (statuses as PocketStatus[]) : undefined;
+}
+
+function omitsPortfolio(omit: readonly string[] | undefined): boolean {
+  return (omit ?? []).flatMap((value) => value.split(',')).includes('portfolio');
+}
+
+/** Jiko's Pocket JSON. */
+export function pocketJson(view: PocketView) {
+  const { pocket, portfolio } = view;
+  return {
+    id: pocket.id,
+    pocket_name: pocket.pocketName,
+    portfolio: portfolio && {
+      securities: portfolio.securities.map((s) => ({
+        type: 'FIXED_INCOME' as const,
+        description: 'US T-Bill',
+        cusip: s.cusip,
+        quantity: Number(s.units),
+        market_value: money(s.marketValueCents),
+        jiko_mark_price: s.bidPer100,
+        maturity_date: s.maturityDate,
+        yield_to_maturity: s.yieldToMaturity,
+        bid: s.bidPer100,
+        ask: s.askPer100,
+      })),
+      cash: money(portfolio.cashCents),
+      total_value: money(portfolio.totalValueCents),
+      all_time_earnings: money(portfolio.allTimeEarningsCents),
+      liquidation_value_t0: money(portfolio.liquidationT0Cents),
+      liquidation_value_t1: money(portfolio.liquidationT1Cents),
+      fees: money(0n),
+    },
+    status: pocket.status,
+    attributes: [] as string[],
+    deposit_strategy_id: pocket.depositStrategyId,
+    reinvestment_strategy_id: pocket.reinvestmentStrategyId,
+    type: pocket.type,
+    customer_id: pocket.customerId,
+    object_type: 'Pocket' as const,
+  };
+}
+
+function portalJson(portal: Portal) {
+  return {
+    id: portal.id,
+    jiko_account_id: portal.pocketId,
+    routing_number: portal.routingNumber,
+    account_number: portal.accountNumber,
+    status: portal.status,
+    name: portal.name,
+    object_type: 'Portal' as const,
+  };
+}
+
+/**
+ * Pockets of the Partner API: create, list, get, update or close (both the tenant-wide and the
+ * customer-scoped paths), earnings by period, and portals. An id the tenant does not own is 404.
+ */
+export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const pockets = () => app.services.pockets;
+  const tags = ['Pockets'];
+  const security = [{ HTTPBearer: [] }];
+  const CustomerParams = Type.Object({ customer_id: Uuid() });
+  const PocketParams = Type.Object({ pocket_id: Uuid() });
+  const CustomerPocketParams = Type.Object({ customer_id: Uuid(), pocket_id: Uuid() });
+  const responses = { ...ErrorResponses, 409: DetailErrorSchema };
+
+  app.post('/api/v2/customers/:customer_id/pockets/', {
+    schema: {
+      tags,
+      summary: 'Create a pocket for a customer',
+      description: 'The pocket opens at once with a portal; its cash is invested by the deposit strategy.',
+      security,
+      params: CustomerParams,
+      body: CreatePocketBody,
+      response: { 201: PocketSchema, ...responses },
+    },
+  }, async (request, reply) => {
+    const view = await pockets().createPocket(request.tenant, request.params.customer_id, {
+      pocketName: request.body.pocket_name,
+      depositStrategyId: request.body.deposit_strategy_id,
+      reinvestmentStrategyId: request.body.reinvestment_strategy_id ?? null,
+    });
+    return reply.code(201).send(pocketJson(view));
+  });
+
+  app.get('/api/v2/customers/:customer_id/pockets/', {
+    schema: {
+      tags,
+      summary: "List a customer's pockets",
+      security,
+      params: CustomerParams,
+      querystring: ListQuery,
+      response: { 200: CursorListSchema(PocketSchema), ...responses },
+    },
+  }, async (request) => {
+    const statuses = statusFilter(request.query['filter[status]']);
+    const list = await pockets().listPockets(request.tenant, {
+      customerId: request.params.customer_id,
+      ...(statuses ? { statuses } : {}),
+      page: pageRequest(request.query),
+      withPortfolio: !omitsPortfolio(request.query['omit[]']),
+    });
+    return { ...list, items: list.items.map(pocketJson) };
+  });
+
+  app.get('/api/v2/pockets/', {
+    schema: {
+      tags,
+      summary: "List the tenant's pockets",
+      description: "Every customer's pockets and the tenant's partner funding pocket, oldest first.",
+      security,
+      querystring: ListQuery,
+      response: { 200: CursorListSchema(PocketSchema), ...responses },
+    },
+  }, async (request) => {
+    const statuses = statusFilter(request.query['filter[status]']);
+    const list = await pockets().listPockets(request.tenant, {
+      ...(statuses ? { statuses } : {}),
+      page: pageRequest(request.query),
+      withPortfolio: !omitsPortfolio(request.query['omit[]']),
+    });
+    return { ...list, items: list.items.map(pocketJson) };
+  });
+
+  app.get('/api/v2/pockets/:pocket_id/', {
+    schema: { tags, summary: 'Get a pocket', security, params: PocketParams, querystring: PocketQuery, response: { 200: PocketSchema, ...responses } },
+  }, async (request) =>
+    pocketJson(await pockets().getPocket(request.tenant, request.params.pocket_id, { withPortfolio: !omitsPortfolio(request.query['omit[]']) })),
+  );
+
+  app.get('/api/v2/customers/:customer_id/pockets/:pocket_id/', {
+    schema: {
+      tags,
+      summary: "Get a customer's pocket",
+      security,
+      params: CustomerPocketParams,
+      querystring: PocketQuery,
+      response: { 200: PocketSchema, ...responses },
+    },
+  }, async (request) =>
+    pocketJson(
+      await pockets().getPocket(request.tenant, request.params.pocket_id, {
+        customerId: request.params.customer_id,
+        withPortfolio: !omitsPortfolio(request.query['omit[]']),
+      }),
+    ),
+  );
+
+  const updateInput = (body: Static<typeof UpdatePocketBody>) => ({
+    pocketName: body.pocket_name,
+    depositStrategyId: body.deposit_strategy_id,
+    reinvestmentStrategyId: body.reinvestment_strategy_id,
+    status: body.status,
+    closureReason: body.closure_reason,
+  });
+
+  app.patch('/api/v2/pockets/:pocket_id/', {
+    schema: {
+      tags,
+      summary: 'Update or close a pocket',
+      description: 'Closing (status CLOSED with a closure_reason) needs an empty pocket and another OPEN pocket of the customer.',
+      security,
+      params: PocketParams,
+      body: UpdatePocketBody,
+      response: { 200: PocketSchema, ...responses },
+    },
+  }, async (request) => pocketJson(await pockets().updatePocket(request.tenant, request.params.pocket_id, updateInput(request.body))));
+
+  app.patch('/api/v2/customers/:customer_id/pockets/:pocket_id/', {
+    schema: {
+      tags,
+      summary: "Update or close a customer's pocket",
+      security,
+      params: CustomerPocketParams,
+      body: UpdatePocketBody,
+      response: { 200: PocketSchema, ...responses },
+    },
+  }, async (request) =>
+    pocketJson(await pockets().updatePocket(request.tenant, request.params.pocket_id, updateInput(request.body), request.params.customer_id)),
+  );
+
+  app.get('/api/v2/pockets/:pocket_id/earnings/', {
+    schema: {
+      tags,
+      summary: 'Earnings of a pocket over a period',
+      description:
+        'Value at the end of the period minus value at the end of the business day before it, minus net money moved in. ' +
+        'Periods: ytd from 1 January, mtd from the 1st, wtd from Monday (each no earlier than the pocket), all-time, or range ' +
+        '(date_from and date_to, inclusive). The end is today if a business day, else the last business day.',
+      security,
+      params: PocketParams,
+      querystring: EarningsQuery,
+      response: { 200: EarningsSchema, ...responses },
+    },
+  }, async (request) => {
+    const result = await pockets().earnings(request.tenant, request.params.pocket_id, {
+      period: (request.query.period ?? 'all-time') as EarningsPeriod,
+      dateFrom: request.query.date_from ?? undefined,
+      dateTo: request.query.date_to ?? undefined,
+    });
+    return { earnings: money(result.earningsCents), date_from: result.dateFrom, date_to: result.dateTo };
+  });
+
+  app.get('/api/v2/pockets/:pocket_id/portals/', {
+    schema: {
+      tags: ['Portals'],
+      summary: "List a pocket's portals",
+      security,
+      params: PocketParams,
+      response: { 200: PortalListSchema, ...responses },
+    },
+  }, async (request) => {
+    const portals = await pockets().listPortals(request.tenant, request.params.pocket_id);
+    return { count: portals.length, portals: portals.map(portalJson), object_type: 'List' as const };
+  });
+}

@@ -14,7 +14,7 @@ export type ActivityStatus = 'BOOKED' | 'SETTLED';
 export type ListOrder = 'asc' | 'desc';
 
 /** A trade of one pocket's brokerage account (Jiko's Trade). */
-export interface Trade {
+export interface TradeRecord {
   readonly id: string;
   readonly pocketId: string;
   readonly customerId: string | null;
@@ -41,7 +41,7 @@ export type BankTransactionType = 'ACH' | 'ON_US';
 export type Direction = 'CREDIT' | 'DEBIT';
 
 /** One movement on the bank side of one pocket (Jiko's Transaction). */
-export interface BankTransaction {
+export interface BankTransactionRecord {
   readonly id: string;
   /** The ledger entry the movement belongs to (Jiko's transaction_id). */
   readonly ledgerEntryId: string;
@@ -159,7 +159,7 @@ function normaliseOffset(offset: string | undefined): string {
  * An inclusive range from two optional query values, checked to run forward.
  * @throws DomainError `activity.range_reversed` (422) when `from` is later than `to`.
  */
-export function range<T extends Date | string | bigint>(fromName: string, from: T | undefined, toName: string, to: T | undefined): Range<T> | undefined {
+export function queryRange<T extends Date | string | bigint>(fromName: string, from: T | undefined, toName: string, to: T | undefined): Range<T> | undefined {
   if (from === undefined && to === undefined) return undefined;
   if (from !== undefined && to !== undefined && compare(from, to) > 0) throw ActivityErrors.rangeReversed(fromName, toName);
   return { from, to };
@@ -172,8 +172,8 @@ function compare(a: Date | string | bigint, b: Date | string | bigint): number {
 }
 
 /** A date-time range from two optional query strings (see `parseInstant`). */
-export function instantRange(fromName: string, from: string | undefined, toName: string, to: string | undefined): Range<Date> | undefined {
-  return range(
+export function queryInstantRange(fromName: string, from: string | undefined, toName: string, to: string | undefined): Range<Date> | undefined {
+  return queryRange(
     fromName,
     from === undefined ? undefined : parseInstant(fromName, from, 'from'),
     toName,

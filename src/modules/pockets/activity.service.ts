@@ -7,9 +7,9 @@ import { findCustomer } from '../onboarding/index.ts';
 import { type BankTransactionRow, selectBankTransaction, selectBankTransactions } from '../rails/transactions.query.ts';
 import {
   ActivityErrors,
-  type BankTransaction,
+  type BankTransactionRecord,
   type ListOrder,
-  type Trade,
+  type TradeRecord,
   type TradeFilter,
   type TransactionFilter,
   scanDirection,
@@ -43,7 +43,7 @@ export function createActivityService(deps: AppDeps) {
     filter: TradeFilter,
     order: ListOrder,
     page: PageRequest,
-  ): Promise<CursorList<Trade>> {
+  ): Promise<CursorList<TradeRecord>> {
     const after = timeIdKey(page);
     const rows = await selectTrades(db, ctx.partnerId, scope, filter, { after, direction: scanDirection(order, page), limit: page.limit });
     const today = marketDate(ctx.now);
@@ -56,7 +56,7 @@ export function createActivityService(deps: AppDeps) {
     filter: TransactionFilter,
     order: ListOrder,
     page: PageRequest,
-  ): Promise<CursorList<BankTransaction>> {
+  ): Promise<CursorList<BankTransactionRecord>> {
     const after = timeIdKey(page);
     const rows = await selectBankTransactions(db, ctx.partnerId, scope, filter, { after, direction: scanDirection(order, page), limit: page.limit });
     return cursorList(page, rows, (r) => r.key, (r) => toBankTransaction(r.row));
@@ -103,7 +103,7 @@ export function createActivityService(deps: AppDeps) {
      * One bank transaction of one pocket.
      * @throws DomainError `pockets.not_found` (404) for the pocket, `transactions.not_found` (404).
      */
-    async getPocketTransaction(ctx: TenantContext, pocketId: string, transactionId: string): Promise<BankTransaction> {
+    async getPocketTransaction(ctx: TenantContext, pocketId: string, transactionId: string): Promise<BankTransactionRecord> {
       await pocketOf(db, ctx, pocketId);
       const row = isUuid(transactionId) ? await selectBankTransaction(db, ctx.partnerId, pocketId, transactionId) : undefined;
       if (!row) throw ActivityErrors.transactionNotFound();
@@ -114,11 +114,11 @@ export function createActivityService(deps: AppDeps) {
 
 export type ActivityService = ReturnType<typeof createActivityService>;
 
-function toTrade(row: TradeRow, today: string): Trade {
+function toTrade(row: TradeRow, today: string): TradeRecord {
   return { ...row, status: tradeStatus(row.status, row.settlementDate, today) };
 }
 
-function toBankTransaction(row: BankTransactionRow): BankTransaction {
+function toBankTransaction(row: BankTransactionRow): BankTransactionRecord {
   return {
     id: row.id,
     ledgerEntryId: row.ledgerEntryId,
@@ -140,3 +140,16 @@ function toBankTransaction(row: BankTransactionRow): BankTransaction {
       : null,
   };
 }
+
+// What the API layer needs to read queries and write Jiko's JSON.
+export {
+  type BankTransactionRecord,
+  type ListOrder,
+  TRANSACTION_TYPES_V1,
+  TRANSACTION_TYPES_V2,
+  type TradeFilter,
+  type TradeRecord,
+  type TransactionFilter,
+  queryInstantRange,
+  queryRange,
+} from './activity.domain.ts';

@@ -30,3 +30,4 @@ export {
   unitsToRaise,
   unitsValueCents,
 } from './pockets.domain.ts';
+export * from './activity.service.ts';

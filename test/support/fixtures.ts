@@ -1,0 +1,68 @@
+/**
+ * Fixtures that go through the public API: an approved customer, a pocket, a sandbox deposit.
+ */
+import assert from 'node:assert/strict';
+import type { PartnerClient } from '../../src/seed/inject-client.ts';
+
+/** A valid individual application body (Jiko's InternationalApplicationRequest). */
+export async function applicationBody(client: PartnerClient, overrides: Record<string, unknown> = {}) {
+  const agreements = (await client.get('/api/v1/agreements/')).json() as { version: string };
+  return {
+    identification_number: '123456789',
+    identification_type: 'SSN',
+    name: { first_name: 'Grace', last_name: 'Hopper' },
+    email: 'grace@example.com',
+    date_of_birth: '1980-12-09',
+    investment_profile: { employment_status: 'EMPLOYED', income: 'BETWEEN_100K_AND_250K', net_worth: 'BETWEEN_200K_AND_1M', occupation: 'Engineer' },
+    agreement_consent: { version: agreements.version, timestamp: '2024-01-01T00:00:00Z' },
+    address: { street_address: '1 Main St', city: 'Arlington', state: 'VA', postal_code: '22201', country: 'US' },
+    phone_number: '+17035550100',
+    citizenship_country: 'US',
+    ...overrides,
+  };
+}
+
+/** Creates and applies an application that the sandbox approves; returns the customer id. */
+export async function createCustomer(client: PartnerClient): Promise<string> {
+  const created = await client.post('/api/v1/applications/', await applicationBody(client));
+  assert.equal(created.statusCode, 201, created.body);
+  const applied = await client.post(`/api/v1/applications/${created.json().id}/apply/`, {});
+  assert.equal(applied.statusCode, 200, applied.body);
+  const customerId = applied.json().customer_id as string;
+  assert.ok(customerId);
+  return customerId;
+}
+
+/** Creates an OPEN pocket of `strategy` for the customer; returns its id. */
+export async function createPocket(client: PartnerClient, customerId: string, strategy: string, name = `${strategy} pocket`): Promise<string> {
+  const response = await client.post(`/api/v2/customers/${customerId}/pockets/`, { pocket_name: name, deposit_strategy_id: strategy });
+  assert.ok(response.statusCode === 200 || response.statusCode === 201, response.body);
+  return response.json().id as string;
+}
+
+/** Sandbox inbound ACH credits into a pocket. */
+export async function fund(client: PartnerClient, pocketId: string, amountCents: number, count = 1): Promise<void> {
+  const response = await client.post('/api/v1/sandbox/fund/', { account_id: pocketId, amount_usdc: amountCents, count }, { unsigned: true });
+  assert.equal(response.statusCode, 202, response.body);
+}
+
+export interface MoneyJson {
+  value: number;
+  currency: string;
+  formatted: string;
+}
+
+export interface PortfolioJson {
+  securities: { cusip: string; quantity: number; market_value: MoneyJson; maturity_date: string; yield_to_maturity: string; bid: string; ask: string }[];
+  cash: MoneyJson;
+  total_value: MoneyJson;
+  all_time_earnings: MoneyJson;
+  liquidation_value_t0: MoneyJson;
+  liquidation_value_t1: MoneyJson;
+}
+
+export async function getPortfolio(client: PartnerClient, pocketId: string): Promise<PortfolioJson> {
+  const response = await client.get(`/api/v2/pockets/${pocketId}/`);
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json().portfolio as PortfolioJson;
+}
