@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { checkLedgerInvariants } from '../src/modules/ledger/index.ts';
 import { checkPortfolioInvariants } from '../src/modules/pockets/index.ts';
+import { setTenantNow } from '../src/platform/tenant-clock.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 
@@ -98,6 +99,36 @@ describe('sandbox clock', () => {
 
     const bad = await client.get(`/api/v2/pockets/${pocket}/earnings/?period=range&date_from=2024-03-15`);
     assert.equal(bad.statusCode, 422);
+    assert.deepEqual(await checkLedgerInvariants(t.db, client.partnerId), []);
+    assert.deepEqual(await checkPortfolioInvariants(t.db, client.partnerId), []);
+  });
+
+  test('due work run by two callers at once happens once per day', async () => {
+    const client = await newPartner(t);
+    await client.setClock('2024-03-05T15:00:00Z');
+    const customerId = await createCustomer(client);
+    const pocket = await createPocket(client, customerId, 'UST-4W');
+    await fund(client, pocket, 4_000_000);
+    // Move the clock without running due work, then let two callers race for it.
+    const later = new Date('2024-05-02T15:00:00Z');
+    await setTenantNow(t.db, t.deps.wallClock, client.partnerId, later);
+    const runs = await Promise.all([
+      t.services.pockets.runDueWork(client.partnerId, later),
+      t.services.pockets.runDueWork(client.partnerId, later),
+    ]);
+    assert.ok(runs[0]! + runs[1]! > 0);
+    const maturities = await t.db.query<{ cusip: string; n: bigint }>(
+      `SELECT cusip, count(*) AS n FROM trades WHERE pocket_id = $1 AND activity = 'MATURITY' GROUP BY cusip`,
+      [pocket],
+    );
+    assert.ok(maturities.length >= 1);
+    for (const row of maturities) assert.equal(row.n, 1n);
+    const [days] = await t.db.query<{ n: bigint; distinct_days: bigint }>(
+      `SELECT count(*) AS n, count(DISTINCT business_date) AS distinct_days FROM pocket_daily_values WHERE pocket_id = $1`,
+      [pocket],
+    );
+    assert.equal(days!.n, days!.distinct_days);
+    assert.equal(await t.services.pockets.runDueWork(client.partnerId, later), 0);
     assert.deepEqual(await checkLedgerInvariants(t.db, client.partnerId), []);
     assert.deepEqual(await checkPortfolioInvariants(t.db, client.partnerId), []);
   });

@@ -154,3 +154,57 @@ test('a pocket opened, funded and held to maturity sends its events once each, s
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('on-us transfers emit processing then success (or rejected) once each, with Jiko payloads', async () => {
+  const client = await newPartner(t);
+  await client.setClock('2024-03-05T15:00:00Z');
+  const customerId = await createCustomer(client);
+  const source = await createPocket(client, customerId, 'UST-13W');
+  const target = await createPocket(client, customerId, 'UST-4W');
+  await fund(client, source, 1_000_000);
+
+  const move = async (amount: Record<string, unknown>) => {
+    const response = await client.post('/api/v1/transfers/on-us', {
+      type: 'INTERNAL_REALLOCATION',
+      from_account: { id: source, type: 'JIKO_ACCOUNT' },
+      to_account: { id: target, type: 'JIKO_ACCOUNT' },
+      amount,
+    });
+    assert.ok(response.statusCode === 200 || response.statusCode === 201, response.body);
+    return response.json() as { id: string; status: string };
+  };
+  const completed = await move({ type: 'REQUESTED_AMOUNT', amount_usdc: 250_000 });
+  assert.equal(completed.status, 'COMPLETED');
+  const rejected = await move({ type: 'REQUESTED_AMOUNT', amount_usdc: 5_000_000 });
+  assert.equal(rejected.status, 'REJECTED');
+
+  const events = await t.db.query<{ event_type: string; object_id: string; sequence: number; payload: Record<string, string>; customer_id: string | null }>(
+    `SELECT event_type, object_id, sequence, payload, customer_id FROM events
+      WHERE partner_id = $1 AND event_type LIKE 'transfers.on-us.%' ORDER BY object_id, sequence`,
+    [client.partnerId],
+  );
+  const of = (id: string) => events.filter((event) => event.object_id === id);
+  assert.deepEqual(of(completed.id).map((event) => [event.event_type, event.sequence]), [
+    ['transfers.on-us.processing', 1],
+    ['transfers.on-us.success', 2],
+  ]);
+  assert.deepEqual(of(rejected.id).map((event) => [event.event_type, event.sequence]), [
+    ['transfers.on-us.processing', 1],
+    ['transfers.on-us.rejected', 2],
+  ]);
+  for (const event of events) {
+    assert.equal(event.payload.on_us_id, event.object_id);
+    assert.equal(event.payload.origin_account_id, source);
+    assert.equal(event.payload.destination_account_id, target);
+    assert.equal(event.customer_id, customerId);
+  }
+  // The sale in the source and the buy in the target are trades with their own events.
+  const trades = await t.db.query<{ event_type: string; n: bigint }>(
+    `SELECT event_type, count(*) AS n FROM events WHERE partner_id = $1 AND event_type LIKE 'trade.%' GROUP BY event_type ORDER BY event_type`,
+    [client.partnerId],
+  );
+  assert.deepEqual(trades.map((row) => [row.event_type, Number(row.n)]), [
+    ['trade.buy', 2],
+    ['trade.sell', 1],
+  ]);
+});
