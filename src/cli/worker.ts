@@ -1,14 +1,16 @@
 /**
- * `pocketbook worker [--once]`: runs the webhook delivery worker without the HTTP server. On
+ * `pocketbook worker [--once]`: runs the background work without the HTTP server: webhook
+ * delivery and each tenant's due business-day work (maturities, investing, end-of-day values). On
  * PostgreSQL (DATABASE_URL) any number of worker processes, and servers running their own worker,
- * share the deliveries safely. `--once` delivers what is due now and exits.
+ * share the work safely (both claim with FOR UPDATE SKIP LOCKED). `--once` delivers the webhooks
+ * due now and exits.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import type { AppDeps } from '../deps.ts';
-import { createEventsService } from '../modules/events/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { migrate, openDatabase } from '../platform/db/index.ts';
+import { createServices } from '../services.ts';
 
 const USAGE = 'usage: pocketbook worker [--once]\n';
 
@@ -44,21 +46,21 @@ export async function workerCommand(args: string[]): Promise<number> {
   try {
     await migrate(db);
     const deps: AppDeps = { config, db, wallClock: systemClock };
-    const events = createEventsService(deps);
+    const { events, pockets } = await createServices(deps);
     if (once) {
       let total = 0;
       for (let handled = await events.runOnce(); handled > 0; handled = await events.runOnce()) total += handled;
       process.stdout.write(`delivered ${total} due webhook deliveries\n`);
       return 0;
     }
-    const worker = events.startWorker();
-    process.stdout.write(`pocketbook worker running (poll every ${config.webhooks.pollIntervalMs} ms); stop with Ctrl-C\n`);
+    const workers = [events.startWorker(), pockets.startScheduler()];
+    process.stdout.write(`pocketbook worker running (webhooks every ${config.webhooks.pollIntervalMs} ms, due work per tenant); stop with Ctrl-C\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-    await worker.stop();
+    for (const worker of workers) await worker.stop();
     return 0;
   } finally {
     await db.close();
