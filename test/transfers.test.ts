@@ -93,7 +93,7 @@ describe('on-us transfers', () => {
       `SELECT event_type, payload FROM events WHERE partner_id = $1 AND object_id = $2 ORDER BY sequence`,
       [client.partnerId, transfer.id],
     );
-    assert.deepEqual(events.map((e) => e.event_type), ['transfers.on-us.processing', 'transfers.on-us.success']);
+    assert.deepEqual(events.map((e) => e.event_type), ['transfers.on-us.processing', 'transfers.on-us.success', 'transfers.on-us.received']);
     assert.deepEqual(events[1]!.payload, { on_us_id: transfer.id, origin_account_id: source, destination_account_id: target });
 
     // A larger amount sells all of the nearest bill, then part of the next.

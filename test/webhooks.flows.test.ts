@@ -187,13 +187,22 @@ test('on-us transfers emit processing then success (or rejected) once each, with
   assert.deepEqual(of(completed.id).map((event) => [event.event_type, event.sequence]), [
     ['transfers.on-us.processing', 1],
     ['transfers.on-us.success', 2],
+    ['transfers.on-us.received', 3],
   ]);
+  const received = of(completed.id)[2]!;
+  assert.equal(received.payload.receiving_pocket_id, target);
+  const [credit] = await t.db.query<{ pocket_id: string; direction: string; amount_cents: bigint }>(
+    'SELECT pocket_id, direction, amount_cents FROM bank_transactions WHERE partner_id = $1 AND id = $2',
+    [client.partnerId, received.payload.transaction_activity_id],
+  );
+  assert.deepEqual(credit, { pocket_id: target, direction: 'CREDIT', amount_cents: 250_000n });
   assert.deepEqual(of(rejected.id).map((event) => [event.event_type, event.sequence]), [
     ['transfers.on-us.processing', 1],
     ['transfers.on-us.rejected', 2],
   ]);
   for (const event of events) {
     assert.equal(event.payload.on_us_id, event.object_id);
+    if (event.event_type === 'transfers.on-us.received') continue;
     assert.equal(event.payload.origin_account_id, source);
     assert.equal(event.payload.destination_account_id, target);
     assert.equal(event.customer_id, customerId);

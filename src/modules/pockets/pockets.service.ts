@@ -203,7 +203,10 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
     return pocket;
   }
 
-  /** Moves `amountCents` from a pocket's brokerage cash to its bank account and on to another pocket. */
+  /**
+   * Moves `amountCents` from a pocket's brokerage cash to its bank account and on to another pocket.
+   * @returns the id of the receiving pocket's bank transaction (Jiko's transaction_activity_id).
+   */
   async function moveOnUs(tx: Tx, partnerId: string, from: Pocket, to: Pocket, amountCents: bigint, transfer: { id: string; type: OnUsTransferType; description: string; title: string }, time: TradeTime) {
     const common = { partnerId, referenceType: 'OnUsTransfer', referenceId: transfer.id, occurredAt: time.at, bookDate: time.bookDate };
     await postEntry(tx, {
@@ -233,8 +236,9 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
         { account: { pocketId: to.id, kind: 'brokerage_cash' }, amountCents },
       ],
     });
+    let creditId = '';
     for (const [pocket, direction] of [[from, 'DEBIT'], [to, 'CREDIT']] as const) {
-      await insertBankTransaction(tx, {
+      const transactionId = await insertBankTransaction(tx, {
         partnerId,
         pocketId: pocket.id,
         customerId: pocket.customerId,
@@ -249,7 +253,9 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
         onUsTransferId: transfer.id,
         ledgerEntryId: entryId,
       });
+      if (direction === 'CREDIT') creditId = transactionId;
     }
+    return { creditTransactionId: creditId };
   }
 
   /** Invests a pocket's cash now if today is a business day, else leaves it waiting. */
@@ -562,10 +568,20 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
         const movedCents = amount.type === 'REQUESTED_AMOUNT' ? amount.amountCents : cash;
         const title =
           input.type === 'PARTNER_CUSTOMER_FUNDING' ? input.source! : input.type === 'PARTNER_CUSTOMER_DEFUNDING' ? input.target! : 'Internal reallocation';
-        await moveOnUs(tx, partnerId, from, to, movedCents, { id, type: input.type, description: input.description ?? 'On-us transfer', title }, time);
+        const { creditTransactionId } = await moveOnUs(tx, partnerId, from, to, movedCents, { id, type: input.type, description: input.description ?? 'On-us transfer', title }, time);
         await investOrWait(tx, ctx, to, time, id);
         await completeOnUsTransfer(tx, id, movedCents, now);
         await event('transfers.on-us.success');
+        // The receiving side's notice, in the Customer API's payload shape.
+        await emitEvent(tx, {
+          partnerId,
+          eventType: 'transfers.on-us.received',
+          objectType: 'OnUsTransfer',
+          objectId: id,
+          customerId: to.customerId ?? from.customerId,
+          payload: { on_us_id: id, transaction_activity_id: creditTransactionId, receiving_pocket_id: to.id },
+          occurredAt: now,
+        });
         return { existing: undefined };
       });
       const transfer = await findOnUsTransfer(db, partnerId, outcome.existing ?? id);
