@@ -20,6 +20,18 @@ describe('HTTP conventions', () => {
     assert.equal(response.json(), 'OK');
   });
 
+  test('/openapi.json documents the Jiko paths and /docs serves the interactive reference', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { openapi: string; paths: Record<string, unknown> };
+    assert.match(spec.openapi, /^3\./);
+    for (const path of ['/api/v1/login/', '/api/v2/trading-strategies/', '/api/v1/applications/', '/api/v2/pockets/{pocket_id}/', '/api/v1/transfers/on-us', '/api/v1/subscriptions/']) {
+      assert.ok(Object.keys(spec.paths).some((documented) => documented.replace(/\/$/, '') === path.replace(/\/$/, '')), `${path} is documented`);
+    }
+    const docs = await t.app.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(docs.statusCode, 200);
+    assert.match(docs.headers['content-type'] ?? '', /text\/html/);
+    assert.match(docs.body, /swagger/i);
+  });
+
   test('an unknown path is 404 {detail: "Not Found"}, signed or not', async () => {
     const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/no-such-thing/' });
     assert.equal(anonymous.statusCode, 404);
