@@ -5,10 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { checkLedgerInvariants } from '../src/modules/ledger/index.ts';
-import { checkPortfolioInvariants } from '../src/modules/pockets/index.ts';
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
-import { createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
+import { assertSound, createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 
 let t: TestApp;
 before(async () => {
@@ -17,11 +15,6 @@ before(async () => {
 after(async () => {
   await t.close();
 });
-
-async function assertSound(client: PartnerClient): Promise<void> {
-  assert.deepEqual(await checkLedgerInvariants(t.db, client.partnerId), []);
-  assert.deepEqual(await checkPortfolioInvariants(t.db, client.partnerId), []);
-}
 
 function onUs(type: string, from: string, to: string, amount: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return {
@@ -103,7 +96,7 @@ describe('on-us transfers', () => {
     assert.equal(left.securities.length, 1);
     assert.equal(left.securities[0]!.cusip, later!.cusip);
     assert.ok(left.securities[0]!.quantity < later!.quantity);
-    await assertSound(client);
+    await assertSound(t.db, client.partnerId);
   });
 
   test('FULL_WITHDRAWAL sells everything and moves all of it', async () => {
@@ -118,7 +111,7 @@ describe('on-us transfers', () => {
     assert.equal(after.securities.length, 0);
     const targetPortfolio = await getPortfolio(client, target);
     assert.equal(targetPortfolio.total_value.value - targetPortfolio.all_time_earnings.value, before.liquidation_value_t0.value);
-    await assertSound(client);
+    await assertSound(t.db, client.partnerId);
   });
 
   test('partner funding and defunding go through the partner funding pocket', async () => {
@@ -142,7 +135,7 @@ describe('on-us transfers', () => {
     const defunded = await client.post('/api/v1/transfers/on-us', onUs('PARTNER_CUSTOMER_DEFUNDING', pocket, fundingId, { type: 'FULL_WITHDRAWAL' }));
     assert.equal(defunded.json().status, 'COMPLETED', defunded.body);
     assert.equal((await getPortfolio(client, pocket)).total_value.value, 0);
-    await assertSound(client);
+    await assertSound(t.db, client.partnerId);
   });
 
   test('a repeated transfer_id returns the existing transfer and moves nothing again', async () => {
@@ -156,7 +149,7 @@ describe('on-us transfers', () => {
     const moves = await t.db.query(`SELECT id FROM bank_transactions WHERE on_us_transfer_id = $1`, [first.json().id]);
     assert.equal(moves.length, 2);
     assert.equal((await client.get(`/api/v1/transfers/on-us/${transferId}`)).json().id, first.json().id);
-    await assertSound(client);
+    await assertSound(t.db, client.partnerId);
   });
 
   test('insufficient funds: REJECTED, nothing sold, nothing moved', async () => {
@@ -172,7 +165,7 @@ describe('on-us transfers', () => {
     assert.equal((await getPortfolio(client, target)).total_value.value, 0);
     const events = await t.db.query<{ event_type: string }>(`SELECT event_type FROM events WHERE object_id = $1 ORDER BY sequence`, [response.json().id]);
     assert.deepEqual(events.map((e) => e.event_type), ['transfers.on-us.processing', 'transfers.on-us.rejected']);
-    await assertSound(client);
+    await assertSound(t.db, client.partnerId);
   });
 
   test('refused with 422 and nothing moved: same pocket, another customer, a closed pocket, zero amount', async () => {
@@ -199,7 +192,7 @@ describe('on-us transfers', () => {
     assert.deepEqual(await getPortfolio(client, source), before);
     const count = await t.db.query(`SELECT id FROM on_us_transfers WHERE partner_id = $1`, [client.partnerId]);
     assert.equal(count.length, 0);
-    await assertSound(client);
+    await assertSound(t.db, client.partnerId);
   });
 
   test('a transfer on a Saturday is instant; the target invests on Monday', async () => {
@@ -213,6 +206,6 @@ describe('on-us transfers', () => {
     targetPortfolio = await getPortfolio(client, target);
     assert.equal(targetPortfolio.securities.length, 1);
     assert.ok(targetPortfolio.cash.value < 10_000);
-    await assertSound(client);
+    await assertSound(t.db, client.partnerId);
   });
 });

@@ -5,10 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkLedgerInvariants } from '../src/modules/ledger/index.ts';
-import { checkPortfolioInvariants } from '../src/modules/pockets/index.ts';
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
-import { createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
+import { assertSound, createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 
 let t: TestApp;
 let client: PartnerClient;
@@ -24,11 +22,6 @@ before(async () => {
 });
 after(async () => t.close());
 
-async function assertSound(): Promise<void> {
-  assert.deepEqual(await checkLedgerInvariants(t.db, client.partnerId), []);
-  assert.deepEqual(await checkPortfolioInvariants(t.db, client.partnerId), []);
-}
-
 test('a deposit on 2024-01-02 buys the 4-week bill issued that day at the day\'s rate', async () => {
   await fund(client, pocketId, DEPOSIT_CENTS);
   const portfolio = await getPortfolio(client, pocketId);
@@ -43,13 +36,13 @@ test('a deposit on 2024-01-02 buys the 4-week bill issued that day at the day\'s
   assert.equal(bill?.ask, '99.589333');
   assert.equal(portfolio.cash.value, DEPOSIT_CENTS - 995_893);
   assert.equal(portfolio.total_value.value, portfolio.cash.value + (bill?.market_value.value ?? 0));
-  await assertSound();
+  await assertSound(t.db, client.partnerId);
 });
 
 test('through 2024 every maturity pays par and rolls into the next 4-week bill', async () => {
   const clock = await client.advanceClock({ to: '2024-12-31T21:00:00Z' });
   assert.equal(clock.business_date, '2024-12-31');
-  await assertSound();
+  await assertSound(t.db, client.partnerId);
 
   const trades = await t.db.query<{ activity: string; cusip: string; quantity: bigint; notional_cents: bigint; book_date: string; maturity_date: string; price_per_100: string }>(
     `SELECT activity, cusip, quantity, notional_cents, book_date, maturity_date, price_per_100::text AS price_per_100

@@ -4,7 +4,6 @@
  *   tbill --rate <discount %> | --price <price per 100> --issue <date> --maturity <date>
  *   worker
  */
-import { parseArgs } from 'node:util';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -37,7 +36,6 @@ async function run(argv: string[]): Promise<number> {
   return (await load())(rest);
 }
 
-export { parseArgs };
 
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -6,7 +6,7 @@
  * due now and exits.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadCliConfig } from './config.ts';
 import type { AppDeps } from '../deps.ts';
 import { systemClock } from '../platform/clock.ts';
 import { migrate, openDatabase } from '../platform/db/index.ts';
@@ -28,16 +28,8 @@ export async function workerCommand(args: string[]): Promise<number> {
     return 2;
   }
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadCliConfig();
+  if (!config) return 2;
   if (!config.databaseUrl) {
     // PGlite is a single-process database: a second process cannot open the server's data folder.
     process.stderr.write('note: without DATABASE_URL the worker opens the embedded database; do not run it beside a server using the same folder\n');

@@ -2,6 +2,9 @@
  * Fixtures that go through the public API: an approved customer, a pocket, a sandbox deposit.
  */
 import assert from 'node:assert/strict';
+import type { Queryable } from '../../src/platform/db/index.ts';
+import { checkLedgerInvariants } from '../../src/modules/ledger/index.ts';
+import { checkPortfolioInvariants } from '../../src/modules/pockets/index.ts';
 import type { PartnerClient } from '../../src/seed/inject-client.ts';
 
 /** A valid individual application body (Jiko's InternationalApplicationRequest). */
@@ -65,4 +68,10 @@ export async function getPortfolio(client: PartnerClient, pocketId: string): Pro
   const response = await client.get(`/api/v2/pockets/${pocketId}/`);
   assert.equal(response.statusCode, 200, response.body);
   return response.json().portfolio as PortfolioJson;
+}
+
+/** Asserts the tenant's ledger and portfolio invariants (no violations). */
+export async function assertSound(db: Queryable, partnerId: string): Promise<void> {
+  assert.deepEqual(await checkLedgerInvariants(db, partnerId), []);
+  assert.deepEqual(await checkPortfolioInvariants(db, partnerId), []);
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db/index.ts';
 import type { SortKey } from '../../platform/http/index.ts';
-import type { ActivityStatus, TimeIdKey, TradeActivity, TradeFilter } from './activity.domain.ts';
+import type { ActivityStatus, TimeIdKey, TradeActivity, TradeFilter, TradeRecord } from './activity.domain.ts';
 
 /**
  * Read-only SQL of trade listings (table `trades`, written by the portfolio engine). Lists are
@@ -10,23 +10,7 @@ import type { ActivityStatus, TimeIdKey, TradeActivity, TradeFilter } from './ac
  */
 
 /** A trade as stored; the status is the one recorded when the trade was written. */
-export interface TradeRow {
-  readonly id: string;
-  readonly pocketId: string;
-  readonly customerId: string | null;
-  readonly activity: TradeActivity;
-  readonly cusip: string;
-  readonly description: string;
-  readonly maturityDate: string;
-  readonly quantity: bigint;
-  readonly pricePer100: string;
-  readonly notionalCents: bigint;
-  readonly yieldToMaturity: string | null;
-  readonly tradeDatetime: Date;
-  readonly bookDate: string;
-  readonly settlementDate: string;
-  readonly status: ActivityStatus;
-}
+export type TradeRow = TradeRecord;
 
 interface Row {
   id: string;
