@@ -20,6 +20,7 @@ import { newId } from '../src/platform/ids.ts';
 import { addDays, marketDate, marketInstant } from '../src/platform/clock.ts';
 import { setTenantNow } from '../src/platform/tenant-clock.ts';
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
+import { applicationRequest } from './support/fixtures.ts';
 
 let t: TestApp;
 
@@ -30,22 +31,6 @@ after(async () => {
   await t?.close();
 });
 
-/** A valid application; `lastName` picks the sandbox decision. */
-function applicationRequest(lastName = 'Lovelace', overrides: Record<string, unknown> = {}): ApplicationRequest {
-  return {
-    identification_number: '123-45-6789',
-    identification_type: 'SSN',
-    name: { first_name: 'Ada', middle_name: 'King', last_name: lastName },
-    email: 'ada@example.com',
-    date_of_birth: '1990-12-10',
-    investment_profile: { employment_status: 'EMPLOYED', income: 'BETWEEN_100K_AND_250K', net_worth: 'BETWEEN_200K_AND_1M', occupation: 'Engineer' },
-    agreement_consent: { version: CURRENT_AGREEMENTS.version, timestamp: '2025-03-01T10:00:00Z' },
-    address: { street_address: '1 Main Street', city: 'Springfield', postal_code: '12345', state: 'NJ', country: 'US' },
-    phone_number: '+14155550123',
-    citizenship_country: 'US',
-    ...overrides,
-  } as ApplicationRequest;
-}
 
 /** A partner without a login, for service-level tests. */
 async function partnerRow(): Promise<string> {
@@ -126,7 +111,7 @@ describe('individual applications', () => {
     assert.deepEqual(created.investment_profile, {
       employment_status: 'EMPLOYED', income: 'BETWEEN_100K_AND_250K', net_worth: 'BETWEEN_200K_AND_1M', occupation: 'Engineer',
     });
-    assert.deepEqual(created.agreement_consent, { version: CURRENT_AGREEMENTS.version, timestamp: '2025-03-01T10:00:00.000Z' });
+    assert.deepEqual(created.agreement_consent, { version: CURRENT_AGREEMENTS.version, timestamp: '2024-01-01T10:00:00.000Z' });
     assert.ok(!('identification_number' in created), 'the identification number is never returned');
     assert.ok(!Number.isNaN(Date.parse(created.time_created)) && created.updated_at === created.time_created);
 

@@ -8,9 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
-import { type ApplicationRequest, CURRENT_AGREEMENTS } from '../src/modules/onboarding/index.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
-import { createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
+import { applicationRequest, createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 
 let t: TestApp;
 before(async () => {
@@ -20,20 +19,6 @@ after(async () => {
   await t.close();
 });
 
-function applicationRequest(lastName: string): ApplicationRequest {
-  return {
-    identification_number: '123-45-6789',
-    identification_type: 'SSN',
-    name: { first_name: 'Ada', middle_name: 'King', last_name: lastName },
-    email: 'ada@example.com',
-    date_of_birth: '1990-12-10',
-    investment_profile: { employment_status: 'EMPLOYED', income: 'BETWEEN_100K_AND_250K', net_worth: 'BETWEEN_200K_AND_1M', occupation: 'Engineer' },
-    agreement_consent: { version: CURRENT_AGREEMENTS.version, timestamp: '2025-03-01T10:00:00Z' },
-    address: { street_address: '1 Main Street', city: 'Springfield', postal_code: '12345', state: 'NJ', country: 'US' },
-    phone_number: '+14155550123',
-    citizenship_country: 'US',
-  } as ApplicationRequest;
-}
 
 test('deciding applications sends application.* webhooks, each once and signed', async () => {
   const secret = 'flow-receiver-secret-0123';

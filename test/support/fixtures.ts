@@ -5,29 +5,29 @@ import assert from 'node:assert/strict';
 import type { Queryable } from '../../src/platform/db/index.ts';
 import { checkLedgerInvariants } from '../../src/modules/ledger/index.ts';
 import { checkPortfolioInvariants } from '../../src/modules/pockets/index.ts';
+import { type ApplicationRequest, CURRENT_AGREEMENTS } from '../../src/modules/onboarding/index.ts';
 import type { PartnerClient } from '../../src/seed/inject-client.ts';
 
-/** A valid individual application body (Jiko's InternationalApplicationRequest). */
-export async function applicationBody(client: PartnerClient, overrides: Record<string, unknown> = {}) {
-  const agreements = (await client.get('/api/v1/agreements/')).json() as { version: string };
+/** A valid individual application (Jiko's InternationalApplicationRequest); `lastName` picks the sandbox decision. */
+export function applicationRequest(lastName = 'Lovelace', overrides: Record<string, unknown> = {}): ApplicationRequest {
   return {
-    identification_number: '123456789',
+    identification_number: '123-45-6789',
     identification_type: 'SSN',
-    name: { first_name: 'Grace', last_name: 'Hopper' },
-    email: 'grace@example.com',
-    date_of_birth: '1980-12-09',
+    name: { first_name: 'Ada', middle_name: 'King', last_name: lastName },
+    email: 'ada@example.com',
+    date_of_birth: '1990-12-10',
     investment_profile: { employment_status: 'EMPLOYED', income: 'BETWEEN_100K_AND_250K', net_worth: 'BETWEEN_200K_AND_1M', occupation: 'Engineer' },
-    agreement_consent: { version: agreements.version, timestamp: '2024-01-01T00:00:00Z' },
-    address: { street_address: '1 Main St', city: 'Arlington', state: 'VA', postal_code: '22201', country: 'US' },
-    phone_number: '+17035550100',
+    agreement_consent: { version: CURRENT_AGREEMENTS.version, timestamp: '2024-01-01T10:00:00Z' },
+    address: { street_address: '1 Main Street', city: 'Springfield', postal_code: '12345', state: 'NJ', country: 'US' },
+    phone_number: '+14155550123',
     citizenship_country: 'US',
     ...overrides,
-  };
+  } as ApplicationRequest;
 }
 
 /** Creates and applies an application that the sandbox approves; returns the customer id. */
 export async function createCustomer(client: PartnerClient): Promise<string> {
-  const created = await client.post('/api/v1/applications/', await applicationBody(client));
+  const created = await client.post('/api/v1/applications/', applicationRequest());
   assert.equal(created.statusCode, 201, created.body);
   const applied = await client.post(`/api/v1/applications/${created.json().id}/apply/`, {});
   assert.equal(applied.statusCode, 200, applied.body);
