@@ -1,6 +1,6 @@
 import type { Queryable, Tx } from '../../platform/db/index.ts';
 import { isUuid } from '../../platform/ids.ts';
-import type { Application, ApplicationDocument, ApplicationDraft, Customer } from './onboarding.domain.ts';
+import type { Address, Application, ApplicationDocument, ApplicationDraft, Customer } from './onboarding.domain.ts';
 import type {
   ApplicationStatus,
   CustomerAccountStatus,
@@ -11,6 +11,27 @@ import type {
   Income,
   NetWorth,
 } from './onboarding.schemas.ts';
+
+/** The address columns every onboarding table shares. */
+interface AddressColumns {
+  street_address: string;
+  street_address2: string | null;
+  city: string;
+  postal_code: string;
+  state: string | null;
+  country: string;
+}
+
+function addressOf(row: AddressColumns): Address {
+  return {
+    streetAddress: row.street_address,
+    streetAddress2: row.street_address2,
+    city: row.city,
+    postalCode: row.postal_code,
+    state: row.state,
+    country: row.country,
+  };
+}
 
 /**
  * SQL of the onboarding module: individual_applications, application_documents, customers.
@@ -98,14 +119,7 @@ function toApplication(row: ApplicationRow, documents: ApplicationDocument[]): A
     dateOfBirth: row.date_of_birth,
     phoneNumber: row.phone_number,
     citizenshipCountry: row.citizenship_country,
-    address: {
-      streetAddress: row.street_address,
-      streetAddress2: row.street_address2,
-      city: row.city,
-      postalCode: row.postal_code,
-      state: row.state,
-      country: row.country,
-    },
+    address: addressOf(row),
     investmentProfile: {
       employmentStatus: row.employment_status,
       income: row.income,
@@ -142,14 +156,7 @@ function toCustomer(row: CustomerRow): Customer {
     email: row.email,
     phoneNumber: row.phone_number,
     dateOfBirth: row.date_of_birth,
-    address: {
-      streetAddress: row.street_address,
-      streetAddress2: row.street_address2,
-      city: row.city,
-      postalCode: row.postal_code,
-      state: row.state,
-      country: row.country,
-    },
+    address: addressOf(row),
     createdAt: row.created_at,
   };
 }

@@ -64,16 +64,21 @@ export async function listPortals(q: Queryable, partnerId: string, pocketId: str
   return rows.map(toPortal);
 }
 
-/** A movement on the bank side of a pocket (Jiko's Transaction). */
-export interface NewBankTransaction {
-  readonly partnerId: string;
+/** What every bank transaction says: whose pocket, which way, how much, and how it is titled. */
+export interface BankTransactionFields {
   readonly pocketId: string;
   readonly customerId: string | null;
   readonly type: 'ACH' | 'ON_US';
   readonly direction: 'CREDIT' | 'DEBIT';
+  /** Always positive, in cents; `direction` says which way it moved. */
   readonly amountCents: bigint;
   readonly description: string;
   readonly title: string;
+}
+
+/** A movement on the bank side of a pocket (Jiko's Transaction), to record. */
+export interface NewBankTransaction extends BankTransactionFields {
+  readonly partnerId: string;
   /** Booked and settled at once when `settledAt` is given. */
   readonly bookedAt: Date;
   readonly settledAt: Date | null;

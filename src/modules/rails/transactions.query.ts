@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db/index.ts';
 import type { SortKey } from '../../platform/http/index.ts';
+import type { BankTransactionFields } from './rails.repo.ts';
 
 /**
  * Read-only SQL of bank transaction listings (table `bank_transactions`, joined with the on-us
@@ -9,16 +10,9 @@ import type { SortKey } from '../../platform/http/index.ts';
  */
 
 /** A bank transaction as stored, with its on-us transfer's type, source and target. */
-export interface BankTransactionRow {
+export interface BankTransactionRow extends BankTransactionFields {
   readonly id: string;
   readonly ledgerEntryId: string;
-  readonly pocketId: string;
-  readonly customerId: string | null;
-  readonly type: 'ACH' | 'ON_US';
-  readonly direction: 'CREDIT' | 'DEBIT';
-  readonly amountCents: bigint;
-  readonly description: string;
-  readonly title: string;
   readonly status: 'BOOKED' | 'SETTLED';
   readonly timeBooked: Date;
   readonly timeSettled: Date | null;
