@@ -9,6 +9,7 @@ import {
   sharedRateStore,
 } from '../../modules/auth/index.ts';
 import type { TenantContext } from '../../platform/http/index.ts';
+import { type RequestContext, partnerContext } from '../../platform/context.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
 import { readTenantNow } from '../../platform/tenant-clock.ts';
@@ -54,6 +55,7 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
   });
 
   if (!app.hasRequestDecorator('tenant')) app.decorateRequest('tenant', null as unknown as TenantContext);
+  if (!app.hasRequestDecorator('ctx')) app.decorateRequest('ctx', null as unknown as RequestContext);
 
   app.addHook('preValidation', async (request, reply) => {
     const token = bearerToken(request.headers.authorization);
@@ -84,6 +86,7 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
     }
 
     request.tenant = { partnerId, now: await readTenantNow(deps.db, deps.wallClock, partnerId) };
+    request.ctx = partnerContext(partnerId, request.tenant.now);
     await limitPartner.call(app, request, reply);
 
     if (key === undefined) return;

@@ -11,5 +11,7 @@ export interface TenantContext {
 declare module 'fastify' {
   interface FastifyRequest {
     tenant: TenantContext;
+    /** Built by the door's auth plugin; passed to every service call. */
+    ctx: import('../context.ts').RequestContext;
   }
 }
