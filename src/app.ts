@@ -7,14 +7,9 @@ import { httpConventions } from './platform/http/index.ts';
 import { REQUEST_BODY_BYTES_MAX } from './platform/limits.ts';
 import { partnerApi } from './api/partner/index.ts';
 import { sandboxApi } from './api/sandbox/index.ts';
+import { healthRoutes } from './api/health.routes.ts';
+import { eventWebhooksOpenApi } from './modules/events/index.ts';
 import type { Services } from './services.ts';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    services: Services;
-    deps: AppDeps;
-  }
-}
 
 export interface BuildAppOptions {
   /** Log requests (the server does; tests keep quiet). */
@@ -33,8 +28,6 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.decorate('services', services);
-  app.decorate('deps', deps);
   await app.register(httpConventions);
 
   await app.register(swagger, {
@@ -49,15 +42,29 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
           HTTPBearer: { type: 'http', scheme: 'bearer' },
         },
       },
-    },
+      // The event catalog's deliveries (OpenAPI 3.1 webhooks).
+      webhooks: eventWebhooksOpenApi(),
+    } as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => reply.type('application/json').send('"OK"'));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes, { db: deps.db });
 
-  await app.register(partnerApi);
-  if (deps.config.mode === 'sandbox') await app.register(sandboxApi);
+  const { config, wallClock } = deps;
+  // One set of rate-limit counters per app, shared by the Partner and sandbox doors.
+  const rateOwner = {};
+  const common = { config, wallClock, rateOwner, auth: services.auth, tenancy: services.tenancy, scheduler: services.scheduler, events: services.events };
+  await app.register(partnerApi, {
+    ...common,
+    market: services.market,
+    onboarding: services.onboarding,
+    pockets: services.pockets,
+    activity: services.activity,
+    onUs: services.onUs,
+  });
+  if (config.mode === 'sandbox') await app.register(sandboxApi, { ...common, sandbox: services.sandbox });
 
   await app.ready();
   return app;

@@ -5,6 +5,19 @@
 
 export type Mode = 'sandbox' | 'production';
 
+/** Where the sandbox can be told to crash (see Config.faults). */
+export type FaultPoint = 'before-commit' | 'after-commit';
+
+function faults(value: string | undefined, mode: Mode): FaultPoint[] {
+  if (!value) return [];
+  if (mode !== 'sandbox') throw new ConfigError('POCKETBOOK_FAULTS is for sandbox mode only');
+  const points = value.split(',').map((p) => p.trim());
+  for (const point of points) {
+    if (point !== 'before-commit' && point !== 'after-commit') throw new ConfigError(`POCKETBOOK_FAULTS: unknown fault point ${point}`);
+  }
+  return points as FaultPoint[];
+}
+
 export interface Config {
   /** `sandbox` (default) enables test clocks, sandbox endpoints and the seeded sandbox partner. */
   readonly mode: Mode;
@@ -41,6 +54,13 @@ export interface Config {
     readonly pollIntervalMs: number;
   };
   readonly logLevel: string;
+  /**
+   * Sandbox fault injection for crash tests (POCKETBOOK_FAULTS, comma-separated; refused outside
+   * sandbox mode): `before-commit` kills the process inside a keyed change's transaction, after its
+   * idempotency record is written but before commit; `after-commit` kills it after commit, before
+   * the response goes out.
+   */
+  readonly faults: readonly FaultPoint[];
 }
 
 /** Thrown for an environment variable that does not parse; boot stops with its message. */
@@ -99,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalMs: int(env, 'POCKETBOOK_WORKER_POLL_MS', 1000, 10),
     },
     logLevel: env.LOG_LEVEL || 'info',
+    faults: faults(env.POCKETBOOK_FAULTS, mode),
   };
 }

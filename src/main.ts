@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  const background = config.runWorker ? [services.events.startWorker(), services.pockets.startScheduler()] : [];
+  const background = config.runWorker ? [services.events.startWorker(), services.scheduler.start()] : [];
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -23,13 +23,12 @@ import { loginRoutes } from '../src/api/partner/login.routes.ts';
 import type { Config } from '../src/config.ts';
 import type { AppDeps } from '../src/deps.ts';
 import { type AuthService, createAuthService } from '../src/modules/auth/index.ts';
-import { ManualClock, type WallClock, systemClock } from '../src/platform/clock.ts';
-import { type Db, migrate, openDatabase } from '../src/platform/db/index.ts';
+import { ManualClock, type WallClock } from '../src/platform/clock.ts';
+import type { Db } from '../src/platform/db/index.ts';
 import { DomainError, httpConventions, notFound } from '../src/platform/http/index.ts';
 import { REQUEST_BODY_BYTES_MAX } from '../src/platform/limits.ts';
-import { setTenantNow } from '../src/platform/tenant-clock.ts';
 import type { Services } from '../src/services.ts';
-import { type PartnerClient, newPartner, sign, testConfig } from './support/app.ts';
+import { type PartnerClient, newPartner, sign, startTestServices } from './support/app.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Harness
@@ -39,6 +38,7 @@ interface AuthApp {
   readonly db: Db;
   readonly deps: AppDeps;
   readonly auth: AuthService;
+  readonly services: Services;
   /** How many times each dummy route has run. */
   readonly runs: Map<string, number>;
   /** Resolves the pending call of the slow route. */
@@ -78,11 +78,11 @@ function dummyRoutes(runs: Map<string, number>, slowGate: { wait: () => Promise<
 }
 
 async function startAuthApp(options: { config?: Partial<Config>; wallClock?: WallClock } = {}): Promise<AuthApp> {
-  const config = testConfig(options.config);
-  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: undefined });
-  await migrate(db);
-  const deps: AppDeps = { config, db, wallClock: options.wallClock ?? systemClock };
-  const auth = createAuthService(deps);
+  // The process's shared database and engine for these options (test/support/app.ts).
+  const engine = await startTestServices(options);
+  const { db, deps, services } = engine;
+  const config = deps.config;
+  const auth = services.auth;
   const runs = new Map<string, number>();
   let release: (() => void) | undefined;
   const slowGate = { wait: () => new Promise<void>((resolve) => (release = resolve)) };
@@ -94,16 +94,16 @@ async function startAuthApp(options: { config?: Partial<Config>; wallClock?: Wal
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
-  app.decorate('services', { auth } as unknown as Services);
-  app.decorate('deps', deps);
+  const rateOwner = {};
+  const door = { auth, tenancy: services.tenancy, scheduler: services.scheduler, config, wallClock: deps.wallClock, rateOwner };
   await app.register(httpConventions);
-  await app.register(loginRoutes);
+  await app.register(loginRoutes, { auth, config, wallClock: deps.wallClock, rateOwner });
   await app.register(async (secured) => {
-    await secured.register(fp(partnerAuth), { signed: true });
+    await secured.register(fp(partnerAuth), { ...door, signed: true });
     await secured.register(dummyRoutes(runs, slowGate, '/api/v1'));
   });
   await app.register(async (sandbox) => {
-    await sandbox.register(fp(partnerAuth), { signed: false });
+    await sandbox.register(fp(partnerAuth), { ...door, signed: false });
     await sandbox.register(dummyRoutes(runs, slowGate, '/api/v1/sandbox'));
   });
   await app.ready();
@@ -112,18 +112,19 @@ async function startAuthApp(options: { config?: Partial<Config>; wallClock?: Wal
     db,
     deps,
     auth,
+    services,
     runs,
     releaseSlow: () => release?.(),
     async close() {
       await app.close();
-      await db.close();
+      await engine.close();
     },
   };
 }
 
 /** A fresh partner logged in through POST /api/v1/login/, via the shared test helper. */
 function partnerOf(t: AuthApp): Promise<PartnerClient> {
-  return newPartner({ app: t.app, db: t.db, deps: t.deps, services: { auth: t.auth } as unknown as Services, close: t.close });
+  return newPartner({ app: t.app, db: t.db, deps: t.deps, services: t.services, close: t.close });
 }
 
 function login(app: FastifyInstance, username: string, password: string) {
@@ -216,7 +217,7 @@ describe('login', () => {
   test('moving the tenant clock a year forward does not log the partner out', async () => {
     const client = await partnerOf(t);
     const inAYear = new Date(clock.now().getTime() + 365 * 24 * 60 * MINUTE_MS);
-    await setTenantNow(t.db, clock, client.partnerId, inAYear);
+    await t.services.tenancy.setNow(t.db, client.partnerId, inAYear);
     const response = await client.get('/api/v1/echo/');
     assert.equal(response.statusCode, 200, response.body);
     assert.equal(response.json().now, inAYear.toISOString());
@@ -425,37 +426,57 @@ describe('idempotency keys', () => {
     assert.equal(t.runs.get('/api/v1/slow'), 1);
   });
 
-  test('of two claims of one key at the same instant, exactly one proceeds', async () => {
+  test('a key held by a running transaction is refused to another (PostgreSQL: two connections)', async (tc) => {
+    if (t.db.kind !== 'postgres') return tc.skip('PGlite runs one transaction at a time');
     const key = randomUUID();
-    const outcomes = await Promise.all([1, 2, 3].map(() => t.auth.beginRequest(client.partnerId, key, 'hash-a')));
-    assert.deepEqual(outcomes.map((outcome) => outcome.kind).sort(), ['in_progress', 'in_progress', 'proceed']);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let claimed!: () => void;
+    const firstClaimed = new Promise<void>((resolve) => (claimed = resolve));
+    const first = t.db.tx(async (tx) => {
+      const outcome = await t.auth.claimKey(tx, client.partnerId, key, 'hash-a');
+      claimed();
+      await held;
+      return outcome;
+    });
+    await firstClaimed;
+    const second = await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-a'));
+    release();
+    assert.equal(await first, 'proceed');
+    assert.equal(second, 'in_progress');
   });
 
-  test('a key left running by a crash becomes retryable after a bounded time', async () => {
+  test('a crash before commit leaves nothing behind: the retry runs at once', async () => {
     const key = randomUUID();
-    const started = await t.auth.beginRequest(client.partnerId, key, 'hash-a');
-    assert.equal(started.kind, 'proceed');
-    assert.equal((await t.auth.beginRequest(client.partnerId, key, 'hash-a')).kind, 'in_progress');
-    assert.equal((await t.auth.beginRequest(client.partnerId, key, 'hash-b')).kind, 'mismatch');
-    clock.advance(5 * MINUTE_MS + 1);
-    const retried = await t.auth.beginRequest(client.partnerId, key, 'hash-a');
-    assert.equal(retried.kind, 'proceed');
-    // The crashed attempt can no longer store a response; the retry can.
-    await t.auth.completeRequest(started.held!, { statusCode: 500, contentType: 'text/plain', body: Buffer.from('late') });
-    await t.auth.completeRequest(retried.held!, { statusCode: 201, contentType: 'application/json', body: Buffer.from('{"ok":true}') });
-    const replay = await t.auth.beginRequest(client.partnerId, key, 'hash-a');
-    assert.equal(replay.kind, 'replay');
-    assert.equal(replay.kind === 'replay' && replay.response.body.toString(), '{"ok":true}');
+    const response = { statusCode: 201, contentType: 'application/json', body: '{"ok":true}' };
+    await assert.rejects(
+      t.db.tx(async (tx) => {
+        assert.equal(await t.auth.claimKey(tx, client.partnerId, key, 'hash-a'), 'proceed');
+        t.auth.recordInTx(tx, client.partnerId, key, 'hash-a', response);
+        throw new Error('crash before commit');
+      }),
+    );
+    // No record, no lock left: the same key proceeds now, and its record then replays.
+    await t.db.tx(async (tx) => {
+      assert.equal(await t.auth.claimKey(tx, client.partnerId, key, 'hash-a'), 'proceed');
+      t.auth.recordInTx(tx, client.partnerId, key, 'hash-a', response);
+    });
+    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-a')), 'replay');
+    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-b')), 'mismatch');
+    const { existing } = await t.auth.authenticateRequest({ token: client.token, key });
+    assert.equal(existing?.response.body.toString(), '{"ok":true}');
+    assert.equal(existing?.response.statusCode, 201);
   });
 
   test('a key expires after one hour and may then be used again', async () => {
     const key = randomUUID();
-    const first = await t.auth.beginRequest(client.partnerId, key, 'hash-a');
-    await t.auth.completeRequest(first.held!, { statusCode: 201, contentType: 'application/json', body: Buffer.from('{}') });
+    await t.auth.record(client.partnerId, key, 'hash-a', { statusCode: 201, contentType: 'application/json', body: '{}' });
     clock.advance(59 * MINUTE_MS);
-    assert.equal((await t.auth.beginRequest(client.partnerId, key, 'hash-b')).kind, 'mismatch');
+    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-b')), 'mismatch');
     clock.advance(MINUTE_MS);
-    assert.equal((await t.auth.beginRequest(client.partnerId, key, 'hash-b')).kind, 'proceed');
+    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-b')), 'proceed');
+    await t.auth.record(client.partnerId, key, 'hash-b', { statusCode: 201, contentType: 'application/json', body: '{"b":1}' });
+    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-b')), 'replay');
   });
 
   test('keys belong to one partner', async () => {

@@ -3,10 +3,10 @@
  * with due work, and earnings over periods computed from end-of-day values.
  */
 import assert from 'node:assert/strict';
+import { systemContext } from '../src/platform/context.ts';
 import { after, before, describe, test } from 'node:test';
 import { checkLedgerInvariants } from '../src/modules/ledger/index.ts';
-import { checkPortfolioInvariants } from '../src/modules/pockets/index.ts';
-import { setTenantNow } from '../src/platform/tenant-clock.ts';
+import { checkPortfolioInvariants } from '../src/modules/portfolio/index.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 
@@ -111,10 +111,10 @@ describe('sandbox clock', () => {
     await fund(client, pocket, 4_000_000);
     // Move the clock without running due work, then let two callers race for it.
     const later = new Date('2024-05-02T15:00:00Z');
-    await setTenantNow(t.db, t.deps.wallClock, client.partnerId, later);
+    await t.services.tenancy.setNow(t.db, client.partnerId, later);
     const runs = await Promise.all([
-      t.services.pockets.runDueWork(client.partnerId, later),
-      t.services.pockets.runDueWork(client.partnerId, later),
+      t.services.scheduler.runDue(systemContext(client.partnerId, later)),
+      t.services.scheduler.runDue(systemContext(client.partnerId, later)),
     ]);
     assert.ok(runs[0]! + runs[1]! > 0);
     const maturities = await t.db.query<{ cusip: string; n: bigint }>(
@@ -128,7 +128,7 @@ describe('sandbox clock', () => {
       [pocket],
     );
     assert.equal(days!.n, days!.distinct_days);
-    assert.equal(await t.services.pockets.runDueWork(client.partnerId, later), 0);
+    assert.equal(await t.services.scheduler.runDue(systemContext(client.partnerId, later)), 0);
     assert.deepEqual(await checkLedgerInvariants(t.db, client.partnerId), []);
     assert.deepEqual(await checkPortfolioInvariants(t.db, client.partnerId), []);
   });

@@ -1,6 +1,7 @@
 /**
- * The event store (outbox) and the delivery worker's claims, on the real database: events exist
- * exactly when their transaction commits, per-object sequence numbers stay dense under concurrency,
+ * The event store (outbox) and webhook delivery jobs, on the real database: events exist exactly
+ * when their transaction commits, per-object sequence numbers stay dense under concurrency and in
+ * array order within one set-based call, a call records any number of events with one statement,
  * and on PostgreSQL two worker processes never make the same attempt twice.
  */
 import assert from 'node:assert/strict';
@@ -8,9 +9,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createEventsService, emitEvent } from '../src/modules/events/index.ts';
+import { type NewEvent, createEventsService, emitEvent, emitEvents } from '../src/modules/events/index.ts';
 import { systemClock } from '../src/platform/clock.ts';
-import { openPostgres } from '../src/platform/db/index.ts';
+import { partnerContext } from '../src/platform/context.ts';
+import { type Tx, openPostgres } from '../src/platform/db/index.ts';
 import { newId } from '../src/platform/ids.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
 
@@ -22,6 +24,10 @@ after(async () => {
   await t.close();
 });
 
+function tradePayload(pocketId: string) {
+  return { trade_id: newId(), pocket_id: pocketId, cusip: '912797KX4' };
+}
+
 async function createPartner(): Promise<string> {
   const suffix = newId();
   const partner = await t.services.auth.createPartner({ username: `events-${suffix}`, password: `pw-${suffix}`, sharedSecret: `secret-${suffix}` });
@@ -30,8 +36,8 @@ async function createPartner(): Promise<string> {
 
 test('an event written in a transaction that rolls back leaves nothing behind', async () => {
   const partnerId = await createPartner();
-  const tenant = { partnerId, now: new Date() };
-  await t.services.events.createSubscription(tenant, { url: 'http://127.0.0.1:9/x', events: ['pocket.status.open'], sharedSecret: 'rollback-secret-0123456' });
+  const ctx = partnerContext(partnerId, new Date());
+  await t.services.events.createSubscription(ctx, { url: 'http://127.0.0.1:9/x', events: ['pocket.status.open'], sharedSecret: 'rollback-secret-0123456' });
   const objectId = newId();
   await assert.rejects(
     t.db.tx(async (tx) => {
@@ -45,20 +51,37 @@ test('an event written in a transaction that rolls back leaves nothing behind', 
   assert.equal(events.length, 0);
   assert.equal(deliveries.length, 0);
   // The sequence counter rolled back too: the next committed event is number 1.
-  await t.db.tx((tx) => emitEvent(tx, { partnerId, eventType: 'pocket.status.open', objectType: 'Pocket', objectId, payload: {}, occurredAt: new Date() }));
+  await t.db.tx((tx) => emitEvent(tx, { partnerId, eventType: 'pocket.status.open', objectType: 'Pocket', objectId, payload: { pocket_id: objectId }, occurredAt: new Date() }));
   const [row] = await t.db.query<{ sequence: number }>('SELECT sequence FROM events WHERE partner_id = $1', [partnerId]);
   assert.equal(row?.sequence, 1);
   const pending = await t.db.query('SELECT id FROM webhook_deliveries WHERE partner_id = $1', [partnerId]);
   assert.equal(pending.length, 1, 'the committed event has its delivery, created with it');
+  const jobs = await t.db.query<{ payload: { delivery_id: string } }>(`SELECT payload FROM jobs WHERE partner_id = $1 AND kind = 'webhook.deliver'`, [partnerId]);
+  assert.deepEqual(jobs.map((job) => job.payload.delivery_id), pending.map((row) => row.id), 'and its delivery job');
   await t.db.query(`UPDATE webhook_deliveries SET status = 'cancelled' WHERE partner_id = $1`, [partnerId]);
 });
 
 test('emitEvent refuses an unknown event type (a programmer error)', async () => {
   const partnerId = await createPartner();
-  await assert.rejects(
-    t.db.tx((tx) => emitEvent(tx, { partnerId, eventType: 'pocket.exploded', objectType: 'Pocket', objectId: newId(), payload: {}, occurredAt: new Date() })),
-    /unknown event type/,
-  );
+  const unknown = { partnerId, eventType: 'pocket.exploded', objectType: 'Pocket', objectId: newId(), payload: {}, occurredAt: new Date() } as unknown as NewEvent;
+  await assert.rejects(t.db.tx((tx) => emitEvent(tx, unknown)), /unknown event type/);
+});
+
+test('emitEvent refuses a payload or an object type that does not fit the catalog', async () => {
+  const partnerId = await createPartner();
+  const objectId = newId();
+  const cases: [unknown, RegExp][] = [
+    [{ pocket_id: 'not-a-uuid' }, /payload does not fit the catalog: \/pocket_id/],
+    [{}, /payload does not fit the catalog/],
+    [{ pocket_id: objectId, extra: 1 }, /payload does not fit the catalog/],
+  ];
+  for (const [payload, message] of cases) {
+    const event = { partnerId, eventType: 'pocket.status.open', objectId, payload, occurredAt: new Date() } as unknown as NewEvent;
+    await assert.rejects(t.db.tx((tx) => emitEvent(tx, event)), message);
+  }
+  const wrongObject = { partnerId, eventType: 'trade.buy', objectType: 'Pocket', objectId, payload: { trade_id: objectId, pocket_id: objectId, cusip: '912797KX4' }, occurredAt: new Date() } as unknown as NewEvent;
+  await assert.rejects(t.db.tx((tx) => emitEvent(tx, wrongObject)), /is about a Trade, not a Pocket/);
+  assert.equal((await t.db.query('SELECT id FROM events WHERE partner_id = $1', [partnerId])).length, 0);
 });
 
 test('per-object sequence numbers are 1..n without gaps or repeats under concurrent transactions', async () => {
@@ -70,7 +93,7 @@ test('per-object sequence numbers are 1..n without gaps or repeats under concurr
     Array.from({ length: writers }, (_, index) =>
       t.db.tx(async (tx) => {
         const objectId = index % 2 === 0 ? objectA : objectB;
-        await emitEvent(tx, { partnerId, eventType: 'trade.buy', objectType: 'Pocket', objectId, payload: { index }, occurredAt: new Date() });
+        await emitEvent(tx, { partnerId, eventType: 'trade.buy', objectId, payload: tradePayload(objectId), occurredAt: new Date() });
         // Hold the transaction open a little so that others queue behind the counter row.
         await tx.query('SELECT pg_sleep(0.005)');
       }),
@@ -79,6 +102,80 @@ test('per-object sequence numbers are 1..n without gaps or repeats under concurr
   for (const objectId of [objectA, objectB]) {
     const rows = await t.db.query<{ sequence: number }>('SELECT sequence FROM events WHERE partner_id = $1 AND object_id = $2 ORDER BY sequence', [partnerId, objectId]);
     assert.deepEqual(rows.map((row) => row.sequence), Array.from({ length: writers / 2 }, (_, index) => index + 1));
+  }
+});
+
+/** A transaction handle that counts the statements sent through it (run or deferred). */
+function counted(tx: Tx): { tx: Tx; statements: () => number } {
+  let statements = 0;
+  return {
+    tx: {
+      query: (sql, params) => {
+        statements++;
+        return tx.query(sql, params);
+      },
+      defer: (sql, params) => {
+        statements++;
+        tx.defer(sql, params);
+      },
+    },
+    statements: () => statements,
+  };
+}
+
+test('emitEvents records many events of many objects and tenants with one statement, numbered in array order', async () => {
+  const [alice, bob] = [await createPartner(), await createPartner()];
+  const ctx = partnerContext(alice, new Date());
+  await t.services.events.createSubscription(ctx, { url: 'http://127.0.0.1:9/x', events: ['trade.buy'], sharedSecret: 'bulk-secret-0123456789' });
+  const objects = [newId(), newId(), newId()];
+  // Object 0 already has two events: the call continues its numbering.
+  await t.db.tx(async (tx) => {
+    await emitEvent(tx, { partnerId: alice, eventType: 'pocket.status.open', objectId: objects[0]!, payload: { pocket_id: objects[0]! }, occurredAt: new Date() });
+    await emitEvent(tx, { partnerId: alice, eventType: 'pocket.status.closed', objectId: objects[0]!, payload: { pocket_id: objects[0]! }, occurredAt: new Date() });
+  });
+  const events: NewEvent[] = Array.from({ length: 60 }, (_, index) => {
+    const objectId = objects[index % 3]!;
+    return { partnerId: index % 4 === 0 ? bob : alice, eventType: 'trade.buy', objectId, payload: tradePayload(objectId), occurredAt: new Date(Date.UTC(2025, 0, 1, 0, 0, index)) };
+  });
+  const { ids, statements } = await t.db.tx(async (tx) => {
+    const counter = counted(tx);
+    const ids = await emitEvents(counter.tx, events);
+    return { ids, statements: counter.statements() };
+  });
+  assert.equal(statements, 1, 'one statement for 60 events');
+  assert.equal(new Set(ids).size, 60);
+  const rows = await t.db.query<{ id: string; partner_id: string; object_id: string; sequence: number; event_type: string }>(
+    'SELECT id, partner_id, object_id, sequence, event_type FROM events WHERE id = ANY ($1::uuid[])', [ids],
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  for (const partnerId of [alice, bob]) {
+    for (const [objectIndex, objectId] of objects.entries()) {
+      const mine = ids.map((id) => byId.get(id)!).filter((row) => row.partner_id === partnerId && row.object_id === objectId);
+      const first = partnerId === alice && objectIndex === 0 ? 3 : 1;
+      assert.deepEqual(mine.map((row) => row.sequence), mine.map((_, index) => first + index), 'array order, no gaps, after the existing ones');
+    }
+  }
+  const deliveries = await t.db.query<{ n: bigint }>('SELECT count(*) AS n FROM webhook_deliveries WHERE event_id = ANY ($1::uuid[])', [ids]);
+  assert.equal(Number(deliveries[0]!.n), events.filter((event) => event.partnerId === alice).length, "one delivery per alice event; bob has no subscription");
+  await t.db.query(`UPDATE webhook_deliveries SET status = 'cancelled' WHERE partner_id = $1`, [alice]);
+  assert.deepEqual(await t.db.tx((tx) => emitEvents(tx, [])), []);
+});
+
+test('concurrent emitEvents calls about the same objects keep every object gapless', async () => {
+  const partnerId = await createPartner();
+  const objects = [newId(), newId()];
+  await Promise.all(Array.from({ length: 8 }, (_, call) =>
+    t.db.tx(async (tx) => {
+      // Each call names the objects in a different order; the statement locks them in one order.
+      const order = call % 2 === 0 ? objects : [...objects].reverse();
+      await emitEvents(tx, order.flatMap((objectId) => [0, 1, 2].map(() => ({
+        partnerId, eventType: 'trade.sell' as const, objectId, payload: tradePayload(objectId), occurredAt: new Date(),
+      }))));
+      await tx.query('SELECT pg_sleep(0.002)');
+    })));
+  for (const objectId of objects) {
+    const rows = await t.db.query<{ sequence: number }>('SELECT sequence FROM events WHERE partner_id = $1 AND object_id = $2 ORDER BY sequence', [partnerId, objectId]);
+    assert.deepEqual(rows.map((row) => row.sequence), Array.from({ length: 24 }, (_, index) => index + 1));
   }
 });
 
@@ -100,14 +197,16 @@ test('two worker processes on PostgreSQL make each attempt exactly once', { skip
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dbs = [await openPostgres(url), await openPostgres(url)];
   try {
-    const tenant = { partnerId: client.partnerId, now: new Date() };
+    const ctx = partnerContext(client.partnerId, new Date());
     for (const path of ['/a', '/b']) {
-      await t.services.events.createSubscription(tenant, { url: base + path, events: ['transfers.on-us.success'], sharedSecret: 'two-workers-secret-0123' });
+      await t.services.events.createSubscription(ctx, { url: base + path, events: ['transfers.on-us.success'], sharedSecret: 'two-workers-secret-0123' });
     }
     const eventCount = 80;
     for (let index = 0; index < eventCount; index++) {
+      const transferId = newId();
       await t.db.tx((tx) => emitEvent(tx, {
-        partnerId: client.partnerId, eventType: 'transfers.on-us.success', objectType: 'OnUsTransfer', objectId: newId(), payload: { index }, occurredAt: new Date(),
+        partnerId: client.partnerId, eventType: 'transfers.on-us.success', objectType: 'OnUsTransfer', objectId: transferId,
+        payload: { on_us_id: transferId, origin_account_id: newId(), destination_account_id: newId() }, occurredAt: new Date(),
       }));
     }
     const workers = dbs.map((db) => createEventsService({ ...t.deps, db, wallClock: systemClock }));
@@ -115,7 +214,7 @@ test('two worker processes on PostgreSQL make each attempt exactly once', { skip
     const deadline = Date.now() + 20_000;
     await Promise.all(workers.map(async (worker, index) => {
       while (calls.size < eventCount * 2 && Date.now() < deadline) {
-        const count = await worker.runOnce();
+        const count = await worker.runOnce({ tenantId: client.partnerId });
         handled[index]! += count;
         if (count === 0) await sleep(5);
       }

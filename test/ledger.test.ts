@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertBalanced, checkLedgerInvariants, pocketBalances, postEntry, reversal } from '../src/modules/ledger/index.ts';
-import { checkPortfolioInvariants } from '../src/modules/pockets/index.ts';
+import { checkPortfolioInvariants } from '../src/modules/portfolio/index.ts';
 import { AssertionFailed } from '../src/platform/assert.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { createCustomer, createPocket, fund } from './support/fixtures.ts';

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { strategiesRoutes } from '../src/api/partner/strategies.routes.ts';
 import { type TbillMarket, createMarketService } from '../src/modules/market/index.ts';
 import { marketInstant } from '../src/platform/clock.ts';
-import type { TenantContext } from '../src/platform/http/index.ts';
+import { type RequestContext, partnerContext } from '../src/platform/context.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
 
 let t: TestApp;
@@ -21,12 +21,11 @@ after(async () => t?.close());
 /** The strategies route alone, behind a stand-in for the partner auth hook that sets the tenant's clock. */
 async function routeAlone(now: Date): Promise<FastifyInstance> {
   const app = Fastify();
-  app.decorate('services', { market } as unknown as FastifyInstance['services']);
-  app.decorateRequest('tenant', null as unknown as TenantContext);
+  app.decorateRequest('ctx', null as unknown as RequestContext);
   app.addHook('onRequest', async (request) => {
-    request.tenant = { partnerId: 'p', now };
+    request.ctx = partnerContext('p', now);
   });
-  await app.register(strategiesRoutes);
+  await app.register(strategiesRoutes, { market });
   return app;
 }
 

@@ -4,6 +4,7 @@
  * when DATABASE_URL is set (then every assertion stays inside the test's own partners).
  */
 import assert from 'node:assert/strict';
+import { partnerContext } from '../src/platform/context.ts';
 import { after, before, describe, test } from 'node:test';
 import {
   AGREEMENT_CATEGORIES,
@@ -18,7 +19,6 @@ import {
 import { DomainError } from '../src/platform/http/index.ts';
 import { newId } from '../src/platform/ids.ts';
 import { addDays, marketDate, marketInstant } from '../src/platform/clock.ts';
-import { setTenantNow } from '../src/platform/tenant-clock.ts';
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { applicationRequest } from './support/fixtures.ts';
 
@@ -276,7 +276,7 @@ describe('validation', () => {
   test('the applicant must be 18 or older on the tenant clock date', async () => {
     const client = await newPartner(t);
     // Noon in New York on 2030-06-15, so the tenant's calendar date is certain.
-    await setTenantNow(t.db, t.deps.wallClock, client.partnerId, marketInstant('2030-06-15', 12));
+    await t.services.tenancy.setNow(t.db, client.partnerId, marketInstant('2030-06-15', 12));
     const today = '2030-06-15';
     await expect422(client, applicationRequest('Lovelace', { date_of_birth: '2012-06-16' }), ['body', 'date_of_birth']);
     await expect422(client, applicationRequest('Lovelace', { date_of_birth: addDays(today, 1) }), ['body', 'date_of_birth']);
@@ -312,7 +312,7 @@ describe('tenant isolation', () => {
 });
 
 describe('service API for other modules and the seed', () => {
-  const ctx = (partnerId: string) => ({ partnerId, now: new Date('2030-06-15T16:00:00Z') });
+  const ctx = (partnerId: string) => partnerContext(partnerId, new Date('2030-06-15T16:00:00Z'));
 
   test('createApprovedCustomer, findCustomer, setCustomerAccountStatus, customerCount', async () => {
     const partnerId = await partnerRow();

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { unitsAffordable, unitsValueCents } from '../src/modules/pockets/index.ts';
+import { unitsAffordable, unitsValueCents } from '../src/modules/portfolio/index.ts';
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { assertSound, createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { checkLedgerInvariants } from '../src/modules/ledger/index.ts';
-import { checkPortfolioInvariants } from '../src/modules/pockets/index.ts';
+import { checkPortfolioInvariants } from '../src/modules/portfolio/index.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 

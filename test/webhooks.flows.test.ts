@@ -52,11 +52,11 @@ test('deciding applications sends application.* webhooks, each once and signed',
 
     const deadline = Date.now() + 10_000;
     while (bodies.length < 2 && Date.now() < deadline) {
-      await t.services.events.runOnce();
+      await t.services.events.runOnce({ tenantId: client.partnerId });
       await sleep(15);
     }
     await sleep(100);
-    await t.services.events.runOnce();
+    await t.services.events.runOnce({ tenantId: client.partnerId });
     assert.equal(bodies.length, 2, 'approved and rejected; manual review is not subscribed');
 
     const receiver = new Webhook(`whsec_${Buffer.from(secret, 'utf8').toString('base64')}`);
@@ -110,11 +110,11 @@ test('a pocket opened, funded and held to maturity sends its events once each, s
     const stored = (await t.db.query<{ n: bigint }>('SELECT count(*) AS n FROM events WHERE partner_id = $1', [client.partnerId]))[0]!.n;
     const deadline = Date.now() + 15_000;
     while (BigInt(calls.length) < stored && Date.now() < deadline) {
-      await t.services.events.runOnce();
+      await t.services.events.runOnce({ tenantId: client.partnerId });
       await sleep(15);
     }
     await sleep(100);
-    await t.services.events.runOnce();
+    await t.services.events.runOnce({ tenantId: client.partnerId });
 
     const receiver = new Webhook(`whsec_${Buffer.from(secret, 'utf8').toString('base64')}`);
     const envelopes = calls.map((call) => receiver.verify(call.body, call.headers) as { event_id: string; event_type: string; timestamp: string; payload: Record<string, string>; customer_id?: string });

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
-import { emitEvent } from '../src/modules/events/index.ts';
-import { createEventsService } from '../src/modules/events/index.ts';
+import { type EventType, type NewEvent, createEventsService, emitEvent, emitEvents } from '../src/modules/events/index.ts';
+import { JOBS_TENANT_IN_FLIGHT_MAX, countJobs } from '../src/platform/jobs/index.ts';
+import { partnerContext } from '../src/platform/context.ts';
 import { newId } from '../src/platform/ids.ts';
 import { type PartnerClient, type TestApp, newPartner, startTestApp, testConfig } from './support/app.ts';
 
@@ -62,20 +63,27 @@ after(async () => {
   await t.close();
 });
 
-/** Runs the worker until `done()` holds. */
-async function deliverUntil(done: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+/** Runs the tenant's due jobs until `done()` holds (only this tenant's: test files may share a database). */
+async function deliverUntil(tenantId: string, done: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error('deliveries did not complete in time');
-    await t.services.events.runOnce();
+    await t.services.events.runOnce({ tenantId });
     await sleep(15);
   }
 }
 
-async function emit(partnerId: string, eventType: string, payload: Record<string, unknown> = {}, objectId = newId()): Promise<string> {
-  return t.db.tx((tx) =>
-    emitEvent(tx, { partnerId, eventType, objectType: 'Test', objectId, payload: { id: objectId, ...payload }, occurredAt: new Date() }),
-  );
+/** A payload of `eventType` that fits the catalog, about `objectId`. */
+function payloadOf(eventType: EventType, objectId: string): Record<string, unknown> {
+  if (eventType.startsWith('trade.')) return { trade_id: objectId, pocket_id: newId(), cusip: '912797KX4' };
+  if (eventType.startsWith('pocket.')) return { pocket_id: objectId };
+  if (eventType.startsWith('transfers.on-us.')) return { on_us_id: objectId, origin_account_id: newId(), destination_account_id: newId() };
+  throw new Error(`no sample payload for ${eventType}`);
+}
+
+async function emit(partnerId: string, eventType: EventType, objectId = newId()): Promise<string> {
+  const event = { partnerId, eventType, objectId, payload: payloadOf(eventType, objectId), occurredAt: new Date() } as NewEvent;
+  return t.db.tx((tx) => emitEvent(tx, event));
 }
 
 async function subscribe(client: PartnerClient, url: string, events: string[], secret = 'receiver-secret-0123456789'): Promise<string> {
@@ -188,12 +196,12 @@ test('a receiver that is down gets every event once it is back, each signature v
   const subscriptionId = await subscribe(client, `http://127.0.0.1:${port}/hook`, ['trade.buy'], secret);
   const eventIds = [await emit(client.partnerId, 'trade.buy'), await emit(client.partnerId, 'trade.buy'), await emit(client.partnerId, 'trade.buy')];
 
-  await t.services.events.runOnce();
+  await t.services.events.runOnce({ tenantId: client.partnerId });
   await sleep(120);
-  await t.services.events.runOnce();
+  await t.services.events.runOnce({ tenantId: client.partnerId });
   const receiver = await startReceiver(() => 200, port);
   try {
-    await deliverUntil(() => receiver.received.length >= 3);
+    await deliverUntil(client.partnerId, () => receiver.received.length >= 3);
     const delivered = receiver.received.map((call) => verified(secret, call));
     assert.deepEqual(delivered.map((envelope) => envelope.event_id).sort(), [...eventIds].sort());
     for (const envelope of delivered) {
@@ -225,10 +233,10 @@ test('a receiver answering 500 then 200 gets the event once, after the failure i
   const receiver = await startReceiver((_call, count) => (count === 1 ? 500 : 200));
   try {
     await subscribe(client, receiver.url, ['transfers.on-us.success']);
-    const eventId = await emit(client.partnerId, 'transfers.on-us.success', { on_us_id: newId() });
-    await deliverUntil(() => receiver.received.length >= 2);
+    const eventId = await emit(client.partnerId, 'transfers.on-us.success');
+    await deliverUntil(client.partnerId, () => receiver.received.length >= 2);
     await sleep(200);
-    await t.services.events.runOnce();
+    await t.services.events.runOnce({ tenantId: client.partnerId });
     assert.equal(receiver.received.length, 2, 'no call after the success');
     const listed = (await client.get('/api/v1/events/')).json();
     const item = listed.items.find((entry: { event: { event_id: string } }) => entry.event.event_id === eventId);
@@ -250,13 +258,13 @@ test('410 Gone disables the subscription', async () => {
     const subscriptionId = await subscribe(client, receiver.url, ['trade.sell']);
     await emit(client.partnerId, 'trade.sell');
     await emit(client.partnerId, 'trade.sell');
-    await deliverUntil(async () => (await client.get(`/api/v1/subscriptions/${subscriptionId}/`)).json().status === 'disabled');
+    await deliverUntil(client.partnerId, async () => (await client.get(`/api/v1/subscriptions/${subscriptionId}/`)).json().status === 'disabled');
     await sleep(150);
-    await t.services.events.runOnce();
+    await t.services.events.runOnce({ tenantId: client.partnerId });
     assert.ok(receiver.received.length <= 2, 'nothing more after 410');
     await emit(client.partnerId, 'trade.sell');
     await sleep(100);
-    await t.services.events.runOnce();
+    await t.services.events.runOnce({ tenantId: client.partnerId });
     assert.ok(receiver.received.length <= 2, 'a disabled subscription gets no new events');
   } finally {
     await receiver.close();
@@ -272,9 +280,9 @@ test('a subscription to one type never receives another', async () => {
     await emit(client.partnerId, 'pocket.status.closed');
     await emit(client.partnerId, 'trade.buy');
     const wanted = await emit(client.partnerId, 'pocket.status.open');
-    await deliverUntil(() => receiver.received.length >= 1);
+    await deliverUntil(client.partnerId, () => receiver.received.length >= 1);
     await sleep(100);
-    await t.services.events.runOnce();
+    await t.services.events.runOnce({ tenantId: client.partnerId });
     assert.equal(receiver.received.length, 1);
     assert.equal(JSON.parse(receiver.received[0]!.body).event_id, wanted);
   } finally {
@@ -313,7 +321,7 @@ test('events list: newest first, cursor pages, `after` filter, per-object sequen
   const ids: string[] = [];
   for (let index = 0; index < 5; index++) {
     ids.push(await t.db.tx((tx) => emitEvent(tx, {
-      partnerId: client.partnerId, eventType: 'trade.buy', objectType: 'Pocket', objectId, customerId: objectId,
+      partnerId: client.partnerId, eventType: 'pocket.status.open', objectType: 'Pocket', objectId, customerId: objectId,
       payload: { pocket_id: objectId }, occurredAt: new Date(base + index * 60_000),
     })));
   }
@@ -332,7 +340,7 @@ test('events list: newest first, cursor pages, `after` filter, per-object sequen
   assert.equal(later.items.length, 2);
   const event = first.items[0].event;
   assert.deepEqual(event, {
-    event_id: ids[4], event_type: 'trade.buy', timestamp: new Date(base + 4 * 60_000).toISOString(),
+    event_id: ids[4], event_type: 'pocket.status.open', timestamp: new Date(base + 4 * 60_000).toISOString(),
     payload: { pocket_id: objectId }, customer_id: objectId, object_id: objectId, sequence: 5,
   });
   assert.equal((await client.get('/api/v1/events/?limit=101')).statusCode, 422);
@@ -352,24 +360,24 @@ test('redeliver one event, and every event after a time, to a subscription', asy
     await emit(client.partnerId, 'trade.buy');
     // Subscribed after the events: nothing is sent until a replay asks for it.
     const subscriptionId = await subscribe(client, receiver.url, ['trade.maturity']);
-    await t.services.events.runOnce();
+    await t.services.events.runOnce({ tenantId: client.partnerId });
     assert.equal(receiver.received.length, 0);
 
     const one = await client.post(`/api/v1/events/${early}/redeliver/`, {});
     assert.equal(one.statusCode, 202, one.body);
     assert.deepEqual(one.json(), { count: 1 });
-    await deliverUntil(() => receiver.received.length >= 1);
+    await deliverUntil(client.partnerId, () => receiver.received.length >= 1);
     assert.equal(JSON.parse(receiver.received[0]!.body).event_id, early);
 
     const bulk = await client.post('/api/v1/events/redeliver/', { subscription_id: subscriptionId, after: cut.toISOString() });
     assert.equal(bulk.statusCode, 202, bulk.body);
     assert.deepEqual(bulk.json(), { count: 2 });
-    await deliverUntil(() => receiver.received.length >= 3);
+    await deliverUntil(client.partnerId, () => receiver.received.length >= 3);
     assert.deepEqual(receiver.received.slice(1).map((call) => JSON.parse(call.body).event_id).sort(), [late1, late2].sort());
 
     const targeted = await client.post(`/api/v1/events/${late1}/redeliver/`, { subscription_id: subscriptionId });
     assert.deepEqual(targeted.json(), { count: 1 });
-    await deliverUntil(() => receiver.received.length >= 4);
+    await deliverUntil(client.partnerId, () => receiver.received.length >= 4);
     assert.equal(receiver.received.length, 4);
 
     assert.equal((await client.post(`/api/v1/events/${newId()}/redeliver/`, {})).statusCode, 404);
@@ -396,7 +404,7 @@ test('the sandbox webhook trigger delivers the given event to matching subscript
     );
     assert.equal(response.statusCode, 202, response.body);
     assert.deepEqual(response.json(), { event_id: eventId, count: 1 });
-    await deliverUntil(() => receiver.received.length >= 1);
+    await deliverUntil(client.partnerId, () => receiver.received.length >= 1);
     const envelope = verified(secret, receiver.received[0]!);
     assert.equal(envelope.event_id, eventId);
     assert.equal(envelope.event_type, 'application.approved');
@@ -420,7 +428,7 @@ test('outside sandbox mode private targets are refused at create and again at de
   const client = await newPartner(t);
   const strictConfig = testConfig({ mode: 'production' });
   const strict = createEventsService({ ...t.deps, config: { ...strictConfig, webhooks: { ...strictConfig.webhooks, allowPrivateTargets: false } } });
-  const tenant = { partnerId: client.partnerId, now: new Date() };
+  const tenant = partnerContext(client.partnerId, new Date());
   for (const url of ['http://127.0.0.1:9/x', 'http://10.0.0.1/x', 'http://[::1]/x', 'http://169.254.169.254/latest', 'http://localhost:9/x']) {
     await assert.rejects(strict.createSubscription(tenant, { url, events: ['trade.buy'], sharedSecret: 'strict-secret-0123456789' }), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'subscriptions.url_refused', url);
@@ -438,7 +446,7 @@ test('outside sandbox mode private targets are refused at create and again at de
   try {
     await subscribe(client, receiver.url, ['trade.sell']);
     const eventId = await emit(client.partnerId, 'trade.sell');
-    await strict.runOnce();
+    await strict.runOnce({ tenantId: client.partnerId });
     assert.equal(receiver.received.length, 0);
     const listed = (await client.get('/api/v1/events/')).json();
     const item = listed.items.find((entry: { event: { event_id: string } }) => entry.event.event_id === eventId);
@@ -453,7 +461,7 @@ test('outside sandbox mode private targets are refused at create and again at de
 test('the delivery worker loop starts, delivers and stops', async () => {
   const client = await newPartner(t);
   const receiver = await startReceiver();
-  const worker = t.services.events.startWorker();
+  const worker = t.services.events.startWorker({ tenantId: client.partnerId });
   try {
     await subscribe(client, receiver.url, ['trade.buy']);
     await emit(client.partnerId, 'trade.buy');
@@ -464,5 +472,68 @@ test('the delivery worker loop starts, delivers and stops', async () => {
     await worker.stop();
     await receiver.close();
     await quiet(client.partnerId);
+  }
+});
+
+/** A TCP server on 127.0.0.1 that accepts connections and never answers. */
+async function startBlackHole() {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    /** Connections open right now. */
+    open: () => sockets.size,
+    close() {
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+test("a tenant whose endpoint never answers does not delay another tenant's webhooks", async () => {
+  const slow = await newPartner(t);
+  const fast = await newPartner(t);
+  const hole = await startBlackHole();
+  const receiver = await startReceiver();
+  try {
+    await subscribe(slow, hole.url, ['trade.buy']);
+    await subscribe(fast, receiver.url, ['trade.buy']);
+    const backlog = 100;
+    await t.db.tx((tx) => emitEvents(tx, Array.from({ length: backlog }, () => {
+      const objectId = newId();
+      return { partnerId: slow.partnerId, eventType: 'trade.buy' as const, objectId, payload: payloadOf('trade.buy', objectId), occurredAt: new Date() } as NewEvent;
+    })));
+    const worker = t.services.events.startWorker({ tenantIds: [slow.partnerId, fast.partnerId] });
+    let stopping: Promise<void> | undefined;
+    try {
+      // Let the pool take its fill of the black hole first.
+      const filled = Date.now() + 2000;
+      while (hole.open() < JOBS_TENANT_IN_FLIGHT_MAX && Date.now() < filled) await sleep(10);
+      assert.equal(hole.open(), JOBS_TENANT_IN_FLIGHT_MAX, 'the slow tenant holds its in-flight cap, no more');
+      const started = Date.now();
+      const eventId = await emit(fast.partnerId, 'trade.buy');
+      while (receiver.received.length === 0 && Date.now() - started < 5000) await sleep(5);
+      const elapsedMs = Date.now() - started;
+      assert.equal(receiver.received.length, 1);
+      assert.equal(JSON.parse(receiver.received[0]!.body).event_id, eventId);
+      assert.ok(elapsedMs < 1500, `delivered in ${elapsedMs} ms despite the other tenant's backlog`);
+      const slowJobs = await countJobs(t.db, slow.partnerId, 'webhook.deliver');
+      assert.ok(slowJobs.pending + slowJobs.running === backlog, `the backlog is still there: ${JSON.stringify(slowJobs)}`);
+      assert.ok(slowJobs.running <= JOBS_TENANT_IN_FLIGHT_MAX);
+    } finally {
+      stopping = worker.stop();
+      hole.close();
+      await stopping;
+    }
+  } finally {
+    hole.close();
+    await receiver.close();
+    await quiet(slow.partnerId);
+    await quiet(fast.partnerId);
   }
 });

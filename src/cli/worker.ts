@@ -1,9 +1,9 @@
 /**
- * `pocketbook worker [--once]`: runs the background work without the HTTP server: webhook
- * delivery and each tenant's due business-day work (maturities, investing, end-of-day values). On
- * PostgreSQL (DATABASE_URL) any number of worker processes, and servers running their own worker,
- * share the work safely (both claim with FOR UPDATE SKIP LOCKED). `--once` delivers the webhooks
- * due now and exits.
+ * `pocketbook worker [--once]`: runs the background work without the HTTP server: the job queue
+ * (webhook delivery is one of its kinds) and each tenant's due business-day work (maturities,
+ * investing, end-of-day values). On PostgreSQL (DATABASE_URL) any number of worker processes, and
+ * servers running their own worker, share the work safely (both claim with FOR UPDATE SKIP
+ * LOCKED). `--once` runs the jobs due now (until none is left) and exits.
  */
 import { parseArgs } from 'node:util';
 import { loadCliConfig } from './config.ts';
@@ -38,15 +38,15 @@ export async function workerCommand(args: string[]): Promise<number> {
   try {
     await migrate(db);
     const deps: AppDeps = { config, db, wallClock: systemClock };
-    const { events, pockets } = await createServices(deps);
+    const { events, scheduler } = await createServices(deps);
     if (once) {
       let total = 0;
       for (let handled = await events.runOnce(); handled > 0; handled = await events.runOnce()) total += handled;
-      process.stdout.write(`delivered ${total} due webhook deliveries\n`);
+      process.stdout.write(`ran ${total} due jobs (webhook deliveries among them)\n`);
       return 0;
     }
-    const workers = [events.startWorker(), pockets.startScheduler()];
-    process.stdout.write(`pocketbook worker running (webhooks every ${config.webhooks.pollIntervalMs} ms, due work per tenant); stop with Ctrl-C\n`);
+    const workers = [events.startWorker(), scheduler.start()];
+    process.stdout.write(`pocketbook worker running (job queue polled every ${config.webhooks.pollIntervalMs} ms when idle, due work per tenant); stop with Ctrl-C\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -17,13 +17,17 @@ export interface Actor {
 }
 
 /**
- * The exactly-once seal of a request that carries an idempotency key: a service that creates or
- * moves money calls `seal(tx, result)` inside its transaction, before commit, so the idempotency
- * record (key, request hash, response) commits with the change or not at all.
+ * The exactly-once seal of a request that carries an idempotency key. A service that creates or
+ * moves money runs its transaction through `exactlyOnce` (platform/exactly-once.ts), which calls
+ * `claim` first (a concurrent duplicate in flight is refused, one committed meanwhile is replayed)
+ * and `seal(tx, result)` last, so the idempotency record (key, request hash, response) commits
+ * with the change or not at all.
  */
 export interface IdempotencySeal {
   readonly key: string;
-  /** Writes the idempotency record of `result` in `tx`; throws when a concurrent duplicate holds the key. */
+  /** Takes the key for this transaction; throws a DomainError when a duplicate holds or used it. */
+  claim(tx: import('./db/index.ts').Tx): Promise<void>;
+  /** Writes the idempotency record of `result` in `tx`. */
   seal(tx: import('./db/index.ts').Tx, result: unknown): Promise<void>;
 }
 

@@ -8,7 +8,7 @@ import { type WallClock, tenantNow } from './clock.ts';
 
 /** The tenant's clock offset in milliseconds (0n for an unknown partner). */
 export async function readClockOffset(q: Queryable, partnerId: string): Promise<bigint> {
-  const rows = await q.query<{ clock_offset_ms: bigint }>('SELECT clock_offset_ms FROM partners WHERE id = $1', [partnerId]);
+  const rows = await q.query<{ clock_offset_ms: bigint }>('SELECT clock_offset_ms FROM tenant_clocks WHERE partner_id = $1', [partnerId]);
   return rows[0]?.clock_offset_ms ?? 0n;
 }
 
@@ -23,5 +23,9 @@ export async function readTenantNow(q: Queryable, wall: WallClock, partnerId: st
  */
 export async function setTenantNow(q: Queryable, wall: WallClock, partnerId: string, instant: Date): Promise<void> {
   const offsetMs = BigInt(instant.getTime() - wall.now().getTime());
-  await q.query('UPDATE partners SET clock_offset_ms = $2 WHERE id = $1', [partnerId, offsetMs]);
+  await q.query(
+    `INSERT INTO tenant_clocks (partner_id, clock_offset_ms) VALUES ($1, $2)
+     ON CONFLICT (partner_id) DO UPDATE SET clock_offset_ms = EXCLUDED.clock_offset_ms`,
+    [partnerId, offsetMs],
+  );
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Queryable } from '../../src/platform/db/index.ts';
 import { checkLedgerInvariants } from '../../src/modules/ledger/index.ts';
-import { checkPortfolioInvariants } from '../../src/modules/pockets/index.ts';
+import { checkPortfolioInvariants } from '../../src/modules/portfolio/index.ts';
 import { type ApplicationRequest, CURRENT_AGREEMENTS } from '../../src/modules/onboarding/index.ts';
 import type { PartnerClient } from '../../src/seed/inject-client.ts';
 

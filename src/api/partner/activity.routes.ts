@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ActivityService } from '../../modules/pockets/index.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CursorListSchema, ErrorResponses, Uuid, pageRequest } from '../../platform/http/index.ts';
@@ -32,9 +33,14 @@ import {
  * method and maps the result to Jiko's JSON. Lists are newest first unless `order=asc`; v1 lists
  * are always newest first.
  */
-export async function activityRoutes(plain: FastifyInstance): Promise<void> {
+/** What the activity routes are given. */
+export interface ActivityRoutesOptions {
+  readonly activity: ActivityService;
+}
+
+export async function activityRoutes(plain: FastifyInstance, options: ActivityRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const activity = () => app.services.activity;
+  const activity = () => options.activity;
   const security = [{ HTTPBearer: [] }];
   const CustomerParams = Type.Object({ customer_id: Uuid() });
   const PocketParams = Type.Object({ pocket_id: Uuid() });
@@ -53,7 +59,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const { query } = request;
-    const list = await activity().listCustomerTrades(request.tenant, request.params.customer_id, tradeFilterOf(query), orderOf(query), pageRequest(query));
+    const list = await activity().listCustomerTrades(request.ctx, request.params.customer_id, tradeFilterOf(query), orderOf(query), pageRequest(query));
     return { ...list, items: list.items.map(tradeV2Json) };
   });
 
@@ -68,7 +74,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const { query } = request;
-    const list = await activity().listPocketTrades(request.tenant, request.params.pocket_id, tradeFilterOf(query), orderOf(query), pageRequest(query));
+    const list = await activity().listPocketTrades(request.ctx, request.params.pocket_id, tradeFilterOf(query), orderOf(query), pageRequest(query));
     return { ...list, items: list.items.map(tradeV2Json) };
   });
 
@@ -83,7 +89,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const { query } = request;
-    const list = await activity().listCustomerTrades(request.tenant, request.params.customer_id, tradeFilterOf(query), 'desc', pageRequest(query));
+    const list = await activity().listCustomerTrades(request.ctx, request.params.customer_id, tradeFilterOf(query), 'desc', pageRequest(query));
     return { ...list, items: list.items.map(tradeV1Json) };
   });
 
@@ -98,7 +104,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const { query } = request;
-    const list = await activity().listPocketTrades(request.tenant, request.params.account_id, tradeFilterOf(query), 'desc', pageRequest(query));
+    const list = await activity().listPocketTrades(request.ctx, request.params.account_id, tradeFilterOf(query), 'desc', pageRequest(query));
     return { ...list, items: list.items.map(tradeV1Json) };
   });
 
@@ -116,7 +122,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { query } = request;
     const list = await activity().listPocketTransactions(
-      request.tenant, request.params.pocket_id, transactionFilterV2Of(query), orderOf(query), pageRequest(query),
+      request.ctx, request.params.pocket_id, transactionFilterV2Of(query), orderOf(query), pageRequest(query),
     );
     return { ...list, items: list.items.map(transactionV2Json) };
   });
@@ -130,7 +136,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
       response: { 200: TransactionV2Schema, ...ErrorResponses },
     },
   }, async (request) =>
-    transactionV2Json(await activity().getPocketTransaction(request.tenant, request.params.pocket_id, request.params.transaction_id)));
+    transactionV2Json(await activity().getPocketTransaction(request.ctx, request.params.pocket_id, request.params.transaction_id)));
 
   app.get('/api/v2/customers/:customer_id/transactions/', {
     schema: {
@@ -144,7 +150,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { query } = request;
     const list = await activity().listCustomerTransactions(
-      request.tenant, request.params.customer_id, transactionFilterV2Of(query), orderOf(query), pageRequest(query),
+      request.ctx, request.params.customer_id, transactionFilterV2Of(query), orderOf(query), pageRequest(query),
     );
     return { ...list, items: list.items.map(transactionV2Json) };
   });
@@ -161,7 +167,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { query } = request;
     const list = await activity().listCustomerTransactions(
-      request.tenant, request.params.customer_id, transactionFilterV1Of(query), orderOf(query), pageRequest(query),
+      request.ctx, request.params.customer_id, transactionFilterV1Of(query), orderOf(query), pageRequest(query),
     );
     return { ...list, items: list.items.map(transactionV1Json) };
   });
@@ -178,7 +184,7 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { query } = request;
     const list = await activity().listPocketTransactions(
-      request.tenant, request.params.account_id, transactionFilterV1Of(query), orderOf(query), pageRequest(query),
+      request.ctx, request.params.account_id, transactionFilterV1Of(query), orderOf(query), pageRequest(query),
     );
     return { ...list, items: list.items.map(transactionV1Json) };
   });
@@ -192,5 +198,5 @@ export async function activityRoutes(plain: FastifyInstance): Promise<void> {
       response: { 200: TransactionV1Schema, ...ErrorResponses },
     },
   }, async (request) =>
-    transactionV1Json(await activity().getPocketTransaction(request.tenant, request.params.account_id, request.params.transaction_id)));
+    transactionV1Json(await activity().getPocketTransaction(request.ctx, request.params.account_id, request.params.transaction_id)));
 }

@@ -1,26 +1,50 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  type HeldKey,
-  authErrors,
-  bearerToken,
-  pathnameOf,
-  requestFingerprint,
-  sharedRateStore,
-} from '../../modules/auth/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.ts';
+import { type AuthService, type KeyRecordView, authErrors, bearerToken, pathnameOf, requestFingerprint, sharedRateStore } from '../../modules/auth/index.ts';
+import type { Scheduler } from '../../modules/scheduler/index.ts';
+import type { Tenancy } from '../../modules/tenancy/index.ts';
+import type { WallClock } from '../../platform/clock.ts';
+import { type IdempotencySeal, partnerContext } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
 import type { TenantContext } from '../../platform/http/index.ts';
-import { type RequestContext, partnerContext } from '../../platform/context.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
-import { readTenantNow } from '../../platform/tenant-clock.ts';
+import { faultPoint } from './faults.ts';
 
 export interface PartnerAuthOptions {
   /** Require x-jiko-signature and x-jiko-idempotency (every Partner API call but sandbox ones). */
   readonly signed: boolean;
+  readonly auth: AuthService;
+  readonly tenancy: Tenancy;
+  readonly scheduler: Scheduler;
+  readonly config: Config;
+  readonly wallClock: WallClock;
+  /** Shared by every registration of one app, so the Partner API and the sandbox count together. */
+  readonly rateOwner: object;
 }
 
-/** The idempotency key each running request holds, until its response is stored. */
-const heldKeys = new WeakMap<FastifyRequest, HeldKey>();
+/** The idempotency state of one keyed request: its key, fingerprint, and whether its record is written. */
+interface KeyedRequest {
+  readonly partnerId: string;
+  readonly key: string;
+  readonly requestHash: string;
+  /** The record was written with the change (exactlyOnce): onSend has nothing to store. */
+  sealed: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the door for a request that carries an idempotency key. */
+    keyed: KeyedRequest | null;
+  }
+}
+
+/** Keys of requests running in this process, by partner: a duplicate arriving meanwhile gets 409. */
+const inFlight = new Map<string, string>();
+
+/** Methods whose keyed responses are recorded (a GET writes nothing it does not need to). */
+const RECORDED_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A header sent once, or undefined (absent); a repeated header counts as malformed (''). */
 function singleHeader(request: FastifyRequest, name: string): string | undefined {
@@ -29,110 +53,145 @@ function singleHeader(request: FastifyRequest, name: string): string | undefined
   return value;
 }
 
+function replay(reply: FastifyReply, existing: KeyRecordView): FastifyReply {
+  const { statusCode, contentType, body } = existing.response;
+  void reply.code(statusCode).header('idempotent-replayed', 'true');
+  if (contentType) void reply.header('content-type', contentType);
+  return reply.send(body);
+}
+
+/** Checks credentials and signature; reads the key's record in the same query. */
+async function authenticate(request: FastifyRequest, options: PartnerAuthOptions): Promise<{ partnerId: string; key: string | undefined; existing: KeyRecordView | undefined }> {
+  const token = bearerToken(request.headers.authorization);
+  if (!token) throw authErrors.tokenMissing();
+  const rawUrl = request.raw.url ?? request.url;
+  const key = singleHeader(request, 'x-jiko-idempotency');
+  if (!options.signed) {
+    if (key !== undefined && !isUuid(key)) throw authErrors.idempotencyKeyMalformed();
+    const { partnerId, existing } = await options.auth.authenticateRequest({ token, key });
+    return { partnerId, key, existing };
+  }
+  if (key === undefined) throw authErrors.idempotencyKeyMissing();
+  if (!isUuid(key)) throw authErrors.idempotencyKeyMalformed();
+  const signature = singleHeader(request, 'x-jiko-signature');
+  if (!signature) throw authErrors.signatureMissing();
+  // Only JSON bodies are kept raw; any other body would escape the signature.
+  if (request.body !== undefined && request.rawBody === '') throw authErrors.unsignedBody();
+  const { partnerId, existing } = await options.auth.authenticateRequest({
+    token,
+    key,
+    signed: { idempotencyKey: key, pathname: pathnameOf(rawUrl), body: request.rawBody, signature },
+  });
+  return { partnerId, key, existing };
+}
+
 /**
- * Partner authentication for one encapsulated context (register it with fastify-plugin so that the
- * hooks reach the sibling route plugins). In `preValidation`, so that the raw body is there and a
- * 401 comes before any 422, in this order:
+ * The Partner door's authentication for one encapsulated context (register it with
+ * fastify-plugin so that the hooks reach the sibling route plugins). In `preValidation`, so that
+ * the raw body is there and a 401 comes before any 422, in this order:
  *   1. `Authorization: Bearer <token>` (401);
  *   2. when `signed`: `x-jiko-idempotency` is a UUID and `x-jiko-signature` is Jiko's HMAC of
  *      key + pathname as sent + raw body (401); unsigned contexts honour a key when one is sent;
- *   3. `request.tenant` = the token's partner and its tenant clock;
+ *   3. `request.ctx` = the token's partner acting for itself, at its tenant clock;
  *   4. the partner's rate limit (429, with X-RateLimit-* and Retry-After);
- *   5. the idempotency key: a repeat replays the stored response (`idempotent-replayed: true`),
- *      a different request with the key gets 422, a repeat still running gets 409.
- * In `onSend` the response (any status) is stored against the key held by the request.
+ *   5. the idempotency key: a recorded repeat replays the stored response
+ *      (`idempotent-replayed: true`), a different request with the key gets 422, a repeat while
+ *      the first runs gets 409. The record is written with the change (exactlyOnce, via
+ *      `ctx.idempotency`); responses that changed nothing (errors) are recorded in `onSend`;
+ *   6. the tenant's due scheduler work, once, before the handler.
+ * Queries per request: one for token, signature and key record; one for the tenant clock.
  */
 export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOptions): Promise<void> {
-  const { services, deps } = app;
-  const auth = services.auth;
-
-  await app.register(rateLimit, { global: false, store: sharedRateStore(deps, deps.wallClock) });
+  const { auth, tenancy, scheduler, config } = options;
+  await app.register(rateLimit, { global: false, store: sharedRateStore(options.rateOwner, options.wallClock) });
   const limitPartner = app.rateLimit({
-    max: deps.config.rateLimitPerMinute,
+    max: config.rateLimitPerMinute,
     timeWindow: RATE_LIMIT_WINDOW_MS,
-    keyGenerator: (request) => `partner:${request.tenant.partnerId}`,
+    keyGenerator: (request) => `partner:${request.ctx.tenantId}`,
     errorResponseBuilder: (_request, context) => authErrors.rateLimited(Math.ceil(context.ttl / 1000)),
   });
 
   if (!app.hasRequestDecorator('tenant')) app.decorateRequest('tenant', null as unknown as TenantContext);
-  if (!app.hasRequestDecorator('ctx')) app.decorateRequest('ctx', null as unknown as RequestContext);
+  if (!app.hasRequestDecorator('ctx')) app.decorateRequest('ctx', null as unknown as FastifyRequest['ctx']);
+  if (!app.hasRequestDecorator('keyed')) app.decorateRequest('keyed', null);
 
   app.addHook('preValidation', async (request, reply) => {
-    const token = bearerToken(request.headers.authorization);
-    if (!token) {
-      void reply.header('www-authenticate', 'Bearer');
-      throw authErrors.tokenMissing();
-    }
-    const rawUrl = request.raw.url ?? request.url;
-    const key = singleHeader(request, 'x-jiko-idempotency');
-    let partnerId: string;
-    if (options.signed) {
-      if (key === undefined) throw authErrors.idempotencyKeyMissing();
-      if (!isUuid(key)) throw authErrors.idempotencyKeyMalformed();
-      const signature = singleHeader(request, 'x-jiko-signature');
-      if (!signature) throw authErrors.signatureMissing();
-      // Only JSON bodies are kept raw; any other body would escape the signature.
-      if (request.body !== undefined && request.rawBody === '') throw authErrors.unsignedBody();
-      partnerId = await auth.authenticateSigned({
-        token,
-        idempotencyKey: key,
-        pathname: pathnameOf(rawUrl),
-        body: request.rawBody,
-        signature,
-      });
-    } else {
-      if (key !== undefined && !isUuid(key)) throw authErrors.idempotencyKeyMalformed();
-      partnerId = await auth.authenticate(token);
-    }
-
-    request.tenant = { partnerId, now: await readTenantNow(deps.db, deps.wallClock, partnerId) };
-    request.ctx = partnerContext(partnerId, request.tenant.now);
+    if (!bearerToken(request.headers.authorization)) void reply.header('www-authenticate', 'Bearer');
+    const { partnerId, key, existing } = await authenticate(request, options);
+    const clock = await tenancy.clock(partnerId);
+    request.tenant = { partnerId, now: clock.now };
+    request.ctx = partnerContext(partnerId, clock.now);
     await limitPartner.call(app, request, reply);
+    if (reply.sent) return reply;
 
-    if (key === undefined) return;
-    const outcome = await auth.beginRequest(partnerId, key, requestFingerprint(request.method, rawUrl, request.rawBody));
-    switch (outcome.kind) {
-      case 'proceed':
-        if (outcome.held) heldKeys.set(request, outcome.held);
-        return;
-      case 'mismatch':
-        throw authErrors.idempotencyMismatch();
-      case 'in_progress':
-        throw authErrors.idempotencyInProgress();
-      case 'replay': {
-        const { statusCode, contentType, body } = outcome.response;
-        void reply.code(statusCode).header('idempotent-replayed', 'true');
-        if (contentType) void reply.header('content-type', contentType);
-        return reply.send(body);
+    if (key !== undefined) {
+      const requestHash = requestFingerprint(request.method, request.raw.url ?? request.url, request.rawBody);
+      if (existing) {
+        if (existing.requestHash !== requestHash) throw authErrors.idempotencyMismatch();
+        return replay(reply, existing);
+      }
+      const flightKey = `${partnerId}:${key}`;
+      const running = inFlight.get(flightKey);
+      if (running !== undefined) throw running === requestHash ? authErrors.idempotencyInProgress() : authErrors.idempotencyMismatch();
+      if (RECORDED_METHODS.has(request.method)) {
+        inFlight.set(flightKey, requestHash);
+        const keyed: KeyedRequest = { partnerId, key, requestHash, sealed: false };
+        request.keyed = keyed;
+        request.ctx = partnerContext(partnerId, clock.now, sealOf(request, keyed, options));
       }
     }
+    if (clock.workDue) await scheduler.runDue(request.ctx);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    const held = heldKeys.get(request);
-    if (!held) return payload;
-    heldKeys.delete(request);
+    const keyed = request.keyed;
+    if (!keyed || keyed.sealed) {
+      if (keyed) await faultPoint(config, 'after-commit', request);
+      return payload;
+    }
+    // Transient answers (busy, rate limited, server or database trouble) are not the request's
+    // outcome: a retry with the same key runs again.
+    if (reply.statusCode >= 500 || reply.statusCode === 409 || reply.statusCode === 429) return payload;
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload == null ? '' : undefined;
+    // A streamed response cannot be kept: a repeat runs again.
+    if (body === undefined) return payload;
     try {
-      const body =
-        typeof payload === 'string' ? Buffer.from(payload, 'utf8')
-        : Buffer.isBuffer(payload) ? payload
-        : payload === null || payload === undefined ? Buffer.alloc(0)
-        : undefined;
-      if (body === undefined) {
-        // A streamed response cannot be kept: forget the key so that a repeat runs again.
-        await auth.releaseRequest(held);
-        return payload;
-      }
       const contentType = reply.getHeader('content-type');
-      await auth.completeRequest(held, {
-        statusCode: reply.statusCode,
-        contentType: typeof contentType === 'string' ? contentType : undefined,
-        body,
-      });
+      await auth.record(keyed.partnerId, keyed.key, keyed.requestHash, { statusCode: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body });
     } catch (error) {
-      // The response goes out anyway; the key stays 'running' and a repeat gets 409 until it is stale.
-      request.log.error({ err: error }, 'could not store the idempotent response');
+      // The response goes out anyway; a repeat runs again (the request changed nothing).
+      request.log.error({ err: error }, 'could not record the idempotent response');
     }
     return payload;
   });
+
+  app.addHook('onResponse', async (request) => {
+    if (request.keyed) inFlight.delete(`${request.keyed.partnerId}:${request.keyed.key}`);
+  });
+  app.addHook('onRequestAbort', async (request) => {
+    if (request.keyed) inFlight.delete(`${request.keyed.partnerId}:${request.keyed.key}`);
+  });
+}
+
+/**
+ * The seal a keyed request hands its service: claims the key in the service's transaction, and
+ * records the response there. The route renders the result (see `sealedReply`).
+ */
+function sealOf(request: FastifyRequest, keyed: KeyedRequest, options: PartnerAuthOptions): IdempotencySeal {
+  return {
+    key: keyed.key,
+    async claim(tx: Tx) {
+      const outcome = await options.auth.claimKey(tx, keyed.partnerId, keyed.key, keyed.requestHash);
+      if (outcome === 'in_progress') throw authErrors.idempotencyInProgress();
+      if (outcome === 'mismatch') throw authErrors.idempotencyMismatch();
+      if (outcome === 'replay') throw authErrors.idempotencyReplay();
+    },
+    async seal(tx: Tx, result: unknown) {
+      const rendered = request.renderSealed?.(result);
+      if (!rendered) return;
+      options.auth.recordInTx(tx, keyed.partnerId, keyed.key, keyed.requestHash, rendered);
+      keyed.sealed = true;
+      await faultPoint(options.config, 'before-commit', request);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { EventWithAttempts, RetryPolicy, Subscription } from '../../modules/events/index.ts';
+import type { EventWithAttempts, EventsService, RetryPolicy, Subscription } from '../../modules/events/index.ts';
 import { toEnvelope } from '../../modules/events/index.ts';
 import {
   CursorListSchema,
@@ -123,14 +123,26 @@ function retryPolicyOf(value: unknown): RetryPolicy | null | undefined {
   return value as RetryPolicy | null | undefined;
 }
 
+/** What the events routes are given: the events service, nothing else. */
+export interface EventsRoutesOptions {
+  readonly events: EventsService;
+}
+
 /**
  * Events and subscriptions of the Partner API (Jiko's Events and Subscriptions tags), plus
- * pocketbook's replay endpoints. Each route validates, calls one service method and maps the
- * result to Jiko's JSON.
+ * pocketbook's replay endpoints. Each route validates, calls one service method with the
+ * request's RequestContext (`request.ctx`, set by the door's auth hook) and maps the result to
+ * Jiko's JSON.
  */
-export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
+export async function eventsRoutes(plain: FastifyInstance, options: EventsRoutesOptions): Promise<void> {
+  subscriptionRoutes(plain, options.events);
+  eventRoutes(plain, options.events);
+}
+
+/** Jiko's Subscriptions endpoints. */
+function subscriptionRoutes(plain: FastifyInstance, service: EventsService): void {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const events = () => app.services.events;
+  const events = () => service;
 
   app.post('/api/v1/subscriptions', {
     schema: {
@@ -142,7 +154,7 @@ export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const body = request.body;
-    const subscription = await events().createSubscription(request.tenant, {
+    const subscription = await events().createSubscription(request.ctx, {
       url: body.url,
       events: body.events,
       description: body.description,
@@ -161,7 +173,7 @@ export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
       response: { 200: CursorListSchema(SubscriptionSchema), ...ErrorResponses },
     },
   }, async (request) => {
-    const list = await events().listSubscriptions(request.tenant, pageRequest(request.query));
+    const list = await events().listSubscriptions(request.ctx, pageRequest(request.query));
     return { ...list, items: list.items.map(subscriptionJson) };
   });
 
@@ -173,7 +185,7 @@ export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
       params: SubscriptionParams,
       response: { 200: SubscriptionSchema, ...ErrorResponses },
     },
-  }, async (request) => subscriptionJson(await events().getSubscription(request.tenant, request.params.subscription_id)));
+  }, async (request) => subscriptionJson(await events().getSubscription(request.ctx, request.params.subscription_id)));
 
   app.patch('/api/v1/subscriptions/:subscription_id', {
     schema: {
@@ -186,7 +198,7 @@ export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const body = request.body;
-    const subscription = await events().updateSubscription(request.tenant, request.params.subscription_id, {
+    const subscription = await events().updateSubscription(request.ctx, request.params.subscription_id, {
       url: body.url,
       events: body.events,
       description: body.description,
@@ -206,9 +218,16 @@ export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
       response: { 204: Type.Null(), ...ErrorResponses },
     },
   }, async (request, reply) => {
-    await events().deleteSubscription(request.tenant, request.params.subscription_id);
+    await events().deleteSubscription(request.ctx, request.params.subscription_id);
     return reply.code(204).send(null);
   });
+
+}
+
+/** Jiko's Events endpoints and pocketbook's replays. */
+function eventRoutes(plain: FastifyInstance, service: EventsService): void {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const events = () => service;
 
   app.get('/api/v1/events/types', {
     schema: {
@@ -242,7 +261,7 @@ export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { subscription_id, after } = request.query;
     const list = await events().listEvents(
-      request.tenant,
+      request.ctx,
       { subscriptionId: subscription_id, after: after === undefined ? undefined : new Date(after) },
       pageRequest(request.query),
     );
@@ -262,7 +281,7 @@ export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { subscription_id, after } = request.body;
-    const count = await events().redeliverAfter(request.tenant, subscription_id, after === undefined ? new Date(0) : new Date(after));
+    const count = await events().redeliverAfter(request.ctx, subscription_id, after === undefined ? new Date(0) : new Date(after));
     return reply.code(202).send({ count });
   });
 
@@ -287,7 +306,7 @@ export async function eventsRoutes(plain: FastifyInstance): Promise<void> {
         subscriptionId = value;
       }
     }
-    const count = await events().redeliverEvent(request.tenant, request.params.event_id, subscriptionId);
+    const count = await events().redeliverEvent(request.ctx, request.params.event_id, subscriptionId);
     return reply.code(202).send({ count });
   });
 }

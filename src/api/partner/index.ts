@@ -1,5 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Config } from '../../config.ts';
+import type { AuthService } from '../../modules/auth/index.ts';
+import type { EventsService } from '../../modules/events/index.ts';
+import type { MarketService } from '../../modules/market/index.ts';
+import type { OnboardingService } from '../../modules/onboarding/index.ts';
+import type { ActivityService, PocketsService } from '../../modules/pockets/index.ts';
+import type { OnUsRail } from '../../modules/rails/onus/index.ts';
+import type { Scheduler } from '../../modules/scheduler/index.ts';
+import type { Tenancy } from '../../modules/tenancy/index.ts';
+import type { WallClock } from '../../platform/clock.ts';
 import { activityRoutes } from './activity.routes.ts';
 import { partnerAuth } from './auth.hooks.ts';
 import { eventsRoutes } from './events.routes.ts';
@@ -9,20 +19,41 @@ import { pocketsRoutes } from './pockets.routes.ts';
 import { strategiesRoutes } from './strategies.routes.ts';
 import { transfersRoutes } from './transfers.routes.ts';
 
+/** What the Partner door is given: the services its routes use, and nothing else. */
+export interface PartnerDoorOptions {
+  readonly config: Config;
+  readonly wallClock: WallClock;
+  /** Owner of the rate-limit counters shared with the sandbox door. */
+  readonly rateOwner: object;
+  readonly auth: AuthService;
+  readonly tenancy: Tenancy;
+  readonly scheduler: Scheduler;
+  readonly market: MarketService;
+  readonly onboarding: OnboardingService;
+  readonly pockets: PocketsService;
+  readonly activity: ActivityService;
+  readonly onUs: OnUsRail;
+  readonly events: EventsService;
+}
+
 /**
- * The Partner API: login is public; every other route sits in one encapsulated context whose
- * hooks check the bearer token, the request signature and the idempotency key.
+ * The Partner API door: login is public; every other route sits in one encapsulated context whose
+ * hooks check the bearer token, the request signature and the idempotency key, build the
+ * request's RequestContext and run the tenant's due work. Each route plugin gets only its services.
  */
-export async function partnerApi(app: FastifyInstance): Promise<void> {
-  await app.register(loginRoutes);
+export async function partnerApi(app: FastifyInstance, door: PartnerDoorOptions): Promise<void> {
+  await app.register(loginRoutes, { auth: door.auth, config: door.config, wallClock: door.wallClock, rateOwner: door.rateOwner });
   await app.register(async (secured) => {
     // The auth hooks must reach the sibling route plugins, so they are not encapsulated.
-    await secured.register(fp(partnerAuth), { signed: true });
-    await secured.register(strategiesRoutes);
-    await secured.register(onboardingRoutes);
-    await secured.register(pocketsRoutes);
-    await secured.register(activityRoutes);
-    await secured.register(transfersRoutes);
-    await secured.register(eventsRoutes);
+    await secured.register(fp(partnerAuth), {
+      signed: true, auth: door.auth, tenancy: door.tenancy, scheduler: door.scheduler, config: door.config,
+      wallClock: door.wallClock, rateOwner: door.rateOwner,
+    });
+    await secured.register(strategiesRoutes, { market: door.market });
+    await secured.register(onboardingRoutes, { onboarding: door.onboarding });
+    await secured.register(pocketsRoutes, { pockets: door.pockets });
+    await secured.register(activityRoutes, { activity: door.activity });
+    await secured.register(transfersRoutes, { onUs: door.onUs });
+    await secured.register(eventsRoutes, { events: door.events });
   });
 }

@@ -1,7 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { authErrors, sharedRateStore } from '../../modules/auth/index.ts';
+import type { Config } from '../../config.ts';
+import { type AuthService, authErrors, sharedRateStore } from '../../modules/auth/index.ts';
+import type { WallClock } from '../../platform/clock.ts';
 import { DateTimeString, DetailErrorSchema, ValidationErrorSchema } from '../../platform/http/index.ts';
 import { RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
 
@@ -29,9 +31,18 @@ const loginSchema = {
  * POST /api/v1/login/: username and password in, bearer token out. No token, signature or
  * idempotency key; limited per client IP (config.rateLimitPerMinute) against password guessing.
  */
-export async function loginRoutes(app: FastifyInstance): Promise<void> {
-  const { config, wallClock } = app.deps;
-  await app.register(rateLimit, { global: false, store: sharedRateStore(app.deps, wallClock) });
+/** What the login route is given. */
+export interface LoginRoutesOptions {
+  readonly auth: AuthService;
+  readonly config: Config;
+  readonly wallClock: WallClock;
+  /** Shared with the door's rate limits (one set of counters per app). */
+  readonly rateOwner: object;
+}
+
+export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
+  const { config, wallClock } = options;
+  await app.register(rateLimit, { global: false, store: sharedRateStore(options.rateOwner, wallClock) });
 
   app.post<{ Body: { username: string; password: string } }>(
     '/api/v1/login/',
@@ -47,7 +58,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { token, expires } = await app.services.auth.login(request.body.username, request.body.password);
+      const { token, expires } = await options.auth.login(request.body.username, request.body.password);
       return { token, expires: expires.toISOString() };
     },
   );

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sealedReply } from '../jiko/sealed.ts';
+import type { OnboardingService } from '../../modules/onboarding/index.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
@@ -20,9 +22,14 @@ import { DetailErrorSchema, ErrorResponses, Uuid } from '../../platform/http/ind
  * bundle, individual applications (create, get, apply) and customer data. Each route validates,
  * calls one service method and maps the result to Jiko's JSON.
  */
-export async function onboardingRoutes(plain: FastifyInstance): Promise<void> {
+/** What the onboarding routes are given. */
+export interface OnboardingRoutesOptions {
+  readonly onboarding: OnboardingService;
+}
+
+export async function onboardingRoutes(plain: FastifyInstance, options: OnboardingRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const onboarding = () => app.services.onboarding;
+  const onboarding = () => options.onboarding;
   const ApplicationParams = Type.Object({ application_id: Uuid() });
 
   app.get('/api/v1/agreements', {
@@ -42,10 +49,7 @@ export async function onboardingRoutes(plain: FastifyInstance): Promise<void> {
       body: ApplicationRequestSchema,
       response: { 201: InternationalApplicationSchema, ...ErrorResponses },
     },
-  }, async (request, reply) => {
-    const application = await onboarding().createApplication(request.tenant, request.body);
-    return reply.code(201).send(applicationJson(application));
-  });
+  }, async (request, reply) => sealedReply(request, reply, 201, applicationJson)(await onboarding().createApplication(request.ctx, request.body)));
 
   app.get('/api/v1/applications/:application_id', {
     schema: {
@@ -55,7 +59,7 @@ export async function onboardingRoutes(plain: FastifyInstance): Promise<void> {
       params: ApplicationParams,
       response: { 200: InternationalApplicationSchema, ...ErrorResponses },
     },
-  }, async (request) => applicationJson(await onboarding().getApplication(request.tenant, request.params.application_id)));
+  }, async (request) => applicationJson(await onboarding().getApplication(request.ctx, request.params.application_id)));
 
   app.post('/api/v1/applications/:application_id/apply', {
     schema: {
@@ -68,7 +72,7 @@ export async function onboardingRoutes(plain: FastifyInstance): Promise<void> {
       params: ApplicationParams,
       response: { 200: InternationalApplicationSchema, 409: DetailErrorSchema, ...ErrorResponses },
     },
-  }, async (request) => applicationJson(await onboarding().applyApplication(request.tenant, request.params.application_id)));
+  }, async (request, reply) => sealedReply(request, reply, 200, applicationJson)(await onboarding().applyApplication(request.ctx, request.params.application_id)));
 
   app.get('/api/v1/customers/:customer_id', {
     schema: {
@@ -78,7 +82,7 @@ export async function onboardingRoutes(plain: FastifyInstance): Promise<void> {
       params: Type.Object({ customer_id: Uuid() }),
       response: { 200: CustomerSchema, ...ErrorResponses },
     },
-  }, async (request) => customerJson(await onboarding().getCustomer(request.tenant, request.params.customer_id)));
+  }, async (request) => customerJson(await onboarding().getCustomer(request.ctx, request.params.customer_id)));
 }
 
 /** The scheme and host the client used, so agreement links point back at this server. */

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { sealedReply } from '../jiko/sealed.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
-import type { EarningsPeriod, PocketStatus, PocketView } from '../../modules/pockets/index.ts';
-import type { Portal } from '../../modules/rails/index.ts';
+import type { EarningsPeriod, PocketStatus, PocketView, PocketsService } from '../../modules/pockets/index.ts';
+import type { Portal } from '../../modules/rails/portal/index.ts';
 import { money } from '../../money/index.ts';
 import {
   CursorListSchema,
@@ -196,9 +197,14 @@ function portalJson(portal: Portal) {
  * Pockets of the Partner API: create, list, get, update or close (both the tenant-wide and the
  * customer-scoped paths), earnings by period, and portals. An id the tenant does not own is 404.
  */
-export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
+/** What the pockets routes are given. */
+export interface PocketsRoutesOptions {
+  readonly pockets: PocketsService;
+}
+
+export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const pockets = () => app.services.pockets;
+  const pockets = () => options.pockets;
   const tags = ['Pockets'];
   const security = [{ HTTPBearer: [] }];
   const CustomerParams = Type.Object({ customer_id: Uuid() });
@@ -217,12 +223,14 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
       response: { 201: PocketSchema, ...responses },
     },
   }, async (request, reply) => {
-    const view = await pockets().createPocket(request.tenant, request.params.customer_id, {
-      pocketName: request.body.pocket_name,
-      depositStrategyId: request.body.deposit_strategy_id,
-      reinvestmentStrategyId: request.body.reinvestment_strategy_id ?? null,
-    });
-    return reply.code(201).send(pocketJson(view));
+    const send = sealedReply(request, reply, 201, pocketJson);
+    return send(
+      await pockets().createPocket(request.ctx, request.params.customer_id, {
+        pocketName: request.body.pocket_name,
+        depositStrategyId: request.body.deposit_strategy_id,
+        reinvestmentStrategyId: request.body.reinvestment_strategy_id ?? null,
+      }),
+    );
   });
 
   app.get('/api/v2/customers/:customer_id/pockets/', {
@@ -236,7 +244,7 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const statuses = statusFilter(request.query['filter[status]']);
-    const list = await pockets().listPockets(request.tenant, {
+    const list = await pockets().listPockets(request.ctx, {
       customerId: request.params.customer_id,
       ...(statuses ? { statuses } : {}),
       page: pageRequest(request.query),
@@ -256,7 +264,7 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const statuses = statusFilter(request.query['filter[status]']);
-    const list = await pockets().listPockets(request.tenant, {
+    const list = await pockets().listPockets(request.ctx, {
       ...(statuses ? { statuses } : {}),
       page: pageRequest(request.query),
       withPortfolio: !omitsPortfolio(request.query['omit[]']),
@@ -267,7 +275,7 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
   app.get('/api/v2/pockets/:pocket_id/', {
     schema: { tags, summary: 'Get a pocket', security, params: PocketParams, querystring: PocketQuery, response: { 200: PocketSchema, ...responses } },
   }, async (request) =>
-    pocketJson(await pockets().getPocket(request.tenant, request.params.pocket_id, { withPortfolio: !omitsPortfolio(request.query['omit[]']) })),
+    pocketJson(await pockets().getPocket(request.ctx, request.params.pocket_id, { withPortfolio: !omitsPortfolio(request.query['omit[]']) })),
   );
 
   app.get('/api/v2/customers/:customer_id/pockets/:pocket_id/', {
@@ -281,7 +289,7 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) =>
     pocketJson(
-      await pockets().getPocket(request.tenant, request.params.pocket_id, {
+      await pockets().getPocket(request.ctx, request.params.pocket_id, {
         customerId: request.params.customer_id,
         withPortfolio: !omitsPortfolio(request.query['omit[]']),
       }),
@@ -306,7 +314,10 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
       body: UpdatePocketBody,
       response: { 200: PocketSchema, ...responses },
     },
-  }, async (request) => pocketJson(await pockets().updatePocket(request.tenant, request.params.pocket_id, updateInput(request.body))));
+    config: { jikoLocs: { fields: { pocket: ['path', 'pocket_id'] } } },
+  }, async (request, reply) =>
+    sealedReply(request, reply, 200, pocketJson)(await pockets().updatePocket(request.ctx, request.params.pocket_id, updateInput(request.body))),
+  );
 
   app.patch('/api/v2/customers/:customer_id/pockets/:pocket_id/', {
     schema: {
@@ -317,8 +328,11 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
       body: UpdatePocketBody,
       response: { 200: PocketSchema, ...responses },
     },
-  }, async (request) =>
-    pocketJson(await pockets().updatePocket(request.tenant, request.params.pocket_id, updateInput(request.body), request.params.customer_id)),
+    config: { jikoLocs: { fields: { pocket: ['path', 'pocket_id'] } } },
+  }, async (request, reply) =>
+    sealedReply(request, reply, 200, pocketJson)(
+      await pockets().updatePocket(request.ctx, request.params.pocket_id, updateInput(request.body), request.params.customer_id),
+    ),
   );
 
   app.get('/api/v2/pockets/:pocket_id/earnings/', {
@@ -335,7 +349,7 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
       response: { 200: EarningsSchema, ...responses },
     },
   }, async (request) => {
-    const result = await pockets().earnings(request.tenant, request.params.pocket_id, {
+    const result = await pockets().earnings(request.ctx, request.params.pocket_id, {
       period: (request.query.period ?? 'all-time') as EarningsPeriod,
       dateFrom: request.query.date_from ?? undefined,
       dateTo: request.query.date_to ?? undefined,
@@ -352,7 +366,7 @@ export async function pocketsRoutes(plain: FastifyInstance): Promise<void> {
       response: { 200: PortalListSchema, ...responses },
     },
   }, async (request) => {
-    const portals = await pockets().listPortals(request.tenant, request.params.pocket_id);
+    const portals = await pockets().listPortals(request.ctx, request.params.pocket_id);
     return { count: portals.length, portals: portals.map(portalJson), object_type: 'List' as const };
   });
 }

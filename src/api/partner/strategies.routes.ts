@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { MarketService } from '../../modules/market/index.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { marketDate } from '../../platform/clock.ts';
@@ -27,7 +28,12 @@ export const TradingStrategySchema = Type.Object(
  * Jiko's offset List. "Today" is the tenant's business date: its clock's New York date, or the
  * last bond-market business day before it.
  */
-export async function strategiesRoutes(plain: FastifyInstance): Promise<void> {
+/** What the strategies route is given. */
+export interface StrategiesRoutesOptions {
+  readonly market: MarketService;
+}
+
+export async function strategiesRoutes(plain: FastifyInstance, options: StrategiesRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/api/v2/trading-strategies/', {
@@ -41,8 +47,8 @@ export async function strategiesRoutes(plain: FastifyInstance): Promise<void> {
       response: { 200: ListSchema(TradingStrategySchema), ...ErrorResponses },
     },
   }, async (request) => {
-    const market = app.services.market;
-    const businessDate = market.calendar.onOrBefore(marketDate(request.tenant.now));
+    const market = options.market;
+    const businessDate = market.calendar.onOrBefore(marketDate(request.ctx.now));
     const items = market.strategies(businessDate);
     return { offset: 0, count: items.length, items, object_type: 'List' as const };
   });

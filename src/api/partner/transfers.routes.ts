@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { TransferAmount } from '../../modules/pockets/index.ts';
-import type { OnUsTransfer } from '../../modules/rails/index.ts';
+import type { OnUsRail, OnUsTransfer, TransferAmount } from '../../modules/rails/onus/index.ts';
+import { sealedReply } from '../jiko/sealed.ts';
 import { money } from '../../money/index.ts';
 import { ErrorResponses, MoneySchema, Uuid } from '../../platform/http/index.ts';
 
@@ -92,7 +92,15 @@ function onUsJson(t: OnUsTransfer) {
  * On-us (book) transfers between two pockets of the tenant: partner funding and defunding of a
  * customer pocket, and reallocation between one customer's pockets. Instant, at any hour.
  */
-export async function transfersRoutes(plain: FastifyInstance): Promise<void> {
+/** What the transfers routes are given. */
+export interface TransfersRoutesOptions {
+  readonly onUs: OnUsRail;
+}
+
+/** Where the on-us rail's fields are in Jiko's request. */
+const ON_US_LOCS = { fields: { fromPocket: ['body', 'from_account', 'id'], toPocket: ['body', 'to_account', 'id'] } };
+
+export async function transfersRoutes(plain: FastifyInstance, options: TransfersRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['On-Us Transfers'];
   const security = [{ HTTPBearer: [] }];
@@ -108,8 +116,10 @@ export async function transfersRoutes(plain: FastifyInstance): Promise<void> {
       body: CreateOnUsBody,
       response: { 201: OnUsTransferSchema, ...ErrorResponses },
     },
+    config: { jikoLocs: ON_US_LOCS },
   }, async (request, reply) => {
     const body = request.body;
+    const send = sealedReply(request, reply, 201, onUsJson);
     const amount: TransferAmount | undefined =
       body.amount?.type === 'REQUESTED_AMOUNT'
         ? { type: 'REQUESTED_AMOUNT', amountCents: BigInt(body.amount.amount_usdc) }
@@ -118,7 +128,7 @@ export async function transfersRoutes(plain: FastifyInstance): Promise<void> {
           : body.amount_usdc !== undefined
             ? { type: 'REQUESTED_AMOUNT', amountCents: BigInt(body.amount_usdc) }
             : undefined;
-    const transfer = await app.services.pockets.createOnUsTransfer(request.tenant, {
+    const transfer = await options.onUs.create(request.ctx, {
       type: body.type,
       fromPocketId: body.from_account.id,
       toPocketId: body.to_account.id,
@@ -128,7 +138,7 @@ export async function transfersRoutes(plain: FastifyInstance): Promise<void> {
       source: body.source,
       target: body.target,
     });
-    return reply.code(201).send(onUsJson(transfer));
+    return send(transfer);
   });
 
   app.get('/api/v1/transfers/on-us/:transfer_id', {
@@ -140,5 +150,5 @@ export async function transfersRoutes(plain: FastifyInstance): Promise<void> {
       params: Type.Object({ transfer_id: Uuid() }),
       response: { 200: OnUsTransferSchema, ...ErrorResponses },
     },
-  }, async (request) => onUsJson(await app.services.pockets.getOnUsTransfer(request.tenant, request.params.transfer_id)));
+  }, async (request) => onUsJson(await options.onUs.get(request.ctx, request.params.transfer_id)));
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { ClockView } from '../../modules/pockets/index.ts';
+import type { ClockView, Sandbox } from '../../modules/sandbox/index.ts';
 import { DateString, DateTimeString, DetailErrorSchema, ErrorResponses, invalid } from '../../platform/http/index.ts';
 import { CLOCK_ADVANCE_DAYS_MAX } from '../../platform/limits.ts';
 
@@ -27,7 +27,12 @@ function instant(value: string, field: string): Date {
  * customers, then forward only; advancing it runs every business day's due work on the way
  * (maturities, investing, end-of-day values), in time order.
  */
-export async function clockRoutes(plain: FastifyInstance): Promise<void> {
+/** What the clock routes are given. */
+export interface ClockRoutesOptions {
+  readonly sandbox: Sandbox;
+}
+
+export async function clockRoutes(plain: FastifyInstance, options: ClockRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['Sandbox'];
   const security = [{ HTTPBearer: [] }];
@@ -35,7 +40,7 @@ export async function clockRoutes(plain: FastifyInstance): Promise<void> {
 
   app.get('/api/v1/sandbox/clock', {
     schema: { tags, summary: "Read the tenant's test clock", security, response: { 200: ClockSchema, ...responses } },
-  }, async (request) => clockJson(app.services.pockets.getClock(request.tenant)));
+  }, async (request) => clockJson(options.sandbox.getClock(request.ctx)));
 
   app.post('/api/v1/sandbox/clock', {
     schema: {
@@ -46,7 +51,7 @@ export async function clockRoutes(plain: FastifyInstance): Promise<void> {
       body: Type.Object({ now: Type.String({ description: 'ISO-8601 date-time with offset' }) }, { additionalProperties: false }),
       response: { 200: ClockSchema, ...responses },
     },
-  }, async (request) => clockJson(await app.services.pockets.setClock(request.tenant, instant(request.body.now, 'now'))));
+  }, async (request) => clockJson(await options.sandbox.setClock(request.ctx, instant(request.body.now, 'now'))));
 
   app.post('/api/v1/sandbox/clock/advance', {
     schema: {
@@ -65,7 +70,7 @@ export async function clockRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request) =>
     clockJson(
-      await app.services.pockets.advanceClock(request.tenant, {
+      await options.sandbox.advanceClock(request.ctx, {
         to: request.body.to !== undefined ? instant(request.body.to, 'to') : undefined,
         days: request.body.days,
       }),

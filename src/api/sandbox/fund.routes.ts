@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { Sandbox } from '../../modules/sandbox/index.ts';
 import { ErrorResponses, Uuid } from '../../platform/http/index.ts';
+import { sealedReply } from '../jiko/sealed.ts';
 import { SANDBOX_FUND_AMOUNT_CENTS_MAX, SANDBOX_FUND_COUNT_MAX } from '../../platform/limits.ts';
 
 /** Jiko's FundPortalRequest. */
@@ -20,7 +22,12 @@ const FundBody = Type.Object(
  * credit books and settles at once (`transfers.ach.in.success`); the cash is then invested, or
  * waits for the next business day. 202 with no body, as Jiko answers.
  */
-export async function fundRoutes(plain: FastifyInstance): Promise<void> {
+/** What the fund route is given. */
+export interface FundRoutesOptions {
+  readonly sandbox: Sandbox;
+}
+
+export async function fundRoutes(plain: FastifyInstance, options: FundRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/api/v1/sandbox/fund', {
@@ -31,14 +38,16 @@ export async function fundRoutes(plain: FastifyInstance): Promise<void> {
       body: FundBody,
       response: { 202: Type.Null({ description: 'Accepted; no body' }), ...ErrorResponses },
     },
+    config: { jikoLocs: { fields: { pocket: ['body', 'account_id'] } } },
   }, async (request, reply) => {
-    await app.services.pockets.sandboxFund(request.tenant, {
+    // Jiko answers 202 with an empty body.
+    const send = sealedReply(request, reply, 202, () => undefined);
+    await options.sandbox.fund(request.ctx, {
       pocketId: request.body.account_id,
       amountCents: BigInt(request.body.amount_usdc),
       companyName: request.body.company_name ?? 'FakeCompany',
       count: request.body.count ?? 1,
     });
-    // Jiko answers 202 with an empty body.
-    return reply.code(202).send(undefined as never);
+    return send(undefined);
   });
 }

@@ -1,14 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { EventsService } from '../../modules/events/index.ts';
 import { DateTimeString, DetailErrorSchema, ErrorResponses, Uuid } from '../../platform/http/index.ts';
+
+/** What the sandbox webhook route is given: the events service, nothing else. */
+export interface WebhookRoutesOptions {
+  readonly events: EventsService;
+}
 
 /**
  * Jiko's sandbox webhook trigger: records the given event (marked as a test event) and delivers it
  * to every enabled subscription of the tenant that lists its type, signed like any other.
  */
-export async function webhookRoutes(plain: FastifyInstance): Promise<void> {
+export async function webhookRoutes(plain: FastifyInstance, options: WebhookRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const events = () => options.events;
 
   app.post('/api/v1/sandbox/webhook', {
     schema: {
@@ -29,7 +36,7 @@ export async function webhookRoutes(plain: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { event_id, timestamp, event_type, payload } = request.body;
-    const result = await app.services.events.triggerTestEvent(request.tenant, {
+    const result = await events().triggerTestEvent(request.ctx, {
       eventId: event_id,
       timestamp: timestamp === undefined ? undefined : new Date(timestamp),
       eventType: event_type,

@@ -102,7 +102,7 @@ describe('new partner', () => {
     assert.deepEqual(newPartnerIssues(ok), []);
   });
   test('names each field at fault', () => {
-    const fields = (partner: typeof ok) => newPartnerIssues(partner).map((issue) => issue.loc[1]);
+    const fields = (partner: typeof ok) => newPartnerIssues(partner).map((issue) => issue.field[0]);
     assert.deepEqual(fields({ ...ok, sharedSecret: 'fifteen-chars!!' }), ['shared_secret']);
     assert.deepEqual(fields({ ...ok, username: '' }), ['username']);
     assert.deepEqual(fields({ ...ok, username: ' acme' }), ['username']);

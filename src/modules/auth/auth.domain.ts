@@ -3,7 +3,7 @@
  * request signature, and the fingerprint that tells a repeated request from a different one.
  */
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { ValidationIssue } from '../../platform/http/index.ts';
+import type { FieldIssue } from '../../platform/errors.ts';
 
 /** Field limits of a partner's credentials (Jiko's login accepts at most 128 characters each). */
 export const USERNAME_CHARS_MAX = 128;
@@ -173,10 +173,10 @@ export interface NewPartner {
 }
 
 /** The reasons `partner` cannot be created, as 422 items (empty when it can). */
-export function newPartnerIssues(partner: NewPartner): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+export function newPartnerIssues(partner: NewPartner): FieldIssue[] {
+  const issues: FieldIssue[] = [];
   const check = (ok: boolean, field: string, msg: string) => {
-    if (!ok) issues.push({ loc: ['body', field], msg, type: 'value_error' });
+    if (!ok) issues.push({ field: [field], msg, type: 'value_error' });
   };
   const printable = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
   check(partner.username.length >= 1 && partner.username.length <= USERNAME_CHARS_MAX,

@@ -1,15 +1,15 @@
-import { DomainError, type ValidationIssue } from '../../platform/http/index.ts';
+import { DomainError, type FieldIssue } from '../../platform/errors.ts';
 
 /**
  * The auth module's coded errors. The 401 messages say which part of the request is at fault
  * (integrators need that to fix their client) but never anything about the partner or its secret.
  */
 export const authErrors = {
-  invalidPartner: (issues: ValidationIssue[]) =>
+  invalidPartner: (issues: FieldIssue[]) =>
     new DomainError('auth.invalid_partner', 'invalid', issues[0]?.msg ?? 'invalid partner', issues),
   usernameTaken: () =>
     new DomainError('auth.username_taken', 'invalid', 'username already exists', [
-      { loc: ['body', 'username'], msg: 'username already exists', type: 'value_error' },
+      { field: ['username'], msg: 'username already exists', type: 'value_error' },
     ]),
   badCredentials: () => new DomainError('auth.bad_credentials', 'unauthorized', 'Incorrect username or password'),
   tokenMissing: () => new DomainError('auth.token_missing', 'unauthorized', 'Not authenticated'),
@@ -24,10 +24,12 @@ export const authErrors = {
     new DomainError('auth.unsigned_body', 'unauthorized', 'Signed requests must send their body as application/json'),
   idempotencyMismatch: () =>
     new DomainError('auth.idempotency_key_reused', 'invalid', 'x-jiko-idempotency was already used for a different request', [
-      { loc: ['header', 'x-jiko-idempotency'], msg: 'key already used for a different request within the last hour', type: 'value_error' },
+      { field: ['idempotencyKey'], msg: 'key already used for a different request within the last hour', type: 'value_error' },
     ]),
   idempotencyInProgress: () =>
     new DomainError('auth.idempotency_in_progress', 'conflict', 'A request with this x-jiko-idempotency key is still in progress'),
   rateLimited: (retryAfterSeconds: number) =>
     new DomainError('auth.rate_limited', 'rate_limited', `Rate limit exceeded, retry in ${retryAfterSeconds} seconds`),
+  idempotencyReplay: () =>
+    new DomainError('auth.idempotency_replay', 'conflict', 'A request with this x-jiko-idempotency key has just completed; retry to get its response'),
 };

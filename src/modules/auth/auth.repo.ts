@@ -2,7 +2,7 @@
  * SQL of the auth module: partners (credentials), partner_tokens, idempotency_keys.
  * All instants are wall-clock times passed in by the service; nothing here reads the time.
  */
-import type { Queryable } from '../../platform/db/index.ts';
+import type { Queryable, Tx } from '../../platform/db/index.ts';
 import type { StoredResponse } from './auth.domain.ts';
 
 export interface PartnerCredentialsRow {
@@ -86,84 +86,82 @@ export async function deleteExpired(q: Queryable, partnerId: string, now: Date):
 // ---------------------------------------------------------------------------------------------
 // Idempotency keys
 
-interface IdempotencyRow {
+export interface IdempotencyRow {
   request_hash: string;
-  state: 'running' | 'done';
   status_code: number | null;
   content_type: string | null;
   response_body: Uint8Array | null;
-  started_at: Date;
-  expires_at: Date;
 }
-
-/** The attempt that holds a key: only it stores or releases the key's response. */
-export interface HeldKey {
-  readonly partnerId: string;
-  readonly key: string;
-  readonly attemptId: string;
-}
-
-export type ClaimResult =
-  | { readonly claimed: true }
-  | { readonly claimed: false; readonly existing: IdempotencyRow | undefined };
 
 /**
- * Claims `key` for a new attempt in one statement: inserts a 'running' row, or takes over an
- * existing row whose window has expired, or that is still 'running' for the same request since
- * before `staleBefore` (its holder crashed). The primary key serialises concurrent claims: the
- * second waits for the first and then sees its row. When the claim fails, returns the row as it is.
+ * The live bearer token's partner and shared secret, and, when `key` is given, the partner's
+ * unexpired idempotency record of that key: one query for the door.
  */
-export async function claimKey(
+export async function findLiveTokenAndKey(
   q: Queryable,
-  claim: { partnerId: string; key: string; attemptId: string; requestHash: string; now: Date; expiresAt: Date; staleBefore: Date },
-): Promise<ClaimResult> {
-  const claimed = await q.query(
-    `INSERT INTO idempotency_keys AS k (partner_id, key, attempt_id, request_hash, state, started_at, expires_at)
-     VALUES ($1, $2, $7, $3, 'running', $4, $5)
+  tokenHash: string,
+  now: Date,
+  key: string | undefined,
+): Promise<({ partner_id: string; shared_secret: string } & Partial<IdempotencyRow>) | undefined> {
+  const rows = await q.query<{ partner_id: string; shared_secret: string } & Partial<IdempotencyRow>>(
+    `SELECT t.partner_id, p.shared_secret, k.request_hash, k.status_code, k.content_type, k.response_body
+       FROM partner_tokens t JOIN partners p ON p.id = t.partner_id
+       LEFT JOIN idempotency_keys k ON $3::uuid IS NOT NULL AND k.partner_id = t.partner_id AND k.key = $3::uuid AND k.expires_at > $2
+      WHERE t.token_hash = $1 AND t.expires_at > $2`,
+    [tokenHash, now, key ?? null],
+  );
+  return rows[0];
+}
+
+/**
+ * Takes the key for the caller's transaction (an advisory lock held until it ends) and reads an
+ * unexpired record of it, in one statement.
+ * @returns locked false when a concurrent transaction holds the key; the record when one exists.
+ */
+export async function lockKey(tx: Tx, partnerId: string, key: string, now: Date): Promise<{ locked: boolean; existing: IdempotencyRow | undefined }> {
+  const rows = await tx.query<{ locked: boolean } & Partial<IdempotencyRow>>(
+    `SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0)) AS locked,
+            k.request_hash, k.status_code, k.content_type, k.response_body
+       FROM (SELECT 1) AS one
+       LEFT JOIN idempotency_keys k ON k.partner_id = $1 AND k.key = $2 AND k.expires_at > $3`,
+    [partnerId, key, now],
+  );
+  const row = rows[0]!;
+  return { locked: row.locked, existing: row.request_hash ? (row as IdempotencyRow) : undefined };
+}
+
+/** An idempotency record to write: the request's fingerprint and the response it got. */
+export interface KeyRecord {
+  readonly partnerId: string;
+  readonly key: string;
+  readonly requestHash: string;
+  readonly statusCode: number;
+  readonly contentType: string | undefined;
+  /** UTF-8 text of the response body. */
+  readonly body: string;
+  readonly now: Date;
+  readonly expiresAt: Date;
+}
+
+const INSERT_RECORD = `INSERT INTO idempotency_keys AS k (partner_id, key, attempt_id, request_hash, state, status_code, content_type, response_body, started_at, expires_at)
+     VALUES ($1::uuid, $2::uuid, gen_random_uuid(), $3, 'done', $4::integer, $5, convert_to($6, 'UTF8'), $7::timestamptz, $8::timestamptz)
      ON CONFLICT (partner_id, key) DO UPDATE
-        SET attempt_id = EXCLUDED.attempt_id, request_hash = EXCLUDED.request_hash, state = 'running', status_code = NULL,
-            content_type = NULL, response_body = NULL,
-            started_at = EXCLUDED.started_at, expires_at = EXCLUDED.expires_at
-      WHERE k.expires_at <= EXCLUDED.started_at
-         OR (k.state = 'running' AND k.request_hash = EXCLUDED.request_hash AND k.started_at <= $6)
-     RETURNING 1 AS claimed`,
-    [claim.partnerId, claim.key, claim.requestHash, claim.now, claim.expiresAt, claim.staleBefore, claim.attemptId],
-  );
-  if (claimed.length === 1) return { claimed: true };
-  const rows = await q.query<IdempotencyRow>(
-    `SELECT request_hash, state, status_code, content_type, response_body, started_at, expires_at
-       FROM idempotency_keys WHERE partner_id = $1 AND key = $2`,
-    [claim.partnerId, claim.key],
-  );
-  return { claimed: false, existing: rows[0] };
+        SET request_hash = EXCLUDED.request_hash, state = 'done', status_code = EXCLUDED.status_code, content_type = EXCLUDED.content_type,
+            response_body = EXCLUDED.response_body, started_at = EXCLUDED.started_at, expires_at = EXCLUDED.expires_at
+      WHERE k.expires_at <= EXCLUDED.started_at`;
+
+function recordParams(r: KeyRecord): unknown[] {
+  return [r.partnerId, r.key, r.requestHash, r.statusCode, r.contentType ?? null, r.body, r.now, r.expiresAt];
 }
 
-/** Stores the response of the attempt that holds `key` (the row must still be that attempt's). */
-export async function storeResponse(
-  q: Queryable,
-  held: HeldKey,
-  response: StoredResponse,
-): Promise<boolean> {
-  const rows = await q.query(
-    `UPDATE idempotency_keys
-        SET state = 'done', status_code = $4, content_type = $5, response_body = $6
-      WHERE partner_id = $1 AND key = $2 AND attempt_id = $3 AND state = 'running'
-      RETURNING 1 AS stored`,
-    [held.partnerId, held.key, held.attemptId, response.statusCode, response.contentType ?? null, response.body],
-  );
-  return rows.length === 1;
+/** Writes the record in the caller's transaction (deferred: it commits with the change it answers). */
+export function insertRecordInTx(tx: Tx, record: KeyRecord): void {
+  tx.defer(INSERT_RECORD, recordParams(record));
 }
 
-/** Forgets a 'running' key whose response cannot be kept, so that a retry runs again. */
-export async function releaseKey(
-  q: Queryable,
-  held: HeldKey,
-): Promise<void> {
-  await q.query(
-    `DELETE FROM idempotency_keys
-      WHERE partner_id = $1 AND key = $2 AND attempt_id = $3 AND state = 'running'`,
-    [held.partnerId, held.key, held.attemptId],
-  );
+/** Writes the record of a response that changed nothing in a transaction of its own (an error, a read). */
+export async function insertRecord(q: Queryable, record: KeyRecord): Promise<void> {
+  await q.query(INSERT_RECORD, recordParams(record));
 }
 
 export function toStoredResponse(row: IdempotencyRow): StoredResponse {

@@ -1,9 +1,9 @@
 import type { AppDeps } from '../../deps.ts';
 import { assert } from '../../platform/assert.ts';
 import { newId } from '../../platform/ids.ts';
-import { IDEMPOTENCY_RUNNING_STALE_MS, IDEMPOTENCY_WINDOW_MS } from '../../platform/limits.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { IDEMPOTENCY_WINDOW_MS } from '../../platform/limits.ts';
 import {
-  type IdempotencyOutcome,
   type NewPartner,
   type StoredResponse,
   decoyPasswordHash,
@@ -18,9 +18,6 @@ import {
 import { authErrors } from './auth.errors.ts';
 import * as repo from './auth.repo.ts';
 
-/** Claims of one idempotency key tried before answering 409 (the row kept vanishing under us). */
-const CLAIM_ATTEMPTS_MAX = 3;
-
 /** A signed Partner API request, as the auth hook hands it over. */
 export interface SignedRequest {
   readonly token: string;
@@ -32,8 +29,11 @@ export interface SignedRequest {
   readonly signature: string;
 }
 
-/** An idempotency key claimed by the running request: only it may store the key's response. */
-export type HeldKey = repo.HeldKey;
+/** A stored record of an idempotency key: the request's fingerprint and the response it got. */
+export interface KeyRecordView {
+  readonly requestHash: string;
+  readonly response: StoredResponse;
+}
 
 export interface SandboxPartner {
   readonly id: string;
@@ -135,60 +135,48 @@ export function createAuthService(deps: AppDeps) {
   }
 
   /**
-   * Checks the bearer token and Jiko's request signature together (one query).
-   * @returns the partner id.
-   * @throws DomainError `auth.token_invalid` or `auth.signature_invalid` (401).
+   * Checks the bearer token and, for a signed request, Jiko's request signature; reads the
+   * partner's unexpired record of `key` at the same time (one query).
+   * @returns the partner id and the record of the key, if any.
+   * @throws DomainError `auth.token_invalid` or `auth.signature_invalid` (unauthorized).
    */
-  async function authenticateSigned(request: SignedRequest): Promise<string> {
+  async function authenticateRequest(request: { token: string; key: string | undefined; signed?: Omit<SignedRequest, 'token'> }): Promise<{ partnerId: string; existing: KeyRecordView | undefined }> {
     if (!isWellFormedToken(request.token)) throw authErrors.tokenInvalid();
-    const live = await repo.findLiveToken(db, hashToken(request.token), wallClock.now());
+    const live = await repo.findLiveTokenAndKey(db, hashToken(request.token), wallClock.now(), request.key);
     if (!live) throw authErrors.tokenInvalid();
-    const { idempotencyKey, pathname, body, signature } = request;
-    if (!signatureMatches(live.shared_secret, idempotencyKey, pathname, body, signature)) throw authErrors.signatureInvalid();
-    return live.partner_id;
+    if (request.signed) {
+      const { idempotencyKey, pathname, body, signature } = request.signed;
+      if (!signatureMatches(live.shared_secret, idempotencyKey, pathname, body, signature)) throw authErrors.signatureInvalid();
+    }
+    const existing = live.request_hash ? { requestHash: live.request_hash, response: repo.toStoredResponse(live as repo.IdempotencyRow) } : undefined;
+    return { partnerId: live.partner_id, existing };
   }
 
   /**
-   * Starts a request that carries an idempotency key (a UUID). `requestHash` is the request's
-   * fingerprint (see `requestFingerprint`). On `proceed` the caller holds the key and must later
-   * call `completeRequest` (or `releaseRequest`) with the returned `held`.
+   * Takes `key` for the caller's transaction (exactly-once writes). A concurrent transaction
+   * holding the key is `in_progress`; a record committed meanwhile is `replay` (same request) or
+   * `mismatch`.
    */
-  async function beginRequest(
-    partnerId: string,
-    key: string,
-    requestHash: string,
-    attempt = 1,
-  ): Promise<IdempotencyOutcome & { held?: HeldKey }> {
+  async function claimKey(tx: Tx, partnerId: string, key: string, requestHash: string): Promise<'proceed' | 'in_progress' | 'mismatch' | 'replay'> {
+    const { locked, existing } = await repo.lockKey(tx, partnerId, key, wallClock.now());
+    if (!locked) return 'in_progress';
+    if (existing) return existing.request_hash === requestHash ? 'replay' : 'mismatch';
+    return 'proceed';
+  }
+
+  function recordOf(partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }): repo.KeyRecord {
     const now = wallClock.now();
-    const attemptId = newId();
-    const claim = await repo.claimKey(db, {
-      partnerId,
-      key,
-      attemptId,
-      requestHash,
-      now,
-      expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
-      staleBefore: new Date(now.getTime() - IDEMPOTENCY_RUNNING_STALE_MS),
-    });
-    if (claim.claimed) return { kind: 'proceed', held: { partnerId, key, attemptId } };
-    const existing = claim.existing;
-    if (!existing) {
-      // The row vanished between the claim and the read (released or cleaned up): claim again.
-      return attempt < CLAIM_ATTEMPTS_MAX ? beginRequest(partnerId, key, requestHash, attempt + 1) : { kind: 'in_progress' };
-    }
-    if (existing.request_hash !== requestHash) return { kind: 'mismatch' };
-    if (existing.state === 'running') return { kind: 'in_progress' };
-    return { kind: 'replay', response: repo.toStoredResponse(existing) };
+    return { partnerId, key, requestHash, ...response, now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS) };
   }
 
-  /** Records the response of a request begun with `beginRequest`, for replays within the window. */
-  async function completeRequest(held: HeldKey, response: StoredResponse): Promise<void> {
-    await repo.storeResponse(db, held, response);
+  /** Records a keyed request's response in the transaction of the change it answers. */
+  function recordInTx(tx: Tx, partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }): void {
+    repo.insertRecordInTx(tx, recordOf(partnerId, key, requestHash, response));
   }
 
-  /** Gives up a held key without a response (the response cannot be kept): a retry runs again. */
-  async function releaseRequest(held: HeldKey): Promise<void> {
-    await repo.releaseKey(db, held);
+  /** Records a keyed request's response on its own (a response that changed nothing: an error). */
+  async function record(partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }): Promise<void> {
+    await repo.insertRecord(db, recordOf(partnerId, key, requestHash, response));
   }
 
   return {
@@ -196,10 +184,10 @@ export function createAuthService(deps: AppDeps) {
     ensureSandboxPartner,
     login,
     authenticate,
-    authenticateSigned,
-    beginRequest,
-    completeRequest,
-    releaseRequest,
+    authenticateRequest,
+    claimKey,
+    recordInTx,
+    record,
   };
 }
 

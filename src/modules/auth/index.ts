@@ -1,4 +1,4 @@
-export { type AuthService, type HeldKey, type SandboxPartner, type SignedRequest, createAuthService } from './auth.service.ts';
+export { type AuthService, type KeyRecordView, type SandboxPartner, type SignedRequest, createAuthService } from './auth.service.ts';
 export {
   type IdempotencyOutcome,
   type NewPartner,

@@ -21,8 +21,10 @@ export interface RetryPolicy {
 export const WEBHOOK_ATTEMPTS_MAX = 50;
 /** Longest wait between two attempts when the policy names none (6 hours). */
 export const WEBHOOK_RETRY_DELAY_MS_MAX = 6 * 3600 * 1000;
-/** How long a claimed delivery stays invisible to other workers beyond the call's timeout. */
-export const WEBHOOK_LEASE_MARGIN_MS = 30_000;
+/** The job kind of webhook delivery (platform/jobs); its payload is `{delivery_id}`. */
+export const WEBHOOK_JOB_KIND = 'webhook.deliver';
+/** Time a delivery job has beyond the HTTP call's timeout to load and record (its job timeout). */
+export const WEBHOOK_RECORD_MARGIN_MS = 10_000;
 
 export interface RetrySettings {
   readonly retryBaseMs: number;

@@ -4,7 +4,8 @@
  */
 import type { Queryable, Tx } from '../../platform/db/index.ts';
 import type { PageRequest } from '../../platform/http/index.ts';
-import type { RetryPolicy, StoredEvent } from './events.domain.ts';
+import { enqueueFromSql } from '../../platform/jobs/index.ts';
+import { type RetryPolicy, type StoredEvent, WEBHOOK_ATTEMPTS_MAX, WEBHOOK_JOB_KIND } from './events.domain.ts';
 
 export type SubscriptionStatus = 'enabled' | 'disabled';
 
@@ -98,6 +99,12 @@ export async function cancelPendingDeliveries(q: Queryable, partnerId: string, s
       WHERE partner_id = $1 AND subscription_id = $2 AND status = 'pending'`,
     [partnerId, subscriptionId],
   );
+}
+
+/** How many subscriptions the tenant has (deleted ones aside). */
+export async function countSubscriptions(q: Queryable, partnerId: string): Promise<number> {
+  const [row] = await q.query<{ n: bigint }>('SELECT count(*) AS n FROM subscriptions WHERE partner_id = $1 AND deleted_at IS NULL', [partnerId]);
+  return Number(row?.n ?? 0n);
 }
 
 /** Enabled subscriptions of the tenant that list `eventType`. */
@@ -212,110 +219,182 @@ export async function listAttempts(
   );
 }
 
+// ---------------------------------------------------------------- recording events
+
+/** One event to insert, checked by the caller; `ord` orders the events of one object in a call. */
+export interface EventInsert {
+  readonly ord: number;
+  readonly id: string;
+  readonly partner_id: string;
+  readonly event_type: string;
+  readonly object_type: string;
+  readonly object_id: string;
+  readonly customer_id: string | null;
+  readonly payload: Record<string, unknown>;
+  /** ISO 8601, milliseconds. */
+  readonly occurred_at: string;
+  readonly is_test: boolean;
+}
+
+/** The CTE that enqueues one webhook job per row of the `deliveries` CTE. */
+const ENQUEUE_DELIVERIES = enqueueFromSql({
+  from: 'deliveries',
+  tenantColumn: 'partner_id',
+  payloadSql: "jsonb_build_object('delivery_id', id)",
+  kind: WEBHOOK_JOB_KIND,
+  maxAttempts: WEBHOOK_ATTEMPTS_MAX,
+});
+
+/**
+ * One statement that records any number of events: bumps each object's counter row once by its
+ * number of events (rows locked in (partner, object) order, held until the transaction ends, so
+ * concurrent writers about one object number one after the other), numbers the events of each
+ * object in `ord` order from the counter's previous value, inserts them, one pending delivery per
+ * enabled subscription of the tenant that lists the type, and one webhook job per delivery.
+ * Yields the number of deliveries.
+ */
+const INSERT_EVENTS = `
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+      ord integer, id uuid, partner_id uuid, event_type text, object_type text, object_id uuid,
+      customer_id uuid, payload jsonb, occurred_at timestamptz, is_test boolean)
+  ), per_object AS (
+    SELECT partner_id, object_id, count(*)::integer AS n FROM input GROUP BY partner_id, object_id
+  ), counters AS (
+    INSERT INTO event_sequences AS c (partner_id, object_id, last_sequence)
+    SELECT partner_id, object_id, n FROM per_object ORDER BY partner_id, object_id
+    ON CONFLICT (partner_id, object_id) DO UPDATE SET last_sequence = c.last_sequence + EXCLUDED.last_sequence
+    RETURNING partner_id, object_id, last_sequence
+  ), numbered AS (
+    SELECT i.*, c.last_sequence - p.n + row_number() OVER (PARTITION BY i.partner_id, i.object_id ORDER BY i.ord) AS sequence
+      FROM input i
+      JOIN per_object p ON p.partner_id = i.partner_id AND p.object_id = i.object_id
+      JOIN counters c ON c.partner_id = i.partner_id AND c.object_id = i.object_id
+  ), inserted AS (
+    INSERT INTO events (id, partner_id, event_type, object_type, object_id, sequence, customer_id, payload, occurred_at, is_test)
+    SELECT id, partner_id, event_type, object_type, object_id, sequence, customer_id, payload, occurred_at, is_test FROM numbered
+    RETURNING id
+  ), deliveries AS (
+    INSERT INTO webhook_deliveries (id, partner_id, event_id, subscription_id, status)
+    SELECT gen_random_uuid(), s.partner_id, n.id, s.id, 'pending'
+      FROM numbered n
+      JOIN subscriptions s ON s.partner_id = n.partner_id AND s.deleted_at IS NULL AND s.status = 'enabled' AND n.event_type = ANY (s.events)
+    RETURNING id, partner_id
+  ), jobs AS (
+    ${ENQUEUE_DELIVERIES}
+  )
+  SELECT (SELECT count(*) FROM deliveries) AS deliveries`;
+
+/**
+ * Records events, their deliveries and delivery jobs with one deferred statement: it travels with
+ * the transaction's next statement or its COMMIT, so recording costs no round trip of its own.
+ */
+export function deferInsertEvents(tx: Tx, events: readonly EventInsert[]): void {
+  if (events.length === 0) return;
+  tx.defer(INSERT_EVENTS, [JSON.stringify(events)]);
+}
+
+/** Records events like deferInsertEvents, at once. @returns how many deliveries were scheduled. */
+export async function insertEvents(tx: Tx, events: readonly EventInsert[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const [row] = await tx.query<{ deliveries: bigint }>(INSERT_EVENTS, [JSON.stringify(events)]);
+  return Number(row?.deliveries ?? 0n);
+}
+
 // ---------------------------------------------------------------- deliveries
 
-/** New pending deliveries of one event, one per subscription. @returns how many. */
+/** New pending deliveries of one event, one per subscription, each with its job. @returns how many. */
 export async function insertDeliveries(q: Queryable, partnerId: string, eventId: string, subscriptionIds: readonly string[]): Promise<number> {
   if (subscriptionIds.length === 0) return 0;
-  const rows = await q.query(
-    `INSERT INTO webhook_deliveries (id, partner_id, event_id, subscription_id, status)
-     SELECT gen_random_uuid(), $1, $2, s, 'pending' FROM unnest($3::uuid[]) AS s
-     RETURNING id`,
+  const [row] = await q.query<{ n: bigint }>(
+    `WITH deliveries AS (
+       INSERT INTO webhook_deliveries (id, partner_id, event_id, subscription_id, status)
+       SELECT gen_random_uuid(), $1, $2, s, 'pending' FROM unnest($3::uuid[]) AS s
+       RETURNING id, partner_id
+     ), jobs AS (
+       ${ENQUEUE_DELIVERIES}
+     )
+     SELECT count(*) AS n FROM deliveries`,
     [partnerId, eventId, subscriptionIds],
   );
-  return rows.length;
+  return Number(row?.n ?? 0n);
 }
 
 /**
- * New pending deliveries to one subscription of the tenant's events later than `after` whose
- * type the subscription lists, oldest first, at most `countMax`. @returns how many.
+ * New pending deliveries (with their jobs) to one subscription of the tenant's events later than
+ * `after` whose type the subscription lists, oldest first, at most `countMax`. @returns how many.
  */
 export async function insertDeliveriesAfter(q: Queryable, partnerId: string, subscriptionId: string, eventTypes: readonly string[], after: Date, countMax: number): Promise<number> {
-  const rows = await q.query(
-    `INSERT INTO webhook_deliveries (id, partner_id, event_id, subscription_id, status)
-     SELECT gen_random_uuid(), $1, picked.id, $2, 'pending' FROM (
-       SELECT e.id FROM events e
-        WHERE e.partner_id = $1 AND e.occurred_at > $3 AND e.event_type = ANY ($4::text[])
-        ORDER BY e.occurred_at, e.id
-        LIMIT ${countMax}
-     ) picked
-     RETURNING id`,
+  const [row] = await q.query<{ n: bigint }>(
+    `WITH deliveries AS (
+       INSERT INTO webhook_deliveries (id, partner_id, event_id, subscription_id, status)
+       SELECT gen_random_uuid(), $1, picked.id, $2, 'pending' FROM (
+         SELECT e.id FROM events e
+          WHERE e.partner_id = $1 AND e.occurred_at > $3 AND e.event_type = ANY ($4::text[])
+          ORDER BY e.occurred_at, e.id
+          LIMIT ${countMax}
+       ) picked
+       RETURNING id, partner_id
+     ), jobs AS (
+       ${ENQUEUE_DELIVERIES}
+     )
+     SELECT count(*) AS n FROM deliveries`,
     [partnerId, subscriptionId, after, eventTypes],
   );
-  return rows.length;
+  return Number(row?.n ?? 0n);
 }
 
-/** A claimed delivery with what the call needs. */
-export interface ClaimedDelivery {
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What a delivery needs of its subscription. */
+export type DeliverySubscription = Pick<SubscriptionRow, 'id' | 'url' | 'shared_secret' | 'status' | 'retry_policy'> & { deleted: boolean };
+
+/** A delivery with what its call needs. */
+export interface DeliveryToSend {
   id: string;
   partner_id: string;
-  claim_token: string;
+  status: DeliveryStatus;
   attempt_count: number;
-  first_attempt_at: Date;
+  first_attempt_at: Date | null;
   event: StoredEvent;
-  subscription: SubscriptionRow & { deleted: boolean };
+  subscription: DeliverySubscription;
 }
 
-/**
- * Claims up to `batchMax` due deliveries: locks them with SKIP LOCKED (rows another worker is
- * claiming are passed over), then moves them past `leaseUntil` and gives them a new claim token,
- * so after commit no other worker sees them as due until the lease runs out.
- */
-export async function claimDueDeliveries(tx: Tx, now: Date, leaseUntil: Date, batchMax: number): Promise<ClaimedDelivery[]> {
-  const claimed = await tx.query<{ id: string; partner_id: string; event_id: string; subscription_id: string; claim_token: string; attempt_count: number; first_attempt_at: Date }>(
-    `WITH due AS (
-       SELECT id FROM webhook_deliveries
-        WHERE status = 'pending' AND next_attempt_at <= $1
-        ORDER BY next_attempt_at, created_at
-        LIMIT ${batchMax}
-        FOR UPDATE SKIP LOCKED
-     )
-     UPDATE webhook_deliveries d
-        SET next_attempt_at = $2, claim_token = gen_random_uuid(), attempt_count = d.attempt_count + 1,
-            first_attempt_at = coalesce(d.first_attempt_at, $1)
-       FROM due WHERE d.id = due.id
-     RETURNING d.id, d.partner_id, d.event_id, d.subscription_id, d.claim_token, d.attempt_count, d.first_attempt_at`,
-    [now, leaseUntil],
+/** The delivery, its event and its subscription, in one statement. */
+export async function findDeliveryToSend(q: Queryable, partnerId: string, deliveryId: string): Promise<DeliveryToSend | undefined> {
+  const [row] = await q.query<EventRow & {
+    delivery_id: string; status: DeliveryStatus; attempt_count: number; first_attempt_at: Date | null; subscription: DeliverySubscription;
+  }>(
+    `SELECT d.id AS delivery_id, d.status, d.attempt_count, d.first_attempt_at, ${EVENT_COLUMNS},
+            json_build_object(
+              'id', s.id, 'url', s.url, 'shared_secret', s.shared_secret, 'status', s.status,
+              'retry_policy', s.retry_policy, 'deleted', s.deleted_at IS NOT NULL
+            ) AS subscription
+       FROM webhook_deliveries d
+       JOIN events e ON e.id = d.event_id
+       JOIN subscriptions s ON s.id = d.subscription_id
+      WHERE d.partner_id = $1 AND d.id = $2`,
+    [partnerId, deliveryId],
   );
-  if (claimed.length === 0) return [];
-  const events = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id = ANY ($1::uuid[])`, [claimed.map((row) => row.event_id)]);
-  const subscriptions = await tx.query<SubscriptionRow & { deleted: boolean }>(
-    `SELECT ${SUBSCRIPTION_COLUMNS}, deleted_at IS NOT NULL AS deleted FROM subscriptions WHERE id = ANY ($1::uuid[])`,
-    [[...new Set(claimed.map((row) => row.subscription_id))]],
-  );
-  const eventById = new Map(events.map((row) => [row.id, toStoredEvent(row)]));
-  const subscriptionById = new Map(subscriptions.map((row) => [row.id, row]));
-  return claimed.map((row) => ({
-    id: row.id,
+  if (!row) return undefined;
+  return {
+    id: row.delivery_id,
     partner_id: row.partner_id,
-    claim_token: row.claim_token,
+    status: row.status,
     attempt_count: row.attempt_count,
     first_attempt_at: row.first_attempt_at,
-    event: eventById.get(row.event_id)!,
-    subscription: subscriptionById.get(row.subscription_id)!,
-  }));
+    event: toStoredEvent(row),
+    subscription: row.subscription,
+  };
 }
 
 export type DeliveryOutcome =
   | { status: 'pending'; nextAttemptAt: Date }
-  | { status: 'succeeded' | 'failed' | 'cancelled' };
-
-/**
- * Settles a claimed delivery if the claim is still the current one.
- * @returns false when the claim was lost (its lease ran out and another worker took it).
- */
-export async function settleDelivery(tx: Tx, delivery: ClaimedDelivery, outcome: DeliveryOutcome): Promise<boolean> {
-  const rows = await tx.query(
-    `UPDATE webhook_deliveries
-        SET status = $3, next_attempt_at = coalesce($4::timestamptz, next_attempt_at), claim_token = NULL
-      WHERE id = $1 AND claim_token = $2
-      RETURNING id`,
-    [delivery.id, delivery.claim_token, outcome.status, outcome.status === 'pending' ? outcome.nextAttemptAt : null],
-  );
-  return rows.length === 1;
-}
+  | { status: 'succeeded' | 'failed' };
 
 export interface NewAttempt {
+  /** 1 for the first call of the delivery. */
+  readonly attemptNumber: number;
   readonly success: boolean;
   readonly responseCode: number;
   readonly responseMessage: string;
@@ -323,16 +402,32 @@ export interface NewAttempt {
   readonly durationMs: number;
 }
 
-/** Records one HTTP call; a second record of the same attempt number is ignored. */
-export async function insertAttempt(tx: Tx, delivery: ClaimedDelivery, attempt: NewAttempt): Promise<void> {
+/**
+ * Records one HTTP call of a delivery and its result, in one statement: the attempt (a second
+ * record of one attempt number is ignored) and the delivery's new state, unless the delivery was
+ * cancelled meanwhile.
+ */
+export async function recordAttempt(tx: Tx, delivery: DeliveryToSend, attempt: NewAttempt, outcome: DeliveryOutcome): Promise<void> {
   await tx.query(
-    `INSERT INTO webhook_delivery_attempts
-       (id, partner_id, delivery_id, event_id, subscription_id, attempt_number, success, response_code, response_message, called_at, duration_ms)
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (delivery_id, attempt_number) DO NOTHING`,
-    [delivery.partner_id, delivery.id, delivery.event.id, delivery.subscription.id, delivery.attempt_count,
-      attempt.success, attempt.responseCode, attempt.responseMessage, attempt.calledAt, attempt.durationMs],
+    `WITH attempt AS (
+       INSERT INTO webhook_delivery_attempts
+         (id, partner_id, delivery_id, event_id, subscription_id, attempt_number, success, response_code, response_message, called_at, duration_ms)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (delivery_id, attempt_number) DO NOTHING
+     )
+     UPDATE webhook_deliveries
+        SET status = $11, attempt_count = greatest(attempt_count, $5), first_attempt_at = coalesce(first_attempt_at, $9),
+            next_attempt_at = coalesce($12::timestamptz, next_attempt_at)
+      WHERE partner_id = $1 AND id = $2 AND status = 'pending'`,
+    [delivery.partner_id, delivery.id, delivery.event.id, delivery.subscription.id, attempt.attemptNumber,
+      attempt.success, attempt.responseCode, attempt.responseMessage, attempt.calledAt, attempt.durationMs,
+      outcome.status, outcome.status === 'pending' ? outcome.nextAttemptAt : null],
   );
+}
+
+/** Marks one pending delivery cancelled (its subscription went away). */
+export async function cancelDelivery(tx: Tx, partnerId: string, deliveryId: string): Promise<void> {
+  await tx.query(`UPDATE webhook_deliveries SET status = 'cancelled' WHERE partner_id = $1 AND id = $2 AND status = 'pending'`, [partnerId, deliveryId]);
 }
 
 /** Disables a subscription whose endpoint answered 410 Gone, and cancels what it still had pending. */

@@ -5,6 +5,7 @@
 export {
   type AccountKind,
   type AccountRef,
+  type EntryStatus,
   type EntryType,
   type NewEntry,
   type PocketAccountKind,
@@ -16,5 +17,16 @@ export {
   compactPostings,
   reversal,
 } from './ledger.domain.ts';
-export { type PocketBalances, balancesOfKind, ensureSystemAccounts, openPocketAccounts, pocketBalances, postEntry } from './ledger.repo.ts';
+export {
+  type AccountBalance,
+  type PocketBalances,
+  balancesOfKind,
+  ensureSystemAccounts,
+  openPocketAccounts,
+  pocketAccountBalances,
+  pocketBalances,
+  postEntry,
+  settleEntries,
+  writeEntries,
+} from './ledger.repo.ts';
 export { checkLedgerInvariants } from './ledger.invariants.ts';

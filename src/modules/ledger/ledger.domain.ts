@@ -27,8 +27,15 @@ export interface Posting {
   readonly amountCents: bigint;
 }
 
+/** A posted entry moves balances; a pending one holds its debits until posted or voided. */
+export type EntryStatus = 'pending' | 'posted' | 'voided';
+
 export interface NewEntry {
   readonly partnerId: string;
+  /** Given by the caller when other rows must point at the entry before it is written. */
+  readonly id?: string;
+  /** Default 'posted'. */
+  readonly status?: 'pending' | 'posted';
   readonly entryType: EntryType;
   readonly description?: string;
   readonly referenceType?: string;

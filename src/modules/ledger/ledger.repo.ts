@@ -1,4 +1,3 @@
-import { assert } from '../../platform/assert.ts';
 import type { Queryable, Tx } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import {
@@ -7,122 +6,196 @@ import {
   POCKET_ACCOUNT_KINDS,
   SYSTEM_ACCOUNT_KINDS,
   type PocketAccountKind,
-  accountKey,
+  type SystemAccountKind,
   assertBalanced,
 } from './ledger.domain.ts';
 
 /**
- * SQL of the ledger. Writers hold a transaction; a pocket's accounts change only in a transaction
- * that has locked the pocket row first, and `postEntry` locks the accounts it touches in
- * ascending id order before changing their balances.
+ * SQL of the ledger. Pocket accounts keep a running posted balance and the debits held by pending
+ * entries; they change only in a transaction that has locked the pocket row first, so the
+ * balance update never waits on another transfer. System accounts (the tenant's view of the world
+ * outside its pockets) keep no running balance: their balance is the sum of their postings, and
+ * no transfer ever locks them.
  */
 
-/** Creates the three accounts of a new pocket (bank cash, brokerage cash, securities at cost). */
+/** Creates the accounts of a new pocket, and the tenant's system accounts when missing. */
 export async function openPocketAccounts(tx: Tx, partnerId: string, pocketId: string, at: Date): Promise<void> {
-  for (const kind of POCKET_ACCOUNT_KINDS) {
-    await tx.query(
-      `INSERT INTO ledger_accounts (id, partner_id, pocket_id, kind, created_at) VALUES ($1, $2, $3, $4, $5)`,
-      [newId(), partnerId, pocketId, kind, at],
-    );
-  }
+  const rows = [
+    ...POCKET_ACCOUNT_KINDS.map((kind) => ({ id: newId(), pocket_id: pocketId, kind })),
+    ...SYSTEM_ACCOUNT_KINDS.map((kind) => ({ id: newId(), pocket_id: null, kind })),
+  ];
+  tx.defer(
+    `INSERT INTO ledger_accounts (id, partner_id, pocket_id, kind, created_at)
+     SELECT x.id, $1::uuid, x.pocket_id, x.kind, $2::timestamptz FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, pocket_id uuid, kind text)
+     ON CONFLICT DO NOTHING`,
+    [partnerId, at, JSON.stringify(rows)],
+  );
 }
 
 /** Creates the tenant's system accounts when missing (idempotent). */
 export async function ensureSystemAccounts(tx: Tx, partnerId: string, at: Date): Promise<void> {
-  for (const kind of SYSTEM_ACCOUNT_KINDS) {
-    await tx.query(
-      `INSERT INTO ledger_accounts (id, partner_id, pocket_id, kind, created_at) VALUES ($1, $2, NULL, $3, $4)
-       ON CONFLICT DO NOTHING`,
-      [newId(), partnerId, kind, at],
-    );
-  }
+  tx.defer(
+    `INSERT INTO ledger_accounts (id, partner_id, pocket_id, kind, created_at)
+     SELECT gen_random_uuid(), $1::uuid, NULL, k, $2::timestamptz FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING`,
+    [partnerId, at, `{${SYSTEM_ACCOUNT_KINDS.join(',')}}`],
+  );
 }
 
 /**
- * Writes a balanced entry and moves the balances of its accounts.
- * @returns the entry id.
- * @throws AssertionFailed for an unbalanced entry or an account that does not exist; the
- *   database refuses (CHECK) a pocket account going below zero.
+ * Writes balanced entries of one tenant and moves their pocket accounts, set-based: one deferred
+ * statement whatever the number of entries (sent with the transaction's next query or commit).
+ * Posted entries move `balance_cents`; pending ones add their debits to `pending_debit_cents`.
+ * @returns the entry ids, in order.
+ * @throws AssertionFailed now for an unbalanced entry; the database refuses, at flush, a posting
+ *   to an account that does not exist (NOT NULL) and a pocket account whose available balance
+ *   would go below zero (CHECK).
  */
-export async function postEntry(tx: Tx, entry: NewEntry): Promise<string> {
-  assertBalanced(entry.postings);
-  const pocketIds = [...new Set(entry.postings.flatMap((p) => ('pocketId' in p.account ? [p.account.pocketId] : [])))];
-  const systemKinds = [...new Set(entry.postings.flatMap((p) => ('system' in p.account ? [p.account.system] : [])))];
-  if (systemKinds.length > 0) await ensureSystemAccounts(tx, entry.partnerId, entry.occurredAt);
-  // Lock every account of the entry in ascending id order, so two entries never wait on each other in a cycle.
-  const accounts = await tx.query<{ id: string; pocket_id: string | null; kind: AccountKind }>(
-    `SELECT id, pocket_id, kind FROM ledger_accounts
-      WHERE partner_id = $1 AND (pocket_id = ANY($2::uuid[]) OR (pocket_id IS NULL AND kind = ANY($3::text[])))
-      ORDER BY id FOR UPDATE`,
-    [entry.partnerId, pocketIds, systemKinds],
-  );
-  const idByKey = new Map(
-    accounts.map((a) => [a.pocket_id === null ? `system:${a.kind}` : `${a.pocket_id}:${a.kind}`, a.id] as const),
-  );
-  const rows = entry.postings.map((posting) => {
-    const accountId = idByKey.get(accountKey(posting.account));
-    assert(accountId, `no ledger account ${accountKey(posting.account)}`);
-    return { account_id: accountId, amount_cents: posting.amountCents.toString() };
-  });
-  const entryId = newId();
-  await tx.query(
-    `INSERT INTO ledger_entries (id, partner_id, entry_type, description, reference_type, reference_id, reverses_entry_id, occurred_at, book_date)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      entryId,
-      entry.partnerId,
-      entry.entryType,
-      entry.description ?? '',
-      entry.referenceType ?? null,
-      entry.referenceId ?? null,
-      entry.reversesEntryId ?? null,
-      entry.occurredAt,
-      entry.bookDate,
-    ],
-  );
-  const json = JSON.stringify(rows);
-  await tx.query(
-    `INSERT INTO ledger_postings (partner_id, entry_id, account_id, amount_cents)
-     SELECT $1, $2, x.account_id, x.amount_cents FROM jsonb_to_recordset($3::jsonb) AS x(account_id uuid, amount_cents bigint)`,
-    [entry.partnerId, entryId, json],
-  );
-  await tx.query(
-    `UPDATE ledger_accounts a SET balance_cents = a.balance_cents + d.delta
-       FROM (SELECT x.account_id, sum(x.amount_cents) AS delta
-               FROM jsonb_to_recordset($1::jsonb) AS x(account_id uuid, amount_cents bigint) GROUP BY x.account_id) d
+export function writeEntries(tx: Tx, partnerId: string, entries: readonly NewEntry[]): string[] {
+  if (entries.length === 0) return [];
+  const ids: string[] = [];
+  const entryRows: object[] = [];
+  const postingRows: object[] = [];
+  for (const entry of entries) {
+    assertBalanced(entry.postings);
+    const id = entry.id ?? newId();
+    ids.push(id);
+    const status = entry.status ?? 'posted';
+    entryRows.push({
+      id, entry_type: entry.entryType, description: entry.description ?? '', reference_type: entry.referenceType ?? null,
+      reference_id: entry.referenceId ?? null, reverses_entry_id: entry.reversesEntryId ?? null,
+      occurred_at: entry.occurredAt.toISOString(), book_date: entry.bookDate, status,
+    });
+    for (const posting of entry.postings) {
+      const account = posting.account;
+      postingRows.push({
+        entry_id: id,
+        pocket_id: 'pocketId' in account ? account.pocketId : null,
+        kind: 'pocketId' in account ? account.kind : account.system,
+        amount_cents: posting.amountCents.toString(),
+        pending: status === 'pending',
+      });
+    }
+  }
+  tx.defer(
+    `WITH e AS (
+       INSERT INTO ledger_entries (id, partner_id, entry_type, description, reference_type, reference_id, reverses_entry_id, occurred_at, book_date, status)
+       SELECT x.id, $1::uuid, x.entry_type, x.description, x.reference_type, x.reference_id, x.reverses_entry_id, x.occurred_at, x.book_date, x.status
+         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, entry_type text, description text, reference_type text, reference_id uuid,
+              reverses_entry_id uuid, occurred_at timestamptz, book_date date, status text)
+     ), p AS (
+       SELECT x.*, coalesce(ap.id, asys.id) AS account_id
+         FROM jsonb_to_recordset($3::jsonb) AS x(entry_id uuid, pocket_id uuid, kind text, amount_cents bigint, pending boolean)
+         LEFT JOIN ledger_accounts ap ON x.pocket_id IS NOT NULL AND ap.pocket_id = x.pocket_id AND ap.kind = x.kind AND ap.partner_id = $1::uuid
+         LEFT JOIN ledger_accounts asys ON x.pocket_id IS NULL AND asys.pocket_id IS NULL AND asys.partner_id = $1::uuid AND asys.kind = x.kind
+     ), ins AS (
+       INSERT INTO ledger_postings (partner_id, entry_id, account_id, amount_cents) SELECT $1::uuid, entry_id, account_id, amount_cents FROM p
+     )
+     UPDATE ledger_accounts a
+        SET balance_cents = a.balance_cents + d.posted, pending_debit_cents = a.pending_debit_cents + d.held
+       FROM (SELECT account_id,
+                    sum(CASE WHEN pending THEN 0 ELSE amount_cents END) AS posted,
+                    sum(CASE WHEN pending AND amount_cents < 0 THEN -amount_cents ELSE 0 END) AS held
+               FROM p WHERE pocket_id IS NOT NULL GROUP BY account_id) d
       WHERE a.id = d.account_id`,
-    [json],
+    [partnerId, JSON.stringify(entryRows), JSON.stringify(postingRows)],
   );
-  return entryId;
+  return ids;
 }
 
-/** Balances of the pockets' accounts, by pocket id and kind (zero when the pocket has none). */
+/**
+ * Writes one balanced entry (see writeEntries).
+ * @returns the entry id.
+ */
+export async function postEntry(tx: Tx, entry: NewEntry): Promise<string> {
+  return writeEntries(tx, entry.partnerId, [entry])[0]!;
+}
+
+/**
+ * Settles pending entries: `posted` moves their postings into the balances, `voided` drops them;
+ * either way their holds are released. Entries not pending are left alone.
+ * @returns the ids settled now.
+ */
+export async function settleEntries(tx: Tx, partnerId: string, entryIds: readonly string[], outcome: 'posted' | 'voided', at: Date): Promise<string[]> {
+  if (entryIds.length === 0) return [];
+  const rows = await tx.query<{ id: string }>(
+    `WITH s AS (
+       UPDATE ledger_entries SET status = $3, settled_at = $4
+        WHERE partner_id = $1 AND id = ANY($2::uuid[]) AND status = 'pending' RETURNING id
+     ), d AS (
+       SELECT p.account_id,
+              sum(CASE WHEN $3 = 'posted' THEN p.amount_cents ELSE 0 END) AS posted,
+              sum(CASE WHEN p.amount_cents < 0 THEN -p.amount_cents ELSE 0 END) AS held
+         FROM ledger_postings p JOIN s ON s.id = p.entry_id JOIN ledger_accounts a ON a.id = p.account_id
+        WHERE a.pocket_id IS NOT NULL GROUP BY p.account_id
+     ), u AS (
+       UPDATE ledger_accounts a SET balance_cents = a.balance_cents + d.posted, pending_debit_cents = a.pending_debit_cents - d.held
+         FROM d WHERE a.id = d.account_id
+     )
+     SELECT id FROM s`,
+    [partnerId, entryIds, outcome, at],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Posted balances of the pockets' accounts, by kind (zero when the pocket has none). */
 export type PocketBalances = Record<PocketAccountKind, bigint>;
 
-/** Reads the balances of several pockets' accounts in one query. */
+/** Posted and available balances of one account: available = posted - debits held by pending entries. */
+export interface AccountBalance {
+  readonly postedCents: bigint;
+  readonly availableCents: bigint;
+}
+
+/** Reads the posted balances of several pockets' accounts in one query. */
 export async function pocketBalances(q: Queryable, partnerId: string, pocketIds: readonly string[]): Promise<Map<string, PocketBalances>> {
+  const full = await pocketAccountBalances(q, partnerId, pocketIds);
   const result = new Map<string, PocketBalances>();
-  for (const id of pocketIds) result.set(id, { bank_cash: 0n, brokerage_cash: 0n, securities_at_cost: 0n });
+  for (const [id, accounts] of full) {
+    result.set(id, {
+      bank_cash: accounts.bank_cash.postedCents,
+      brokerage_cash: accounts.brokerage_cash.postedCents,
+      securities_at_cost: accounts.securities_at_cost.postedCents,
+    });
+  }
+  return result;
+}
+
+/** Posted and available balances of several pockets' accounts, in one query. */
+export async function pocketAccountBalances(
+  q: Queryable,
+  partnerId: string,
+  pocketIds: readonly string[],
+): Promise<Map<string, Record<PocketAccountKind, AccountBalance>>> {
+  const zero: AccountBalance = { postedCents: 0n, availableCents: 0n };
+  const result = new Map<string, Record<PocketAccountKind, AccountBalance>>();
+  for (const id of pocketIds) result.set(id, { bank_cash: zero, brokerage_cash: zero, securities_at_cost: zero });
   if (pocketIds.length === 0) return result;
-  const rows = await q.query<{ pocket_id: string; kind: PocketAccountKind; balance_cents: bigint }>(
-    `SELECT pocket_id, kind, balance_cents FROM ledger_accounts WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[])`,
+  const rows = await q.query<{ pocket_id: string; kind: PocketAccountKind; balance_cents: bigint; pending_debit_cents: bigint }>(
+    `SELECT pocket_id, kind, balance_cents, pending_debit_cents FROM ledger_accounts WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[])`,
     [partnerId, pocketIds],
   );
   for (const row of rows) {
     const balances = result.get(row.pocket_id);
-    if (balances) balances[row.kind] = row.balance_cents;
+    if (balances) balances[row.kind] = { postedCents: row.balance_cents, availableCents: row.balance_cents - row.pending_debit_cents };
   }
   return result;
 }
 
 /**
- * Balances of every account of one kind of a tenant, keyed by pocket id (system accounts under
- * the key "system"). For invariant checks and reports.
+ * Posted balances of every account of one kind of a tenant, keyed by pocket id (system accounts,
+ * whose balance is the sum of their posted postings, under the key "system"). For invariant checks
+ * and reports.
  */
 export async function balancesOfKind(q: Queryable, partnerId: string, kind: AccountKind): Promise<Map<string, bigint>> {
-  const rows = await q.query<{ pocket_id: string | null; balance_cents: bigint }>(
-    `SELECT pocket_id, balance_cents FROM ledger_accounts WHERE partner_id = $1 AND kind = $2`,
+  const rows = await q.query<{ pocket_id: string | null; balance: string }>(
+    `SELECT a.pocket_id,
+            (CASE WHEN a.pocket_id IS NOT NULL THEN a.balance_cents
+                  ELSE (SELECT coalesce(sum(p.amount_cents), 0) FROM ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id
+                         WHERE p.account_id = a.id AND e.status = 'posted') END)::text AS balance
+       FROM ledger_accounts a WHERE a.partner_id = $1 AND a.kind = $2`,
     [partnerId, kind],
   );
-  return new Map(rows.map((row) => [row.pocket_id ?? 'system', row.balance_cents] as const));
+  return new Map(rows.map((row) => [row.pocket_id ?? 'system', BigInt(row.balance)] as const));
 }
+
+export type { SystemAccountKind };

@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/http/index.ts';
+import { DomainError } from '../../platform/errors.ts';
 
 /**
  * The coded outcomes of the market module; platform/http maps kinds to statuses and bodies.

@@ -1,5 +1,5 @@
 import { isIsoDate, marketDate } from '../../platform/clock.ts';
-import type { ValidationIssue } from '../../platform/http/index.ts';
+import type { FieldIssue } from '../../platform/errors.ts';
 import { isCountryCode } from './countries.ts';
 import type {
   ApplicationRequest,
@@ -122,12 +122,12 @@ export interface Decision {
 }
 
 /** The event type each decided status emits (Jiko's ApplicationUpdateEvent types). */
-export const DECISION_EVENT_TYPES: Record<Decision['status'], string> = {
+export const DECISION_EVENT_TYPES = {
   APPROVED: 'application.approved',
   REJECTED: 'application.rejected',
   MANUAL_REVIEW: 'application.manual_review',
   DOCUMENTS_NEEDED: 'application.documents_needed',
-};
+} as const satisfies Record<Decision['status'], string>;
 
 /**
  * The sandbox's KYC decision, taken at once on apply and chosen by the applicant's last name
@@ -199,14 +199,14 @@ function optionalText(value: string | undefined): string | null {
  * dates) and normalises it (trimmed text, E.164 phone, default identification type and
  * citizenship). Structural checks (required fields, lengths, enums) are the route schema's; they
  * are repeated here only where a direct caller could otherwise store nonsense.
- * @returns the draft to store, or the issues in FastAPI's `{loc, msg, type}` form (loc starts at `body`).
+ * @returns the draft to store, or the issues at fault (field paths in the request's own names).
  */
 export function checkApplication(
   request: ApplicationRequest,
   rules: ApplicationRules,
-): { ok: true; draft: ApplicationDraft } | { ok: false; issues: ValidationIssue[] } {
-  const issues: ValidationIssue[] = [];
-  const issue = (loc: string[], msg: string, type = 'value_error') => issues.push({ loc: ['body', ...loc], msg, type });
+): { ok: true; draft: ApplicationDraft } | { ok: false; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const issue = (loc: string[], msg: string, type = 'value_error') => issues.push({ field: loc, msg, type });
 
   const firstName = request.name.first_name.trim();
   const lastName = request.name.last_name.trim();

@@ -1,4 +1,4 @@
-import { DomainError, type ValidationIssue, notFound } from '../../platform/http/index.ts';
+import { DomainError, type FieldIssue, notFound } from '../../platform/errors.ts';
 import type { ApplicationStatus } from './onboarding.schemas.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { ApplicationStatus } from './onboarding.schemas.ts';
  */
 export const onboardingErrors = {
   /** 422: the application breaks a rule (see `checkApplication`). */
-  invalidApplication: (issues: ValidationIssue[]) =>
+  invalidApplication: (issues: FieldIssue[]) =>
     new DomainError('onboarding.invalid_application', 'invalid', issues[0]?.msg ?? 'Invalid application', issues),
   /** 404: no such application for this tenant. */
   applicationNotFound: () => notFound('onboarding.application_not_found'),

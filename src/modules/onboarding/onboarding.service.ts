@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../deps.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import type { TenantContext } from '../../platform/http/index.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { exactlyOnce } from '../../platform/exactly-once.ts';
 import { newId } from '../../platform/ids.ts';
 import { emitEvent } from '../events/index.ts';
 import { type AgreementBundle, CURRENT_AGREEMENTS } from './onboarding.agreements.ts';
@@ -20,9 +21,9 @@ export interface OnboardingService {
    * Checks and stores a new application in status CREATED; nothing is stored when a rule fails.
    * @throws DomainError `onboarding.invalid_application` (422) with one issue per broken rule.
    */
-  createApplication(ctx: TenantContext, request: ApplicationRequest): Promise<Application>;
+  createApplication(ctx: RequestContext, request: ApplicationRequest): Promise<Application>;
   /** @throws DomainError `onboarding.application_not_found` (404), also for another tenant's id. */
-  getApplication(ctx: TenantContext, applicationId: string): Promise<Application>;
+  getApplication(ctx: RequestContext, applicationId: string): Promise<Application>;
   /**
    * Submits a CREATED application for KYC. In sandbox mode the decision is taken at once (see
    * `sandboxDecision`): approval creates the customer; each decision emits its
@@ -31,16 +32,16 @@ export interface OnboardingService {
    * @throws DomainError 404 for an unknown id; `onboarding.application_already_submitted` (409)
    *   when the application is not CREATED, in which case nothing changes.
    */
-  applyApplication(ctx: TenantContext, applicationId: string): Promise<Application>;
+  applyApplication(ctx: RequestContext, applicationId: string): Promise<Application>;
   /** @throws DomainError `onboarding.customer_not_found` (404), also for another tenant's id. */
-  getCustomer(ctx: TenantContext, customerId: string): Promise<Customer>;
+  getCustomer(ctx: RequestContext, customerId: string): Promise<Customer>;
   /**
    * Creates, applies and approves an application in one transaction (demo seed, tests).
    * @returns the new customer's id.
    * @throws DomainError 422 for an invalid request; `onboarding.application_not_approved` (409)
    *   when the decision is not APPROVED (e.g. last name `Reject`), and then nothing is stored.
    */
-  createApprovedCustomer(ctx: TenantContext, request: ApplicationRequest): Promise<string>;
+  createApprovedCustomer(ctx: RequestContext, request: ApplicationRequest): Promise<string>;
 }
 
 /** Builds the onboarding service on the app's database. */
@@ -48,22 +49,22 @@ export function createOnboardingService(deps: AppDeps): OnboardingService {
   const { db } = deps;
   const sandbox = deps.config.mode === 'sandbox';
 
-  async function create(tx: Tx, ctx: TenantContext, request: ApplicationRequest): Promise<string> {
+  async function create(tx: Tx, ctx: RequestContext, request: ApplicationRequest): Promise<string> {
     const checked = checkApplication(request, { now: ctx.now, agreementVersion: CURRENT_AGREEMENTS.version });
     if (!checked.ok) throw onboardingErrors.invalidApplication(checked.issues);
     const id = newId();
-    await repo.insertApplication(tx, ctx.partnerId, id, checked.draft, ctx.now);
+    await repo.insertApplication(tx, ctx.tenantId, id, checked.draft, ctx.now);
     return id;
   }
 
-  async function apply(tx: Tx, ctx: TenantContext, applicationId: string): Promise<Application> {
+  async function apply(tx: Tx, ctx: RequestContext, applicationId: string): Promise<Application> {
     // The row lock makes a second, concurrent apply wait and then see the decided status.
-    const application = await repo.findApplication(tx, ctx.partnerId, applicationId, { forUpdate: true });
+    const application = await repo.findApplication(tx, ctx.tenantId, applicationId, { forUpdate: true });
     if (!application) throw onboardingErrors.applicationNotFound();
     if (application.status !== 'CREATED') throw onboardingErrors.applicationAlreadySubmitted(application.status);
 
     if (!sandbox) {
-      await repo.updateApplicationDecision(tx, ctx.partnerId, application.id, {
+      await repo.updateApplicationDecision(tx, ctx.tenantId, application.id, {
         status: 'SUBMITTED', customerId: null, idVerificationDocumentsNeeded: false, now: ctx.now,
       });
     } else {
@@ -75,16 +76,16 @@ export function createOnboardingService(deps: AppDeps): OnboardingService {
       }
       if (decision.documentTypes.length > 0) {
         const documents = decision.documentTypes.map((type) => ({ id: newId(), type }));
-        await repo.insertDocumentRequests(tx, ctx.partnerId, application.id, documents, ctx.now);
+        await repo.insertDocumentRequests(tx, ctx.tenantId, application.id, documents, ctx.now);
       }
-      await repo.updateApplicationDecision(tx, ctx.partnerId, application.id, {
+      await repo.updateApplicationDecision(tx, ctx.tenantId, application.id, {
         status: decision.status,
         customerId,
         idVerificationDocumentsNeeded: decision.documentTypes.length > 0,
         now: ctx.now,
       });
       await emitEvent(tx, {
-        partnerId: ctx.partnerId,
+        partnerId: ctx.tenantId,
         eventType: DECISION_EVENT_TYPES[decision.status],
         objectType: APPLICATION_EVENT_OBJECT_TYPE,
         objectId: application.id,
@@ -93,7 +94,7 @@ export function createOnboardingService(deps: AppDeps): OnboardingService {
         occurredAt: ctx.now,
       });
     }
-    const updated = await repo.findApplication(tx, ctx.partnerId, application.id);
+    const updated = await repo.findApplication(tx, ctx.tenantId, application.id);
     if (!updated) throw onboardingErrors.applicationNotFound();
     return updated;
   }
@@ -102,32 +103,32 @@ export function createOnboardingService(deps: AppDeps): OnboardingService {
     agreements: () => CURRENT_AGREEMENTS,
 
     async createApplication(ctx, request) {
-      return db.tx(async (tx) => {
+      return exactlyOnce(db, ctx, async (tx) => {
         const id = await create(tx, ctx, request);
-        const application = await repo.findApplication(tx, ctx.partnerId, id);
+        const application = await repo.findApplication(tx, ctx.tenantId, id);
         if (!application) throw onboardingErrors.applicationNotFound();
         return application;
       });
     },
 
     async getApplication(ctx, applicationId) {
-      const application = await repo.findApplication(db, ctx.partnerId, applicationId);
+      const application = await repo.findApplication(db, ctx.tenantId, applicationId);
       if (!application) throw onboardingErrors.applicationNotFound();
       return application;
     },
 
     async applyApplication(ctx, applicationId) {
-      return db.tx((tx) => apply(tx, ctx, applicationId));
+      return exactlyOnce(db, ctx, (tx) => apply(tx, ctx, applicationId));
     },
 
     async getCustomer(ctx, customerId) {
-      const customer = await repo.selectCustomer(db, ctx.partnerId, customerId);
+      const customer = await repo.selectCustomer(db, ctx.tenantId, customerId);
       if (!customer) throw onboardingErrors.customerNotFound();
       return customer;
     },
 
     async createApprovedCustomer(ctx, request) {
-      return db.tx(async (tx) => {
+      return exactlyOnce(db, ctx, async (tx) => {
         const application = await apply(tx, ctx, await create(tx, ctx, request));
         if (application.status !== 'APPROVED' || !application.customerId) {
           throw onboardingErrors.applicationNotApproved(application.status);

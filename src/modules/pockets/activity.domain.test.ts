@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { encodeCursor, pageRequest } from '../../platform/http/index.ts';
-import { DomainError } from '../../platform/http/index.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { parseInstant, queryInstantRange, queryRange, scanDirection, timeIdKey, tradeStatus } from './activity.domain.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -42,7 +42,7 @@ describe('activity domain', () => {
     try {
       parseInstant('time_booked_from', 'nope', 'from');
     } catch (error) {
-      assert.deepEqual((error as DomainError).issues?.[0]?.loc, ['query', 'time_booked_from']);
+      assert.deepEqual((error as DomainError).issues?.[0]?.field, ['time_booked_from']);
     }
   });
 

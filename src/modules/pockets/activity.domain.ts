@@ -1,5 +1,6 @@
 import { isIsoDate, addDays, marketInstant } from '../../platform/clock.ts';
-import { type PageRequest, invalid, notFound } from '../../platform/http/index.ts';
+import { invalid, notFound } from '../../platform/errors.ts';
+import type { PageRequest } from '../../platform/http/index.ts';
 import { isUuid } from '../../platform/ids.ts';
 
 /**
@@ -112,11 +113,11 @@ export interface TransactionFilter {
 
 export const ActivityErrors = {
   transactionNotFound: () => notFound('transactions.not_found'),
-  cursorInvalid: () => invalid(['query', 'cursor'], 'cursor is not valid', 'value_error', 'activity.cursor_invalid'),
+  cursorInvalid: () => invalid(['cursor'], 'cursor is not valid', 'value_error', 'activity.cursor_invalid'),
   rangeReversed: (fromName: string, toName: string) =>
-    invalid(['query', fromName], `${fromName} must not be later than ${toName}`, 'value_error', 'activity.range_reversed'),
+    invalid([fromName], `${fromName} must not be later than ${toName}`, 'value_error', 'activity.range_reversed'),
   instantInvalid: (name: string) =>
-    invalid(['query', name], 'Input should be a valid datetime (ISO 8601) or date (YYYY-MM-DD)', 'datetime_parsing', 'activity.instant_invalid'),
+    invalid([name], 'Input should be a valid datetime (ISO 8601) or date (YYYY-MM-DD)', 'datetime_parsing', 'activity.instant_invalid'),
 } as const;
 
 /**

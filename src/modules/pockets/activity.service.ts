@@ -1,10 +1,11 @@
 import type { AppDeps } from '../../deps.ts';
 import { marketDate } from '../../platform/clock.ts';
 import type { Queryable } from '../../platform/db/index.ts';
-import { type CursorList, type PageRequest, type TenantContext, cursorList } from '../../platform/http/index.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { type CursorList, type PageRequest, cursorList } from '../../platform/http/index.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { findCustomer } from '../onboarding/index.ts';
-import { type BankTransactionRow, selectBankTransaction, selectBankTransactions } from '../rails/transactions.query.ts';
+import { type BankTransactionRow, selectBankTransaction, selectBankTransactions } from '../movements/index.ts';
 import {
   ActivityErrors,
   type BankTransactionRecord,
@@ -18,7 +19,7 @@ import {
 } from './activity.domain.ts';
 import { PocketErrors } from './pockets.errors.ts';
 import { findPocket } from './pockets.repo.ts';
-import { type TradeRow, selectTrades } from './trades.query.ts';
+import { type TradeRow, selectTrades } from '../portfolio/index.ts';
 
 /**
  * Activity of pockets, read-only: the trades of their brokerage side and the transactions of
@@ -29,36 +30,36 @@ import { type TradeRow, selectTrades } from './trades.query.ts';
 export function createActivityService(deps: AppDeps) {
   const db = deps.db;
 
-  async function customerOf(q: Queryable, ctx: TenantContext, customerId: string): Promise<void> {
-    if (!isUuid(customerId) || !(await findCustomer(q, ctx.partnerId, customerId))) throw PocketErrors.customerNotFound();
+  async function customerOf(q: Queryable, ctx: RequestContext, customerId: string): Promise<void> {
+    if (!isUuid(customerId) || !(await findCustomer(q, ctx.tenantId, customerId))) throw PocketErrors.customerNotFound();
   }
 
-  async function pocketOf(q: Queryable, ctx: TenantContext, pocketId: string): Promise<void> {
-    if (!isUuid(pocketId) || !(await findPocket(q, ctx.partnerId, pocketId))) throw PocketErrors.notFound();
+  async function pocketOf(q: Queryable, ctx: RequestContext, pocketId: string): Promise<void> {
+    if (!isUuid(pocketId) || !(await findPocket(q, ctx.tenantId, pocketId))) throw PocketErrors.notFound();
   }
 
   async function listTrades(
-    ctx: TenantContext,
+    ctx: RequestContext,
     scope: { pocketId: string } | { customerId: string },
     filter: TradeFilter,
     order: ListOrder,
     page: PageRequest,
   ): Promise<CursorList<TradeRecord>> {
     const after = timeIdKey(page);
-    const rows = await selectTrades(db, ctx.partnerId, scope, filter, { after, direction: scanDirection(order, page), limit: page.limit });
+    const rows = await selectTrades(db, ctx.tenantId, scope, filter, { after, direction: scanDirection(order, page), limit: page.limit });
     const today = marketDate(ctx.now);
     return cursorList(page, rows, (r) => r.key, (r) => toTrade(r.row, today));
   }
 
   async function listTransactions(
-    ctx: TenantContext,
+    ctx: RequestContext,
     scope: { pocketId: string } | { customerId: string },
     filter: TransactionFilter,
     order: ListOrder,
     page: PageRequest,
   ): Promise<CursorList<BankTransactionRecord>> {
     const after = timeIdKey(page);
-    const rows = await selectBankTransactions(db, ctx.partnerId, scope, filter, { after, direction: scanDirection(order, page), limit: page.limit });
+    const rows = await selectBankTransactions(db, ctx.tenantId, scope, filter, { after, direction: scanDirection(order, page), limit: page.limit });
     return cursorList(page, rows, (r) => r.key, (r) => toBankTransaction(r.row));
   }
 
@@ -67,7 +68,7 @@ export function createActivityService(deps: AppDeps) {
      * A page of the customer's trades (BUY, SELL, MATURITY), newest first unless `order` is asc.
      * @throws DomainError `pockets.customer_not_found` (404), `activity.cursor_invalid` (422).
      */
-    async listCustomerTrades(ctx: TenantContext, customerId: string, filter: TradeFilter, order: ListOrder, page: PageRequest) {
+    async listCustomerTrades(ctx: RequestContext, customerId: string, filter: TradeFilter, order: ListOrder, page: PageRequest) {
       await customerOf(db, ctx, customerId);
       return listTrades(ctx, { customerId }, filter, order, page);
     },
@@ -76,7 +77,7 @@ export function createActivityService(deps: AppDeps) {
      * A page of one pocket's trades; `filter.pocketIds` is ignored.
      * @throws DomainError `pockets.not_found` (404), `activity.cursor_invalid` (422).
      */
-    async listPocketTrades(ctx: TenantContext, pocketId: string, filter: TradeFilter, order: ListOrder, page: PageRequest) {
+    async listPocketTrades(ctx: RequestContext, pocketId: string, filter: TradeFilter, order: ListOrder, page: PageRequest) {
       await pocketOf(db, ctx, pocketId);
       return listTrades(ctx, { pocketId }, { ...filter, pocketIds: undefined }, order, page);
     },
@@ -85,7 +86,7 @@ export function createActivityService(deps: AppDeps) {
      * A page of the bank transactions of the customer's pockets.
      * @throws DomainError `pockets.customer_not_found` (404), `activity.cursor_invalid` (422).
      */
-    async listCustomerTransactions(ctx: TenantContext, customerId: string, filter: TransactionFilter, order: ListOrder, page: PageRequest) {
+    async listCustomerTransactions(ctx: RequestContext, customerId: string, filter: TransactionFilter, order: ListOrder, page: PageRequest) {
       await customerOf(db, ctx, customerId);
       return listTransactions(ctx, { customerId }, filter, order, page);
     },
@@ -94,7 +95,7 @@ export function createActivityService(deps: AppDeps) {
      * A page of one pocket's bank transactions; `filter.pocketIds` is ignored.
      * @throws DomainError `pockets.not_found` (404), `activity.cursor_invalid` (422).
      */
-    async listPocketTransactions(ctx: TenantContext, pocketId: string, filter: TransactionFilter, order: ListOrder, page: PageRequest) {
+    async listPocketTransactions(ctx: RequestContext, pocketId: string, filter: TransactionFilter, order: ListOrder, page: PageRequest) {
       await pocketOf(db, ctx, pocketId);
       return listTransactions(ctx, { pocketId }, { ...filter, pocketIds: undefined }, order, page);
     },
@@ -103,9 +104,9 @@ export function createActivityService(deps: AppDeps) {
      * One bank transaction of one pocket.
      * @throws DomainError `pockets.not_found` (404) for the pocket, `transactions.not_found` (404).
      */
-    async getPocketTransaction(ctx: TenantContext, pocketId: string, transactionId: string): Promise<BankTransactionRecord> {
+    async getPocketTransaction(ctx: RequestContext, pocketId: string, transactionId: string): Promise<BankTransactionRecord> {
       await pocketOf(db, ctx, pocketId);
-      const row = isUuid(transactionId) ? await selectBankTransaction(db, ctx.partnerId, pocketId, transactionId) : undefined;
+      const row = isUuid(transactionId) ? await selectBankTransaction(db, ctx.tenantId, pocketId, transactionId) : undefined;
       if (!row) throw ActivityErrors.transactionNotFound();
       return toBankTransaction(row);
     },

@@ -3,7 +3,7 @@ import type { SortKey } from '../../platform/http/index.ts';
 import type { StrategyId } from '../market/index.ts';
 import type { Pocket, PocketStatus, PocketType } from './pockets.domain.ts';
 
-/** SQL of pockets, lots, trades and end-of-day values. Writers take the caller's transaction. */
+/** SQL of pockets and their end-of-day values. Writers take the caller's transaction. */
 
 interface PocketRow {
   id: string;
@@ -66,6 +66,24 @@ export async function lockPockets(tx: Tx, partnerId: string, pocketIds: readonly
   return new Map(rows.map((row) => [row.id, toPocket(row)] as const));
 }
 
+/**
+ * Inserts the tenant's partner funding pocket unless it has one (unique index); a concurrent
+ * creator waits for the first and then finds its row.
+ * @returns true when inserted now.
+ */
+export async function insertFundingPocketOnce(
+  tx: Tx,
+  pocket: { id: string; partnerId: string; pocketName: string; depositStrategyId: StrategyId; at: Date },
+): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO pockets (id, partner_id, customer_id, type, pocket_name, status, deposit_strategy_id, reinvestment_strategy_id, created_at, updated_at)
+     VALUES ($1, $2, NULL, 'PARTNER_FUNDING', $3, 'PENDING', $4, NULL, $5, $5)
+     ON CONFLICT (partner_id) WHERE type = 'PARTNER_FUNDING' DO NOTHING RETURNING id`,
+    [pocket.id, pocket.partnerId, pocket.pocketName, pocket.depositStrategyId, pocket.at],
+  );
+  return rows.length === 1;
+}
+
 export async function findPartnerFundingPocket(q: Queryable, partnerId: string): Promise<Pocket | undefined> {
   const rows = await q.query<PocketRow>(`SELECT ${POCKET_COLUMNS} FROM pockets WHERE partner_id = $1 AND type = 'PARTNER_FUNDING'`, [partnerId]);
   return rows[0] ? toPocket(rows[0]) : undefined;
@@ -104,8 +122,9 @@ export async function listPockets(
   return rows.map((row) => ({ pocket: toPocket(row), key: [row.created_at.toISOString(), row.id] }));
 }
 
-export async function setPocketOpen(tx: Tx, pocketId: string, at: Date): Promise<void> {
-  await tx.query(`UPDATE pockets SET status = 'OPEN', opened_at = $2, updated_at = $2 WHERE id = $1`, [pocketId, at]);
+/** Opens a provisioned pocket (deferred: sent with the transaction's next query or commit). */
+export function setPocketOpen(tx: Tx, pocketId: string, at: Date): void {
+  tx.defer(`UPDATE pockets SET status = 'OPEN', opened_at = $2::timestamptz, updated_at = $2::timestamptz WHERE id = $1::uuid`, [pocketId, at]);
 }
 
 export async function updatePocketFields(
@@ -132,8 +151,15 @@ export async function closePocket(tx: Tx, pocketId: string, reason: string, at: 
   );
 }
 
-export async function setInvestPending(tx: Tx, pocketId: string, pending: boolean): Promise<void> {
-  await tx.query(`UPDATE pockets SET invest_pending = $2 WHERE id = $1`, [pocketId, pending]);
+/** Sets the waiting-cash flag of several pockets (deferred: sent with the transaction's commit). */
+export function setInvestPending(tx: Tx, partnerId: string, flags: ReadonlyMap<string, boolean>): void {
+  if (flags.size === 0) return;
+  tx.defer(
+    `UPDATE pockets p SET invest_pending = x.pending
+       FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, pending boolean)
+      WHERE p.id = x.id AND p.partner_id = $1::uuid`,
+    [partnerId, JSON.stringify([...flags].map(([id, pending]) => ({ id, pending })))],
+  );
 }
 
 /** Ids of the tenant's pockets whose cash waits for a business day, ascending. */
@@ -163,106 +189,6 @@ export async function pocketsForDailyValues(q: Queryable, partnerId: string, day
     [partnerId, dayEnd, date],
   );
   return rows.map((row) => row.id);
-}
-
-// ---- lots ----
-
-export interface LotRow {
-  id: string;
-  pocket_id: string;
-  cusip: string;
-  maturity_date: string;
-  units: bigint;
-  cost_cents: bigint;
-  trade_date: string;
-}
-
-/** Open lots (units > 0) of several pockets, nearest maturity first, then oldest. */
-export async function openLots(q: Queryable, partnerId: string, pocketIds: readonly string[]): Promise<LotRow[]> {
-  if (pocketIds.length === 0) return [];
-  return q.query<LotRow>(
-    `SELECT id, pocket_id, cusip, maturity_date, units, cost_cents, trade_date FROM pocket_lots
-      WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0
-      ORDER BY maturity_date, cusip, trade_date, id`,
-    [partnerId, pocketIds],
-  );
-}
-
-/** Open lots of the tenant that mature on or before `date`. */
-export async function maturingLots(q: Queryable, partnerId: string, date: string): Promise<LotRow[]> {
-  return q.query<LotRow>(
-    `SELECT id, pocket_id, cusip, maturity_date, units, cost_cents, trade_date FROM pocket_lots
-      WHERE partner_id = $1 AND units > 0 AND maturity_date <= $2
-      ORDER BY pocket_id, maturity_date, cusip, trade_date, id`,
-    [partnerId, date],
-  );
-}
-
-export async function insertLot(
-  tx: Tx,
-  lot: { id: string; partnerId: string; pocketId: string; cusip: string; maturityDate: string; units: bigint; costCents: bigint; pricePer100: string; tradeDate: string; buyTradeId: string; at: Date },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO pocket_lots (id, partner_id, pocket_id, cusip, maturity_date, units_bought, units, cost_cents, price_per_100, trade_date, buy_trade_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11)`,
-    [lot.id, lot.partnerId, lot.pocketId, lot.cusip, lot.maturityDate, lot.units, lot.costCents, lot.pricePer100, lot.tradeDate, lot.buyTradeId, lot.at],
-  );
-}
-
-/** Takes units and their cost basis out of a lot. */
-export async function reduceLot(tx: Tx, lotId: string, units: bigint, costCents: bigint): Promise<void> {
-  await tx.query(`UPDATE pocket_lots SET units = units - $2, cost_cents = cost_cents - $3 WHERE id = $1`, [lotId, units, costCents]);
-}
-
-// ---- trades ----
-
-export interface NewTrade {
-  readonly id: string;
-  readonly partnerId: string;
-  readonly pocketId: string;
-  readonly customerId: string | null;
-  readonly activity: 'BUY' | 'SELL' | 'MATURITY';
-  readonly cusip: string;
-  readonly maturityDate: string;
-  readonly quantity: bigint;
-  readonly pricePer100: string;
-  readonly notionalCents: bigint;
-  readonly yieldToMaturity: string | null;
-  readonly realizedGainCents: bigint;
-  readonly tradeDatetime: Date;
-  readonly bookDate: string;
-  readonly settlementDate: string;
-  readonly status: 'BOOKED' | 'SETTLED';
-  readonly onUsTransferId: string | null;
-  readonly ledgerEntryId: string;
-}
-
-export async function insertTrade(tx: Tx, trade: NewTrade): Promise<void> {
-  await tx.query(
-    `INSERT INTO trades (id, partner_id, pocket_id, customer_id, activity, cusip, maturity_date, quantity, price_per_100, notional_cents,
-       yield_to_maturity, realized_gain_cents, trade_datetime, book_date, settlement_date, status, on_us_transfer_id, ledger_entry_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-    [
-      trade.id, trade.partnerId, trade.pocketId, trade.customerId, trade.activity, trade.cusip, trade.maturityDate, trade.quantity,
-      trade.pricePer100, trade.notionalCents, trade.yieldToMaturity, trade.realizedGainCents, trade.tradeDatetime, trade.bookDate,
-      trade.settlementDate, trade.status, trade.onUsTransferId, trade.ledgerEntryId,
-    ],
-  );
-}
-
-/** Sum of realized gains of the tenant's trades (for invariant checks). */
-export async function realizedGainsTotal(q: Queryable, partnerId: string): Promise<bigint> {
-  const rows = await q.query<{ total: string }>(`SELECT coalesce(sum(realized_gain_cents), 0)::text AS total FROM trades WHERE partner_id = $1`, [partnerId]);
-  return BigInt(rows[0]?.total ?? '0');
-}
-
-/** Cost of open lots per pocket of the tenant (for invariant checks). */
-export async function openLotCostByPocket(q: Queryable, partnerId: string): Promise<Map<string, bigint>> {
-  const rows = await q.query<{ pocket_id: string; cost: string }>(
-    `SELECT pocket_id, sum(cost_cents)::text AS cost FROM pocket_lots WHERE partner_id = $1 GROUP BY pocket_id`,
-    [partnerId],
-  );
-  return new Map(rows.map((row) => [row.pocket_id, BigInt(row.cost)] as const));
 }
 
 // ---- end-of-day values ----

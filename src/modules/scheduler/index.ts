@@ -1,6 +1,6 @@
 /**
- * The scheduler: due business-time work per tenant, run when the tenant's clock passes it, by
- * requests (`runDueWork`) and by a background loop (`startScheduler`). The pockets module gives
- * the work and exposes both on its service.
+ * The scheduler: a registry of named business-time tasks, one cursor per (tenant, task); due runs
+ * execute once per request (the door calls `runDue` when tenancy says work is due) and in a
+ * background loop (`start`).
  */
-export { type DayWork, type Scheduler, type StepPhase, SCHEDULER_POLL_MS, SCHEDULER_TENANTS_PER_PASS_MAX, createScheduler, nextStep } from './scheduler.ts';
+export { type Scheduler, type ScheduledTask, SCHEDULER_POLL_MS, SCHEDULER_TENANTS_PER_PASS_MAX, createScheduler, dueInstant } from './scheduler.ts';

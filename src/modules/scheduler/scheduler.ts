@@ -1,140 +1,150 @@
-import type { Db, Queryable, Tx } from '../../platform/db/index.ts';
-import { type WallClock, marketDate, tenantNow } from '../../platform/clock.ts';
+import { type Db, type Queryable, type Tx, isDatabaseUnavailable } from '../../platform/db/index.ts';
+import { addDays, marketDate, marketInstant } from '../../platform/clock.ts';
+import { type RequestContext, systemContext } from '../../platform/context.ts';
 import { CLOCK_ADVANCE_DAYS_MAX } from '../../platform/limits.ts';
 import type { BusinessCalendar } from '../market/index.ts';
+import type { Tenancy } from '../tenancy/index.ts';
+import * as repo from './scheduler.repo.ts';
 
 /**
- * Business-time work per tenant. Each business day X has two steps: start of day (runs once the
- * tenant's New York date reaches X: maturities, then investing) and end of day (runs once the date
- * has passed X: end-of-day values). Steps run in time order, each in its own transaction, and move
- * the tenant's cursor (`scheduler_tenants`) so that every step runs exactly once: the cursor row is
- * locked while a step runs, and the step is re-checked under the lock.
+ * Business-time work per tenant, as a registry of named tasks. Each module registers its own tasks
+ * with the minute of the business day they run at (New York time; 0 = start of the day, 1440 = its
+ * end, i.e. 00:00 of the next calendar day). The scheduler keeps one cursor per (tenant, task): the
+ * last business date whose run is done. Due runs execute in time order (then date, then
+ * registration order), each in its own transaction under the tenant's cursor locks, so each
+ * (tenant, task, date) runs exactly once whichever process gets there first. After a drain the
+ * tenant's next due instant goes to tenancy, which the door reads with the tenant's clock: due work
+ * runs once per request, before the handler, and in the background loop.
  */
 
-/** What a tenant's business day needs; given by the module that owns the work (pockets). */
-export interface DayWork {
-  /** Start of business day `date`: maturities, reinvestment, investing of waiting cash. */
-  startOfDay(tx: Tx, partnerId: string, date: string): Promise<void>;
-  /** End of business day `date`: end-of-day values. */
-  endOfDay(tx: Tx, partnerId: string, date: string): Promise<void>;
-}
-
-export type StepPhase = 'start' | 'end';
-
-interface Cursor {
-  start_of_day_through: string;
-  end_of_day_through: string;
+export interface ScheduledTask {
+  /** Stable name, `<module>.<what>` (`portfolio.start-of-day`); it keys the cursor. */
+  readonly name: string;
+  /** Minutes after 00:00 New York of the business day; 0..1440. */
+  readonly atMinutes: number;
+  /** The work of business day `date` for the tenant of `ctx` (ctx.now: the run's due instant). */
+  run(tx: Tx, ctx: RequestContext, date: string): Promise<void>;
 }
 
 /** Tenants a background pass looks at, at most. */
 export const SCHEDULER_TENANTS_PER_PASS_MAX = 500;
 /** Pause between background passes. */
 export const SCHEDULER_POLL_MS = 1_000;
+/** Runs one drain may make: every task of every business day of the longest clock advance. */
+const RUNS_PER_DRAIN_MAX = 4 * CLOCK_ADVANCE_DAYS_MAX;
 
-/**
- * The next step due at tenant date `today`, or undefined. Start of day X is due when X <= today;
- * end of day X when X < today; at equal dates start comes first.
- */
-export function nextStep(calendar: BusinessCalendar, cursor: Cursor, today: string): { phase: StepPhase; date: string } | undefined {
-  const start = calendar.nextBusinessDay(cursor.start_of_day_through);
-  const end = calendar.nextBusinessDay(cursor.end_of_day_through);
-  const startDue = start <= today;
-  const endDue = end < today && end <= cursor.start_of_day_through;
-  if (startDue && (!endDue || start <= end)) return { phase: 'start', date: start };
-  if (endDue) return { phase: 'end', date: end };
-  return undefined;
+/** When task run (`atMinutes`, `date`) is due. */
+export function dueInstant(atMinutes: number, date: string): Date {
+  return atMinutes >= 1440 ? marketInstant(addDays(date, 1), (atMinutes - 1440) / 60) : marketInstant(date, atMinutes / 60);
 }
 
-export interface Scheduler {
-  /**
-   * Enrolls a tenant (idempotent) with nothing due before `now`: called when its first pocket is
-   * made, in that transaction.
-   */
-  enroll(tx: Tx, partnerId: string, now: Date): Promise<void>;
-  /** Forgets a tenant's progress (its clock was set while it had no pockets). */
-  reset(q: Queryable, partnerId: string): Promise<void>;
-  /**
-   * Runs every step due for the tenant up to `now`, in time order; waits for another process that
-   * is running the tenant's steps. Cheap (one read) when nothing is due.
-   * @returns the number of steps run here.
-   */
-  runDueWork(partnerId: string, now: Date): Promise<number>;
-  /** Background loop over every enrolled tenant at its own clock; `stop()` ends it. */
-  startScheduler(): { stop(): Promise<void> };
-}
+export function createScheduler(deps: { db: Db; calendar: BusinessCalendar; tenancy: Tenancy }) {
+  const { db, calendar, tenancy } = deps;
+  const tasks: ScheduledTask[] = [];
 
-export function createScheduler(deps: { db: Db; wallClock: WallClock; calendar: BusinessCalendar; work: DayWork }): Scheduler {
-  const { db, calendar, work } = deps;
+  /** The next run of the tenant's tasks, earliest first, given their cursors. */
+  function nextRun(cursors: readonly repo.CursorRow[]): { task: ScheduledTask; date: string; at: Date } | undefined {
+    let best: { task: ScheduledTask; date: string; at: Date; order: number } | undefined;
+    for (const cursor of cursors) {
+      const order = tasks.findIndex((t) => t.name === cursor.task);
+      const task = tasks[order];
+      if (!task) continue;
+      const date = calendar.nextBusinessDay(cursor.done_through);
+      const at = dueInstant(task.atMinutes, date);
+      const better =
+        !best || at.getTime() < best.at.getTime() || (at.getTime() === best.at.getTime() && (date < best.date || (date === best.date && order < best.order)));
+      if (better) best = { task, date, at, order };
+    }
+    return best;
+  }
 
-  /** Runs one due step under the tenant's row lock; false when nothing is due (or the row is busy and `skipLocked`). */
-  async function runOneStep(partnerId: string, today: string, skipLocked: boolean): Promise<boolean> {
+  /** Runs one due run under the cursor locks; false when nothing is due (or the tenant is busy). */
+  async function runOne(tenantId: string, now: Date, skipLocked: boolean): Promise<boolean> {
     return db.tx(async (tx) => {
-      const rows = await tx.query<Cursor>(
-        `SELECT start_of_day_through, end_of_day_through FROM scheduler_tenants WHERE partner_id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
-        [partnerId],
-      );
-      const cursor = rows[0];
-      if (!cursor) return false;
-      const step = nextStep(calendar, cursor, today);
-      if (!step) return false;
-      if (step.phase === 'start') {
-        await work.startOfDay(tx, partnerId, step.date);
-        await tx.query(`UPDATE scheduler_tenants SET start_of_day_through = $2, updated_at = now() WHERE partner_id = $1`, [partnerId, step.date]);
-      } else {
-        await work.endOfDay(tx, partnerId, step.date);
-        await tx.query(`UPDATE scheduler_tenants SET end_of_day_through = $2, updated_at = now() WHERE partner_id = $1`, [partnerId, step.date]);
-      }
+      const next = nextRun(await repo.lockCursors(tx, tenantId, skipLocked));
+      if (!next || next.at.getTime() > now.getTime()) return false;
+      await next.task.run(tx, systemContext(tenantId, next.at), next.date);
+      repo.advanceCursor(tx, tenantId, next.task.name, next.date);
       return true;
     });
   }
 
-  async function isDue(partnerId: string, today: string): Promise<boolean> {
-    const rows = await db.query<Cursor>(`SELECT start_of_day_through, end_of_day_through FROM scheduler_tenants WHERE partner_id = $1`, [partnerId]);
-    return rows[0] !== undefined && nextStep(calendar, rows[0], today) !== undefined;
+  async function publishNextDue(q: Queryable, tenantId: string): Promise<void> {
+    const next = nextRun(await repo.readCursors(q, tenantId));
+    await tenancy.setNextDue(q, tenantId, next?.at ?? null);
   }
 
-  async function drain(partnerId: string, now: Date, skipLocked: boolean): Promise<number> {
-    const today = marketDate(now);
-    if (!(await isDue(partnerId, today))) return 0;
-    let steps = 0;
-    // Two steps per business day; the bound keeps a runaway loop from spinning forever.
-    while (steps < 2 * CLOCK_ADVANCE_DAYS_MAX && (await runOneStep(partnerId, today, skipLocked))) steps++;
-    return steps;
+  async function drain(tenantId: string, now: Date, skipLocked: boolean): Promise<number> {
+    let runs = 0;
+    while (runs < RUNS_PER_DRAIN_MAX && (await runOne(tenantId, now, skipLocked))) runs++;
+    await publishNextDue(db, tenantId);
+    return runs;
   }
 
   return {
-    async enroll(tx, partnerId, now) {
+    /** Adds a task; call at composition time, before any drain. */
+    register(task: ScheduledTask): void {
+      if (tasks.some((t) => t.name === task.name)) throw new Error(`scheduler task ${task.name} registered twice`);
+      tasks.push(task);
+    },
+    /**
+     * Enrolls a tenant (idempotent) with nothing due before `now`: each task's cursor is the last
+     * business date whose run would have been due by then. Call it in the transaction that makes
+     * the tenant's first pocket.
+     */
+    async enroll(tx: Tx, tenantId: string, now: Date): Promise<void> {
       const today = marketDate(now);
-      const startThrough = calendar.onOrBefore(today);
-      const endThrough = calendar.previousBusinessDay(today);
-      await tx.query(
-        `INSERT INTO scheduler_tenants (partner_id, start_of_day_through, end_of_day_through) VALUES ($1, $2, $3) ON CONFLICT (partner_id) DO NOTHING`,
-        [partnerId, startThrough, endThrough],
-      );
+      const cursors = tasks.map((task) => {
+        let date = calendar.onOrBefore(today);
+        while (dueInstant(task.atMinutes, date).getTime() > now.getTime()) date = calendar.previousBusinessDay(date);
+        return { task: task.name, doneThrough: date };
+      });
+      await repo.insertCursors(tx, tenantId, cursors);
+      const next = nextRun(cursors.map((c) => ({ task: c.task, done_through: c.doneThrough })));
+      await tenancy.setNextDue(tx, tenantId, next?.at ?? null);
     },
-    async reset(q, partnerId) {
-      await q.query(`DELETE FROM scheduler_tenants WHERE partner_id = $1`, [partnerId]);
+    /** Forgets a tenant's progress (its clock was set while it had no pockets). */
+    async reset(q: Queryable, tenantId: string): Promise<void> {
+      await repo.deleteCursors(q, tenantId);
+      await tenancy.setNextDue(q, tenantId, null);
     },
-    runDueWork: (partnerId, now) => drain(partnerId, now, false),
-    startScheduler() {
+    /**
+     * Runs every run due for the tenant up to `ctx.now`, in time order; waits for another process
+     * that is running the tenant's work.
+     * @returns the number of runs made here.
+     */
+    runDue: (ctx: RequestContext) => drain(ctx.tenantId, ctx.now, false),
+    /** The background loop over tenants with due work, at their own clocks; `stop()` ends it. */
+    start(options: { onError?: (error: unknown) => void } = {}) {
+      const onError = options.onError ?? ((error: unknown) => console.error('scheduler pass failed', error));
       let stopped = false;
       let timer: NodeJS.Timeout | undefined;
       let running: Promise<void> = Promise.resolve();
       const pass = async () => {
-        const tenants = await db.query<{ partner_id: string; clock_offset_ms: bigint }>(
-          `SELECT s.partner_id, p.clock_offset_ms FROM scheduler_tenants s JOIN partners p ON p.id = s.partner_id
-            ORDER BY s.updated_at LIMIT $1`,
-          [SCHEDULER_TENANTS_PER_PASS_MAX],
-        );
-        for (const tenant of tenants) {
+        for (const tenant of await tenancy.tenantsWithWork(SCHEDULER_TENANTS_PER_PASS_MAX)) {
           if (stopped) return;
-          await drain(tenant.partner_id, tenantNow(deps.wallClock, tenant.clock_offset_ms), true);
+          if (tenant.due) await drain(tenant.tenantId, tenant.now, true);
         }
       };
+      // A failed pass (the database away) is reported once per outage, not every second; the next
+      // pass tries again at the usual pace, so the loop resumes by itself when the database is back.
+      let failedPasses = 0;
       const loop = () => {
         if (stopped) return;
         running = pass()
-          .catch((error: unknown) => console.error('scheduler pass failed', error))
+          .then(() => {
+            if (failedPasses > 0) console.error(`scheduler: resumed after ${failedPasses} failed passes`);
+            failedPasses = 0;
+          })
+          .catch((error: unknown) => {
+            failedPasses++;
+            if (failedPasses > 1 && isDatabaseUnavailable(error)) return;
+            try {
+              onError(error);
+            } catch {
+              // A failing reporter must not end the loop.
+            }
+          })
           .finally(() => {
             if (!stopped) timer = setTimeout(loop, SCHEDULER_POLL_MS);
           });
@@ -150,3 +160,5 @@ export function createScheduler(deps: { db: Db; wallClock: WallClock; calendar: 
     },
   };
 }
+
+export type Scheduler = ReturnType<typeof createScheduler>;

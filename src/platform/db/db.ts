@@ -11,8 +11,16 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
-/** An open transaction; repo functions take one when they must see or change state atomically. */
-export type Tx = Queryable;
+/**
+ * An open transaction; repo functions take one when they must see or change state atomically.
+ * Besides `query`, a transaction can `defer` writes whose results nobody reads: they are sent
+ * together, in one round trip, right before the next `query` of the transaction or its commit,
+ * in the order they were deferred. A deferred statement that fails fails the transaction.
+ */
+export interface Tx extends Queryable {
+  /** Queues one parameterised write (no rows returned) for the next flush. */
+  defer(sql: string, params?: readonly unknown[]): void;
+}
 
 export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
 
@@ -65,4 +73,131 @@ export const parsers: Record<number, (value: string) => unknown> = {
 export function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '40001' || code === '40P01';
+}
+
+/**
+ * A SQL literal for a parameter of a deferred statement: NULL, a quoted string (quotes doubled;
+ * standard_conforming_strings is on in PostgreSQL 9.1+ and PGlite, so backslashes are literal),
+ * a boolean, or a number/bigint/Date as quoted text that the statement casts.
+ * @throws Error for a value of another type (arrays and objects travel as JSON text).
+ */
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'bigint' || typeof value === 'number') return `'${value.toString()}'`;
+  if (value instanceof Date) return `'${value.toISOString()}'`;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new Error('a SQL literal cannot hold NUL');
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+  throw new Error(`cannot inline a parameter of type ${typeof value}`);
+}
+
+/** Replaces `$1..$n` in `sql` by the literals of `params` (statements without dollar quoting only). */
+export function inlineParams(sql: string, params: readonly unknown[] = []): string {
+  return sql.replace(/\$(\d+)/g, (_match, n: string) => {
+    const index = Number(n) - 1;
+    if (index < 0 || index >= params.length) throw new Error(`parameter $${n} missing`);
+    return sqlLiteral(params[index]);
+  });
+}
+
+/**
+ * Builds a transaction handle over a driver's `query` and multi-statement `exec`: deferred
+ * writes are joined into one script and sent by `flush` (called by `query` first, and by the
+ * driver before COMMIT).
+ */
+export function deferringTx(
+  run: <Row>(sql: string, params?: readonly unknown[]) => Promise<Row[]>,
+  execScript: (script: string) => Promise<void>,
+): Tx & { flush(then?: string): Promise<void> } {
+  let pending: string[] = [];
+  /** Sends the deferred writes, followed by `then` (e.g. COMMIT) in the same round trip. */
+  const flush = async (then?: string) => {
+    if (then !== undefined) pending.push(then);
+    if (pending.length === 0) return;
+    const script = pending.join(';\n');
+    pending = [];
+    await execScript(script);
+  };
+  return {
+    defer(sql, params) {
+      pending.push(inlineParams(sql, params));
+    },
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      await flush();
+      return run<Row>(sql, params);
+    },
+    flush,
+  };
+}
+
+/** SQLSTATEs that mean "the server is not there for us right now" (besides class 08). */
+const UNAVAILABLE_SQLSTATES: ReadonlySet<string> = new Set([
+  '57P01', // admin_shutdown: our backend was terminated (pg_terminate_backend, fast shutdown)
+  '57P02', // crash_shutdown: another backend crashed and the server is resetting
+  '57P03', // cannot_connect_now: the server is starting up or shutting down
+  '53300', // too_many_connections: the server is full for now
+]);
+
+/** Socket errors of a server that cannot be reached or that went away. */
+const UNAVAILABLE_SOCKET_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** Messages of node-postgres for a connection that ended, broke, or could not be had in time. */
+const UNAVAILABLE_MESSAGES: readonly RegExp[] = [
+  /^Connection terminated/, // "Connection terminated unexpectedly", "... due to connection timeout"
+  /is not queryable$/, // a pooled client whose connection broke before the statement was sent
+  /^timeout exceeded when trying to connect$/, // no connection within the pool's connect timeout
+];
+
+/** How deep `isDatabaseUnavailable` follows `cause` and AggregateError members. */
+const UNAVAILABLE_ERROR_DEPTH_MAX = 3;
+
+/**
+ * True when `error` says the database cannot be reached or dropped our connection, as opposed to
+ * an error in the statement itself: socket errors (connection refused, reset, timed out),
+ * node-postgres's "Connection terminated ..." and "... is not queryable", its pool's connect
+ * timeout, SQLSTATE class 08 (connection exception), 57P01/57P02/57P03 (terminated, crash reset,
+ * starting up) and 53300 (too many connections). Follows `cause` and AggregateError members.
+ * The HTTP layer answers such errors with 503 `{"detail": "Service Unavailable"}`; the statement
+ * may be retried once the server answers again.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > UNAVAILABLE_ERROR_DEPTH_MAX) return false;
+  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string') {
+    if (/^08[0-9A-Z]{3}$/.test(code) || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code)) return true;
+  }
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
+  if (Array.isArray(errors) && errors.some((member) => isDatabaseUnavailable(member, depth + 1))) return true;
+  return cause !== undefined && isDatabaseUnavailable(cause, depth + 1);
+}
+
+/**
+ * Asks the database `SELECT 1` and waits at most `timeoutMs` (milliseconds) for the answer.
+ * @returns true when it answered in time; false when it failed or did not answer (never throws).
+ */
+export async function pingDatabase(q: Queryable, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const answered = q.query<{ one: number }>('SELECT 1 AS one').then(
+    (rows) => rows[0]?.one === 1,
+    () => false,
+  );
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

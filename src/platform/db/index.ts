@@ -3,9 +3,11 @@ import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
 export type { Db, Tx, Queryable, Isolation, TxOptions } from './db.ts';
+export { isDatabaseUnavailable, pingDatabase } from './db.ts';
 export { migrate, MIGRATIONS_DIR } from './migrate.ts';
 export { openPglite } from './pglite.ts';
 export { openPostgres } from './postgres.ts';
+export { type PostgresOptions, POOL_SIZE_MAX, POSTGRES_BOOT_WAIT_MS, POSTGRES_CONNECT_TIMEOUT_MS } from './postgres.ts';
 
 /**
  * Opens the system of record: the PostgreSQL server at `databaseUrl` when given, otherwise the

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { type Db, type Tx, type TxOptions, normaliseParams, parsers } from './db.ts';
+import { type Db, type Tx, type TxOptions, deferringTx, normaliseParams, parsers } from './db.ts';
 
 /**
  * Opens the embedded database. `dataDir` undefined keeps it in memory (tests); otherwise the folder
@@ -22,13 +22,15 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
         if (options?.isolation) {
           await transaction.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation.toUpperCase()}`);
         }
-        const tx: Tx = {
-          async query<Row>(sql: string, params?: readonly unknown[]) {
-            const result = await transaction.query<Row>(sql, normaliseParams(params), { parsers });
-            return result.rows;
+        const tx = deferringTx(
+          async <Row>(sql: string, params?: readonly unknown[]) => (await transaction.query<Row>(sql, normaliseParams(params), { parsers })).rows,
+          async (script) => {
+            await transaction.exec(script);
           },
-        };
-        return fn(tx);
+        );
+        const value = await fn(tx);
+        await tx.flush();
+        return value;
       });
     },
     async exec(sql: string) {

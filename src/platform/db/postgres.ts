@@ -1,8 +1,26 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { type Db, type Tx, type TxOptions, TX_ATTEMPTS_MAX, isRetryable, normaliseParams, parsers } from './db.ts';
+import {
+  type Db,
+  type Tx,
+  type TxOptions,
+  TX_ATTEMPTS_MAX,
+  deferringTx,
+  isDatabaseUnavailable,
+  isRetryable,
+  normaliseParams,
+  parsers,
+} from './db.ts';
 
 /** Connections in the pool of one process. */
 export const POOL_SIZE_MAX = 10;
+/** How long a new connection (or a free one from a full pool) may take before the attempt fails. */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+/** How long `openPostgres` waits, by default, for a server that does not answer yet. */
+export const POSTGRES_BOOT_WAIT_MS = 15_000;
+/** Pause between two connection attempts while boot waits for the server. */
+const BOOT_RETRY_PAUSE_MS = 250;
 
 const typeParsers = {
   getTypeParser(oid: number, format?: string) {
@@ -12,40 +30,70 @@ const typeParsers = {
   },
 };
 
-/** Opens a connection pool to the PostgreSQL server at `url`. */
-export async function openPostgres(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE_MAX, types: typeParsers as pg.CustomTypesConfig });
-  // Fail at boot, not on the first request, when the server cannot be reached.
-  const probe = await pool.connect();
-  probe.release();
+export interface PostgresOptions {
+  /** Milliseconds boot waits for the server to answer (default POSTGRES_BOOT_WAIT_MS); 0: one try. */
+  readonly bootWaitMs?: number;
+  /** Where connection warnings go (a lost idle connection, waiting at boot); stderr by default. */
+  readonly warn?: (message: string) => void;
+}
+
+/** node-postgres refused to send the statement: the connection was broken before it. */
+function neverSent(error: unknown): boolean {
+  return error instanceof Error && /is not queryable$/.test(error.message);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code} ${error.message}` : error.message;
+}
+
+/**
+ * Opens a connection pool to the PostgreSQL server at `url`, and checks out one connection so that
+ * boot fails rather than the first request. While the server is unavailable (refused, starting
+ * up: see `isDatabaseUnavailable`) boot tries again for up to `bootWaitMs`; any other error (bad
+ * credentials, no such database) fails at once.
+ *
+ * After boot the process outlives the server: a pooled connection that the server drops is
+ * discarded (the pool's `error` event is handled), and new connections are made on demand once the
+ * server answers again. Meanwhile statements reject with errors for which `isDatabaseUnavailable`
+ * is true.
+ * @throws the last connection error when the server did not answer within `bootWaitMs`.
+ */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`postgres: ${message}\n`));
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE_MAX,
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    types: typeParsers as pg.CustomTypesConfig,
+  });
+  // An idle connection that breaks (the server restarted, an administrator terminated it) is
+  // emitted here after the pool has discarded it. Without a listener Node would throw the error
+  // and end the process.
+  pool.on('error', (error) => warn(`an idle connection was lost (${describe(error)}); the pool reconnects on demand`));
+
+  await waitForServer(pool, options.bootWaitMs ?? POSTGRES_BOOT_WAIT_MS, warn);
 
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params?: readonly unknown[]) {
-      const result = await pool.query(sql, normaliseParams(params));
-      return result.rows as Row[];
+      try {
+        return (await pool.query(sql, normaliseParams(params))).rows as Row[];
+      } catch (error) {
+        // The pool handed out a connection that had broken while idle: the statement never left,
+        // so it is safe to send it once more, on a fresh connection.
+        if (!neverSent(error)) throw error;
+        return (await pool.query(sql, normaliseParams(params))).rows as Row[];
+      }
     },
     async tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions) {
       for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
-        try {
-          await client.query(options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN');
-          const tx: Tx = {
-            async query<Row>(sql: string, params?: readonly unknown[]) {
-              const result = await client.query(sql, normaliseParams(params));
-              return result.rows as Row[];
-            },
-          };
-          const value = await fn(tx);
-          await client.query('COMMIT');
-          return value;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          if (attempt < TX_ATTEMPTS_MAX && isRetryable(error)) continue;
-          throw error;
-        } finally {
-          client.release();
-        }
+        const outcome = await attemptTx(pool, fn, options);
+        if (outcome.ok) return outcome.value;
+        if (attempt < TX_ATTEMPTS_MAX && outcome.retry) continue;
+        throw outcome.error;
       }
     },
     async exec(sql: string) {
@@ -55,4 +103,74 @@ export async function openPostgres(url: string): Promise<Db> {
       await pool.end();
     },
   };
+}
+
+/** Checks out (and returns) one connection, trying again while the server is unavailable. */
+async function waitForServer(pool: pg.Pool, waitMs: number, warn: (message: string) => void): Promise<void> {
+  const started = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const probe = await pool.connect();
+      probe.release();
+      if (attempt > 1) warn('the server answers; starting');
+      return;
+    } catch (error) {
+      const waitedMs = performance.now() - started;
+      if (!isDatabaseUnavailable(error) || waitedMs + BOOT_RETRY_PAUSE_MS > waitMs) {
+        await pool.end().catch(() => undefined);
+        throw error;
+      }
+      if (attempt === 1) warn(`waiting up to ${waitMs} ms for the server (${describe(error)})`);
+      await sleep(BOOT_RETRY_PAUSE_MS);
+    }
+  }
+}
+
+type TxOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown; retry: boolean };
+
+/**
+ * One attempt of a transaction on its own pooled connection. Retry when the attempt hit a
+ * serialization failure or deadlock, or when the connection was already broken at BEGIN (nothing
+ * ran: a connection the server dropped while it sat in the pool). A connection that broke at any
+ * point is destroyed, never returned to the pool; an error at COMMIT leaves the outcome unknown and
+ * is never retried here (the caller's idempotency key settles it).
+ */
+async function attemptTx<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, options: TxOptions | undefined): Promise<TxOutcome<T>> {
+  const client = await pool.connect();
+  // While checked out the client has no pool listener: an error emitted between two statements
+  // (the server went away while `fn` awaited something else) would otherwise end the process.
+  let lost: unknown;
+  const onError = (error: unknown) => {
+    lost ??= error;
+  };
+  client.on('error', onError);
+  let begun = false;
+  let outcome: TxOutcome<T>;
+  try {
+    await client.query(options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN');
+    begun = true;
+    const tx = deferringTx(
+      async <Row>(sql: string, params?: readonly unknown[]) => (await client.query(sql, normaliseParams(params))).rows as Row[],
+      async (script) => {
+        await client.query(script);
+      },
+    );
+    const value = await fn(tx);
+    // The deferred writes and COMMIT go in one round trip.
+    await tx.flush('COMMIT');
+    outcome = { ok: true, value };
+  } catch (error) {
+    const broken = lost !== undefined || isDatabaseUnavailable(error);
+    if (!broken) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        lost ??= rollbackError;
+      });
+    }
+    outcome = { ok: false, error, retry: isRetryable(error) || (!begun && broken) };
+  }
+  client.off('error', onError);
+  const destroy = lost ?? (outcome.ok ? undefined : isDatabaseUnavailable(outcome.error) ? outcome.error : undefined);
+  // `release(error)` closes the connection and drops it from the pool.
+  client.release(destroy instanceof Error ? destroy : destroy === undefined ? undefined : new Error(describe(destroy)));
+  return outcome;
 }

@@ -1,4 +1,4 @@
-export { DomainError, type ErrorKind, type ValidationIssue, invalid, notFound, toHttp, STATUS_BY_KIND } from './errors.ts';
+export { DomainError, type ErrorKind, type FieldIssue, type ValidationIssue, invalid, notFound, toJikoError, STATUS_BY_KIND } from './errors.ts';
 export { type CursorList, type PageRequest, type SortKey, cursorList, encodeCursor, pageRequest } from './pagination.ts';
 export { httpConventions, validationIssues } from './plugin.ts';
 export * from './schemas.ts';

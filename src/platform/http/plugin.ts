@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AssertionFailed } from '../assert.ts';
-import { DomainError, type ValidationIssue, toHttp } from './errors.ts';
+import { isDatabaseUnavailable } from '../db/index.ts';
+import { routeLocs, toJikoError } from '../../api/jiko/errors.ts';
+import { DomainError } from '../errors.ts';
+import type { ValidationIssue } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,7 +39,8 @@ export function validationIssues(context: string | undefined, errors: AjvError[]
 
 /**
  * The HTTP conventions shared by every API surface: JSON bodies kept raw for signatures, Jiko-shaped
- * errors (422 `{detail: [...]}`, 404 `{detail: "Not Found"}`), and no internals in 500 bodies.
+ * errors (422 `{detail: [...]}`, 404 `{detail: "Not Found"}`, 503 `{detail: "Service Unavailable"}` while
+ * the database cannot be reached), and no internals in 500 bodies.
  */
 export const httpConventions = fp(async (app: FastifyInstance) => {
   app.decorateRequest('rawBody', '');
@@ -50,7 +54,7 @@ export const httpConventions = fp(async (app: FastifyInstance) => {
       done(null, JSON.parse(text));
     } catch {
       const error = new DomainError('request.malformed_json', 'invalid', 'JSON decode error', [
-        { loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' },
+        { field: ['body'], msg: 'JSON decode error', type: 'json_invalid' },
       ]);
       done(error, undefined);
     }
@@ -62,7 +66,8 @@ export const httpConventions = fp(async (app: FastifyInstance) => {
 
   app.setErrorHandler((error: FastifyError | DomainError | AssertionFailed, request, reply) => {
     if (error instanceof DomainError) {
-      const { status, body } = toHttp(error);
+      const { status, body } = toJikoError(error, routeLocs(request));
+      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.code(status).send(body);
     }
     const fastifyError = error as FastifyError;
@@ -77,6 +82,12 @@ export const httpConventions = fp(async (app: FastifyInstance) => {
         return reply.code(422).send({ detail: [{ loc: ['body'], msg: fastifyError.message, type: 'value_error' }] });
       }
       return reply.code(fastifyError.statusCode).send({ detail: fastifyError.message });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // The database is away (restarting, connection dropped): a retry with the same idempotency
+      // key is safe, so say 503 rather than 500.
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply.code(503).header('retry-after', '1').send({ detail: 'Service Unavailable' });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ detail: 'Internal Server Error' });

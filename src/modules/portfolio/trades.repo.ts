@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db/index.ts';
 import type { SortKey } from '../../platform/http/index.ts';
-import type { ActivityStatus, TimeIdKey, TradeActivity, TradeFilter, TradeRecord } from './activity.domain.ts';
+import type { ActivityStatus, TimeIdKey, TradeActivity, TradeFilter, TradeRecord } from '../pockets/index.ts';
 
 /**
  * Read-only SQL of trade listings (table `trades`, written by the portfolio engine). Lists are

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db/index.ts';
 import type { SortKey } from '../../platform/http/index.ts';
-import type { BankTransactionFields } from './rails.repo.ts';
+import type { BankTransactionFields } from './movements.repo.ts';
 
 /**
  * Read-only SQL of bank transaction listings (table `bank_transactions`, joined with the on-us

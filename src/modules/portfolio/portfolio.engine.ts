@@ -1,24 +1,31 @@
-import { emitEvent } from '../events/index.ts';
-import { type PocketBalances, pocketBalances, postEntry } from '../ledger/index.ts';
+import { type NewEvent, emitEvents } from '../events/index.ts';
+import { type NewEntry, type PocketBalances, pocketBalances, writeEntries } from '../ledger/index.ts';
 import type { MarketService, Quote, StrategyId } from '../market/index.ts';
 import { assert } from '../../platform/assert.ts';
 import type { Queryable, Tx } from '../../platform/db/index.ts';
-import { DomainError } from '../../platform/http/index.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { type Holding, type Pocket, UNIT_FACE_CENTS, planSale, takeFromLots, unitsAffordable, unitsValueCents } from './pockets.domain.ts';
-import * as repo from './pockets.repo.ts';
+import { type Holding, UNIT_FACE_CENTS, planSale, takeFromLots, unitsAffordable, unitsValueCents } from './portfolio.domain.ts';
+import * as repo from './portfolio.repo.ts';
 
 /**
- * The portfolio engine: buy, sell, mature and value bills of pockets. Every function that changes
- * state takes the caller's transaction, in which the pockets concerned are already locked (rows of
- * `pockets`, ascending id); it writes the lot, the trade, the ledger entry and the event together.
- * Rules: docs/ENGINE.md.
+ * The portfolio engine: buy, sell, mature and value bills of pockets. The engine decides in memory:
+ * each function adds what it does (ledger entries, trades, lots, events) to an `EngineWork`, which
+ * keeps the pockets' running balances; `EngineWork.flush` then writes everything set-based, in a
+ * handful of deferred statements whatever the number of trades. The caller's transaction has
+ * locked the pockets concerned (rows of `pockets`, ascending id) and read their balances and
+ * lots. Rules: docs/ENGINE.md.
  */
 
-/** What the engine needs besides the transaction. */
-export interface EngineContext {
-  readonly market: MarketService;
-  readonly partnerId: string;
+/** What the engine knows of a pocket (the pockets module owns the rest). */
+export interface PortfolioPocket {
+  readonly id: string;
+  readonly customerId: string | null;
+  readonly status: 'PENDING' | 'OPEN' | 'FROZEN' | 'CLOSED';
+  readonly depositStrategyId: StrategyId;
+  readonly reinvestmentStrategyId: StrategyId | null;
+  /** Cash waits for the next business day's investing. */
+  readonly investPending: boolean;
 }
 
 /** When and at which prices a trade happens. */
@@ -36,14 +43,73 @@ export interface TradeTime {
 /** Price per 100 paid at maturity. */
 const PAR = '100.000000';
 
-function tradeEvent(activity: 'BUY' | 'SELL' | 'MATURITY'): string {
-  return activity === 'BUY' ? 'trade.buy' : activity === 'SELL' ? 'trade.sell' : 'trade.maturity';
+/**
+ * The writes of one engine run (a money movement, a business day's maturities), kept in memory
+ * with the running balances of the pockets concerned, and written set-based by `flush`.
+ */
+export class EngineWork {
+  readonly entries: NewEntry[] = [];
+  readonly trades: repo.NewTrade[] = [];
+  readonly lots: repo.NewLot[] = [];
+  readonly reductions: repo.LotReduction[] = [];
+  readonly events: NewEvent[] = [];
+  /** Pockets whose waiting-cash flag changed, and its new value; the pockets module writes them. */
+  readonly investPending = new Map<string, boolean>();
+  readonly #balances: Map<string, PocketBalances>;
+
+  constructor(
+    readonly tenantId: string,
+    readonly market: MarketService,
+    balances: ReadonlyMap<string, PocketBalances>,
+  ) {
+    this.#balances = new Map([...balances].map(([id, b]) => [id, { ...b }] as const));
+  }
+
+  /** Reads the balances of the pockets (already locked by the caller) and starts a run. */
+  static async begin(q: Queryable, tenantId: string, market: MarketService, pocketIds: readonly string[]): Promise<EngineWork> {
+    return new EngineWork(tenantId, market, await pocketBalances(q, tenantId, pocketIds));
+  }
+
+  /** A pocket's running balances (posted, including this run's entries). */
+  balances(pocketId: string): PocketBalances {
+    const balances = this.#balances.get(pocketId);
+    assert(balances, `pocket ${pocketId} is not part of this run`);
+    return balances;
+  }
+
+  /**
+   * Adds a balanced entry; moves the running balances of its pocket accounts.
+   * @returns the entry id.
+   * @throws AssertionFailed when a pocket account would go below zero (the database would refuse it too).
+   */
+  post(entry: Omit<NewEntry, 'partnerId' | 'id'>): string {
+    const id = newId();
+    for (const posting of entry.postings) {
+      if (!('pocketId' in posting.account)) continue;
+      const balances = this.balances(posting.account.pocketId);
+      balances[posting.account.kind] += posting.amountCents;
+      assert(balances[posting.account.kind] >= 0n, `pocket account ${posting.account.kind} would go below zero`);
+    }
+    this.entries.push({ ...entry, partnerId: this.tenantId, id });
+    return id;
+  }
+
+  /**
+   * Writes everything added: ledger entries, trades and lots, the caller's own rows (`before
+   * events`: rows that point at these entries), then the events, in the order they happened.
+   */
+  async flush(tx: Tx, beforeEvents?: () => void): Promise<void> {
+    writeEntries(tx, this.tenantId, this.entries);
+    repo.writePortfolio(tx, this.tenantId, { trades: this.trades, lots: this.lots, reductions: this.reductions });
+    beforeEvents?.();
+    if (this.events.length > 0) await emitEvents(tx, this.events);
+  }
 }
 
-async function recordTradeEvent(tx: Tx, ctx: EngineContext, pocket: Pocket, tradeId: string, activity: 'BUY' | 'SELL' | 'MATURITY', cusip: string, at: Date) {
-  await emitEvent(tx, {
-    partnerId: ctx.partnerId,
-    eventType: tradeEvent(activity),
+function tradeEvent(work: EngineWork, pocket: PortfolioPocket, tradeId: string, activity: 'BUY' | 'SELL' | 'MATURITY', cusip: string, at: Date): void {
+  work.events.push({
+    partnerId: work.tenantId,
+    eventType: activity === 'BUY' ? 'trade.buy' : activity === 'SELL' ? 'trade.sell' : 'trade.maturity',
     objectType: 'Trade',
     objectId: tradeId,
     customerId: pocket.customerId,
@@ -56,26 +122,18 @@ async function recordTradeEvent(tx: Tx, ctx: EngineContext, pocket: Pocket, trad
  * Buys the bill that `strategy` picks on the pricing date, at the ask, with as many whole units as
  * `budgetCents` pays for. Nothing happens when not even one unit fits.
  * @returns the cost in cents (0 when nothing was bought).
+ * @throws DomainError `market.*` when the market has no bill or quote for the date.
  */
-export async function buyBills(
-  tx: Tx,
-  ctx: EngineContext,
-  pocket: Pocket,
-  strategy: StrategyId,
-  budgetCents: bigint,
-  time: TradeTime,
-  onUsTransferId: string | null = null,
-): Promise<bigint> {
+export function buyBills(work: EngineWork, pocket: PortfolioPocket, strategy: StrategyId, budgetCents: bigint, time: TradeTime, onUsTransferId: string | null = null): bigint {
   if (budgetCents <= 0n) return 0n;
-  const bill = ctx.market.billToBuy(strategy, time.pricingDate);
-  const quote = ctx.market.quote(bill.cusip, time.pricingDate);
+  const bill = work.market.billToBuy(strategy, time.pricingDate);
+  const quote = work.market.quote(bill.cusip, time.pricingDate);
   const price = quote.ask.pricePer100;
   const units = unitsAffordable(budgetCents, price);
   if (units === 0n) return 0n;
   const costCents = unitsValueCents(units, price);
   const tradeId = newId();
-  const entryId = await postEntry(tx, {
-    partnerId: ctx.partnerId,
+  const entryId = work.post({
     entryType: 'BUY',
     description: `Buy ${units} x $100 ${bill.cusip}`,
     referenceType: 'Trade',
@@ -87,40 +145,16 @@ export async function buyBills(
       { account: { pocketId: pocket.id, kind: 'securities_at_cost' }, amountCents: costCents },
     ],
   });
-  await repo.insertTrade(tx, {
-    id: tradeId,
-    partnerId: ctx.partnerId,
-    pocketId: pocket.id,
-    customerId: pocket.customerId,
-    activity: 'BUY',
-    cusip: bill.cusip,
-    maturityDate: bill.maturityDate,
-    quantity: units,
-    pricePer100: price,
-    notionalCents: costCents,
-    yieldToMaturity: quote.ask.yieldToMaturity,
-    realizedGainCents: 0n,
-    tradeDatetime: time.at,
-    bookDate: time.bookDate,
-    settlementDate: time.settlementDate,
-    status: 'SETTLED',
-    onUsTransferId,
-    ledgerEntryId: entryId,
+  work.trades.push({
+    id: tradeId, pocketId: pocket.id, customerId: pocket.customerId, activity: 'BUY', cusip: bill.cusip, maturityDate: bill.maturityDate,
+    quantity: units, pricePer100: price, notionalCents: costCents, yieldToMaturity: quote.ask.yieldToMaturity, realizedGainCents: 0n,
+    tradeDatetime: time.at, bookDate: time.bookDate, settlementDate: time.settlementDate, status: 'SETTLED', onUsTransferId, ledgerEntryId: entryId,
   });
-  await repo.insertLot(tx, {
-    id: newId(),
-    partnerId: ctx.partnerId,
-    pocketId: pocket.id,
-    cusip: bill.cusip,
-    maturityDate: bill.maturityDate,
-    units,
-    costCents,
-    pricePer100: price,
-    tradeDate: time.bookDate,
-    buyTradeId: tradeId,
-    at: time.at,
+  work.lots.push({
+    id: newId(), pocketId: pocket.id, cusip: bill.cusip, maturityDate: bill.maturityDate, units, costCents, pricePer100: price,
+    tradeDate: time.bookDate, buyTradeId: tradeId, at: time.at,
   });
-  await recordTradeEvent(tx, ctx, pocket, tradeId, 'BUY', bill.cusip, time.at);
+  tradeEvent(work, pocket, tradeId, 'BUY', bill.cusip, time.at);
   return costCents;
 }
 
@@ -131,22 +165,22 @@ export async function buyBills(
  * pocket's waiting flag. When the market has no bill to buy (a date beyond the data), the cash keeps
  * waiting.
  */
-export async function investCash(tx: Tx, ctx: EngineContext, pocket: Pocket, time: TradeTime, maturedCents = 0n, onUsTransferId: string | null = null): Promise<void> {
+export function investCash(work: EngineWork, pocket: PortfolioPocket, time: TradeTime, maturedCents = 0n, onUsTransferId: string | null = null): void {
   if (pocket.status !== 'OPEN') return;
-  const balances = (await pocketBalances(tx, ctx.partnerId, [pocket.id])).get(pocket.id)!;
-  const cash = balances.brokerage_cash;
+  const cash = work.balances(pocket.id).brokerage_cash;
   try {
     if (maturedCents > 0n) {
       const waiting = cash - maturedCents;
-      const spent = waiting > 0n ? await buyBills(tx, ctx, pocket, pocket.depositStrategyId, waiting, time, onUsTransferId) : 0n;
-      await buyBills(tx, ctx, pocket, pocket.reinvestmentStrategyId ?? pocket.depositStrategyId, cash - spent, time, onUsTransferId);
+      const spent = waiting > 0n ? buyBills(work, pocket, pocket.depositStrategyId, waiting, time, onUsTransferId) : 0n;
+      buyBills(work, pocket, pocket.reinvestmentStrategyId ?? pocket.depositStrategyId, cash - spent, time, onUsTransferId);
     } else {
-      await buyBills(tx, ctx, pocket, pocket.depositStrategyId, cash, time, onUsTransferId);
+      buyBills(work, pocket, pocket.depositStrategyId, cash, time, onUsTransferId);
     }
-    if (pocket.investPending) await repo.setInvestPending(tx, pocket.id, false);
+    if (pocket.investPending) work.investPending.set(pocket.id, false);
   } catch (error) {
     if (!(error instanceof DomainError && error.code.startsWith('market.'))) throw error;
-    if (!pocket.investPending) await repo.setInvestPending(tx, pocket.id, true);
+    // A buy made before the failing one stays; the rest of the cash waits.
+    if (!pocket.investPending) work.investPending.set(pocket.id, true);
   }
 }
 
@@ -197,30 +231,25 @@ function holdingsOf(lots: readonly repo.LotRow[], book: QuoteBook, settlementDat
 /**
  * Sells bills of a pocket, nearest maturity first, at the same-day bid, until its brokerage cash
  * reaches `needCents` (whole units; extra proceeds stay cash). `needCents` undefined sells
- * everything (full withdrawal).
+ * everything (full withdrawal). `lots` are the pocket's open lots, read in the caller's transaction.
  * @returns the pocket's brokerage cash after the sales, or undefined when cash and every bill
  *   together do not reach `needCents` (then nothing was sold).
  */
-export async function raiseCash(
-  tx: Tx,
-  ctx: EngineContext,
-  pocket: Pocket,
+export function raiseCash(
+  work: EngineWork,
+  pocket: PortfolioPocket,
+  lots: readonly repo.LotRow[],
   needCents: bigint | undefined,
   time: TradeTime,
   onUsTransferId: string | null,
-): Promise<bigint | undefined> {
-  const balances = (await pocketBalances(tx, ctx.partnerId, [pocket.id])).get(pocket.id)!;
-  const cash = balances.brokerage_cash;
+): bigint | undefined {
+  const cash = work.balances(pocket.id).brokerage_cash;
   if (needCents !== undefined && cash >= needCents) return cash;
-  const lots = await repo.openLots(tx, ctx.partnerId, [pocket.id]);
-  const book = new QuoteBook(ctx.market, time.pricingDate);
+  const book = new QuoteBook(work.market, time.pricingDate);
   const holdings = holdingsOf(lots, book, time.pricingDate);
   const plan =
     needCents === undefined
-      ? {
-          sales: holdings.map((h) => ({ cusip: h.cusip, units: h.units, proceedsCents: unitsValueCents(h.units, h.bidPer100) })),
-          proceedsCents: 0n,
-        }
+      ? { sales: holdings.map((h) => ({ cusip: h.cusip, units: h.units, proceedsCents: unitsValueCents(h.units, h.bidPer100) })) }
       : planSale(holdings, needCents - cash);
   if (!plan) return undefined;
   let raised = 0n;
@@ -235,8 +264,7 @@ export async function raiseCash(
     const gainCents = sale.proceedsCents - basisCents;
     const quote = book.get(sale.cusip, holding.maturityDate);
     const tradeId = newId();
-    const entryId = await postEntry(tx, {
-      partnerId: ctx.partnerId,
+    const entryId = work.post({
       entryType: 'SELL',
       description: `Sell ${sale.units} x $100 ${sale.cusip}`,
       referenceType: 'Trade',
@@ -249,39 +277,25 @@ export async function raiseCash(
         ...(gainCents !== 0n ? [{ account: { system: 'realized_earnings' as const }, amountCents: -gainCents }] : []),
       ],
     });
-    for (const t of taken) await repo.reduceLot(tx, t.id, t.units, t.costCents);
-    await repo.insertTrade(tx, {
-      id: tradeId,
-      partnerId: ctx.partnerId,
-      pocketId: pocket.id,
-      customerId: pocket.customerId,
-      activity: 'SELL',
-      cusip: sale.cusip,
-      maturityDate: holding.maturityDate,
-      quantity: sale.units,
-      pricePer100: holding.bidPer100,
-      notionalCents: sale.proceedsCents,
-      yieldToMaturity: quote === 'par' ? null : quote.bid.yieldToMaturity,
-      realizedGainCents: gainCents,
-      tradeDatetime: time.at,
-      bookDate: time.bookDate,
-      settlementDate: time.settlementDate,
-      status: 'SETTLED',
-      onUsTransferId,
-      ledgerEntryId: entryId,
+    work.reductions.push(...taken);
+    work.trades.push({
+      id: tradeId, pocketId: pocket.id, customerId: pocket.customerId, activity: 'SELL', cusip: sale.cusip, maturityDate: holding.maturityDate,
+      quantity: sale.units, pricePer100: holding.bidPer100, notionalCents: sale.proceedsCents,
+      yieldToMaturity: quote === 'par' ? null : quote.bid.yieldToMaturity, realizedGainCents: gainCents, tradeDatetime: time.at,
+      bookDate: time.bookDate, settlementDate: time.settlementDate, status: 'SETTLED', onUsTransferId, ledgerEntryId: entryId,
     });
-    await recordTradeEvent(tx, ctx, pocket, tradeId, 'SELL', sale.cusip, time.at);
+    tradeEvent(work, pocket, tradeId, 'SELL', sale.cusip, time.at);
     raised += sale.proceedsCents;
   }
   return cash + raised;
 }
 
 /**
- * Pays face for lots that mature on or before `date`: one MATURITY trade per lot at 100, the
- * discount earned to realized earnings.
+ * Pays face for lots that mature on or before the run's date: one MATURITY trade per lot at 100,
+ * the discount earned to realized earnings.
  * @returns the face paid per pocket id, in cents.
  */
-export async function matureLots(tx: Tx, ctx: EngineContext, pockets: ReadonlyMap<string, Pocket>, lots: readonly repo.LotRow[], time: TradeTime): Promise<Map<string, bigint>> {
+export function matureLots(work: EngineWork, pockets: ReadonlyMap<string, PortfolioPocket>, lots: readonly repo.LotRow[], time: TradeTime): Map<string, bigint> {
   const paid = new Map<string, bigint>();
   for (const lot of lots) {
     const pocket = pockets.get(lot.pocket_id);
@@ -289,8 +303,7 @@ export async function matureLots(tx: Tx, ctx: EngineContext, pockets: ReadonlyMa
     const faceCents = lot.units * UNIT_FACE_CENTS;
     const gainCents = faceCents - lot.cost_cents;
     const tradeId = newId();
-    const entryId = await postEntry(tx, {
-      partnerId: ctx.partnerId,
+    const entryId = work.post({
       entryType: 'MATURITY',
       description: `Maturity of ${lot.units} x $100 ${lot.cusip}`,
       referenceType: 'Trade',
@@ -303,28 +316,13 @@ export async function matureLots(tx: Tx, ctx: EngineContext, pockets: ReadonlyMa
         ...(gainCents !== 0n ? [{ account: { system: 'realized_earnings' as const }, amountCents: -gainCents }] : []),
       ],
     });
-    await repo.reduceLot(tx, lot.id, lot.units, lot.cost_cents);
-    await repo.insertTrade(tx, {
-      id: tradeId,
-      partnerId: ctx.partnerId,
-      pocketId: pocket.id,
-      customerId: pocket.customerId,
-      activity: 'MATURITY',
-      cusip: lot.cusip,
-      maturityDate: lot.maturity_date,
-      quantity: lot.units,
-      pricePer100: PAR,
-      notionalCents: faceCents,
-      yieldToMaturity: null,
-      realizedGainCents: gainCents,
-      tradeDatetime: time.at,
-      bookDate: time.bookDate,
-      settlementDate: time.settlementDate,
-      status: 'SETTLED',
-      onUsTransferId: null,
-      ledgerEntryId: entryId,
+    work.reductions.push({ id: lot.id, units: lot.units, costCents: lot.cost_cents });
+    work.trades.push({
+      id: tradeId, pocketId: pocket.id, customerId: pocket.customerId, activity: 'MATURITY', cusip: lot.cusip, maturityDate: lot.maturity_date,
+      quantity: lot.units, pricePer100: PAR, notionalCents: faceCents, yieldToMaturity: null, realizedGainCents: gainCents,
+      tradeDatetime: time.at, bookDate: time.bookDate, settlementDate: time.settlementDate, status: 'SETTLED', onUsTransferId: null, ledgerEntryId: entryId,
     });
-    await recordTradeEvent(tx, ctx, pocket, tradeId, 'MATURITY', lot.cusip, time.at);
+    tradeEvent(work, pocket, tradeId, 'MATURITY', lot.cusip, time.at);
     paid.set(pocket.id, (paid.get(pocket.id) ?? 0n) + faceCents);
   }
   return paid;

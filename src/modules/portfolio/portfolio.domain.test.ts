@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { abaCheckDigit, isValidRoutingNumber, PORTAL_ROUTING_NUMBER } from '../rails/index.ts';
+import { abaCheckDigit, isValidRoutingNumber, PORTAL_ROUTING_NUMBER } from '../rails/portal/index.ts';
 import type { BusinessCalendar } from '../market/index.ts';
 import { addDays, weekday } from '../../platform/clock.ts';
-import { earningsWindow, planSale, priceMicros, takeFromLots, unitsAffordable, unitsToRaise, unitsValueCents } from './pockets.domain.ts';
+import { earningsWindow } from '../pockets/index.ts';
+import { planSale, priceMicros, takeFromLots, unitsAffordable, unitsToRaise, unitsValueCents } from './portfolio.domain.ts';
 
 test('unit cost is units x price in cents, rounded half up', () => {
   assert.equal(priceMicros('99.588556'), 99_588_556n);

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { assert } from '../../platform/assert.ts';
+import { assert } from '../../../platform/assert.ts';
 
 /**
- * Pure rules of the rails: ABA routing numbers, portal account numbers, on-us transfer types.
+ * Pure rules of portals: ABA routing numbers and check digits, portal account numbers, and the
+ * trace numbers of ACH entries received through a portal.
  */
 
 /**
@@ -42,39 +43,6 @@ export function newAchTraceNumber(): string {
   let digits = PORTAL_ROUTING_NUMBER.slice(0, 8);
   for (let i = 0; i < 7; i++) digits += String(randomInt(0, 10));
   return digits;
-}
-
-export type OnUsTransferType = 'PARTNER_CUSTOMER_FUNDING' | 'PARTNER_CUSTOMER_DEFUNDING' | 'INTERNAL_REALLOCATION';
-export type OnUsTransferStatus = 'PENDING' | 'COMPLETED' | 'REJECTED';
-export type TransferStateReason =
-  | 'ACCOUNT_UNAVAILABLE'
-  | 'CANCELED'
-  | 'INSUFFICIENT_FUNDS'
-  | 'INVALID_CURRENCY'
-  | 'INVALID_TRANSFER'
-  | 'SANCTION_SCREEN_FAILED';
-export type AmountType = 'REQUESTED_AMOUNT' | 'FULL_WITHDRAWAL';
-
-/** An on-us transfer as stored. */
-export interface OnUsTransfer {
-  readonly id: string;
-  readonly partnerId: string;
-  readonly transferId: string;
-  readonly type: OnUsTransferType;
-  readonly status: OnUsTransferStatus;
-  readonly reason: TransferStateReason | null;
-  readonly fromPocketId: string;
-  readonly toPocketId: string;
-  readonly amountType: AmountType;
-  /** Asked for (REQUESTED_AMOUNT), in cents. */
-  readonly requestedAmountCents: bigint | null;
-  /** Moved (COMPLETED), in cents. */
-  readonly amountCents: bigint | null;
-  readonly description: string | null;
-  readonly source: string | null;
-  readonly target: string | null;
-  readonly createdAt: Date;
-  readonly completedAt: Date | null;
 }
 
 export interface Portal {

@@ -1,0 +1,78 @@
+import type { Queryable, Tx } from '../../platform/db/index.ts';
+
+/** SQL of bank transactions (`bank_transactions`): the bank side of every money movement of a pocket. */
+
+/** What every bank transaction says: whose pocket, which way, how much, and how it is titled. */
+export interface BankTransactionFields {
+  readonly pocketId: string;
+  readonly customerId: string | null;
+  readonly type: 'ACH' | 'ON_US';
+  readonly direction: 'CREDIT' | 'DEBIT';
+  /** Always positive, in cents; `direction` says which way it moved. */
+  readonly amountCents: bigint;
+  readonly description: string;
+  readonly title: string;
+}
+
+/** A movement on the bank side of a pocket (Jiko's Transaction), to record. */
+export interface NewBankTransaction extends BankTransactionFields {
+  readonly partnerId: string;
+  /** Booked and settled at once when `settledAt` is given. */
+  readonly bookedAt: Date;
+  readonly settledAt: Date | null;
+  readonly bookDate: string;
+  readonly portalId?: string | null;
+  readonly onUsTransferId?: string | null;
+  readonly achCompanyName?: string | null;
+  readonly achTraceNumber?: string | null;
+  readonly ledgerEntryId: string;
+}
+
+/**
+ * Writes bank transactions of one tenant set-based: one deferred statement (sent with the
+ * transaction's next query or commit), after the ledger entries they point at.
+ */
+export function writeBankTransactions(tx: Tx, partnerId: string, transactions: readonly (NewBankTransaction & { readonly id: string })[]): void {
+  if (transactions.length === 0) return;
+  const rows = transactions.map((t) => ({
+    id: t.id, pocket_id: t.pocketId, customer_id: t.customerId, type: t.type, direction: t.direction, amount_cents: t.amountCents.toString(),
+    description: t.description, title: t.title, status: t.settledAt ? 'SETTLED' : 'BOOKED', time_booked: t.bookedAt.toISOString(),
+    time_settled: t.settledAt?.toISOString() ?? null, book_date: t.bookDate, portal_id: t.portalId ?? null, on_us_transfer_id: t.onUsTransferId ?? null,
+    ach_company_name: t.achCompanyName ?? null, ach_trace_number: t.achTraceNumber ?? null, ledger_entry_id: t.ledgerEntryId,
+  }));
+  tx.defer(
+    `INSERT INTO bank_transactions (id, partner_id, pocket_id, customer_id, type, direction, amount_cents, description, title, status,
+       time_booked, time_settled, book_date, portal_id, on_us_transfer_id, ach_company_name, ach_trace_number, ledger_entry_id)
+     SELECT x.id, $1::uuid, x.pocket_id, x.customer_id, x.type, x.direction, x.amount_cents, x.description, x.title, x.status,
+            x.time_booked, x.time_settled, x.book_date, x.portal_id, x.on_us_transfer_id, x.ach_company_name, x.ach_trace_number, x.ledger_entry_id
+       FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, pocket_id uuid, customer_id uuid, type text, direction text, amount_cents bigint,
+            description text, title text, status text, time_booked timestamptz, time_settled timestamptz, book_date date, portal_id uuid,
+            on_us_transfer_id uuid, ach_company_name text, ach_trace_number text, ledger_entry_id uuid)`,
+    [partnerId, JSON.stringify(rows)],
+  );
+}
+
+/**
+ * Net money moved into each pocket (credits minus debits, cents) with a book date in
+ * (`afterDate`, `throughDate`]; either bound may be omitted.
+ */
+export async function netFlows(
+  q: Queryable,
+  partnerId: string,
+  pocketIds: readonly string[],
+  range: { afterDate?: string; throughDate?: string } = {},
+): Promise<Map<string, bigint>> {
+  const result = new Map<string, bigint>(pocketIds.map((id) => [id, 0n] as const));
+  if (pocketIds.length === 0) return result;
+  const rows = await q.query<{ pocket_id: string; net: string }>(
+    `SELECT pocket_id, sum(CASE direction WHEN 'CREDIT' THEN amount_cents ELSE -amount_cents END)::text AS net
+       FROM bank_transactions
+      WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[])
+        AND ($3::date IS NULL OR book_date > $3::date) AND ($4::date IS NULL OR book_date <= $4::date)
+      GROUP BY pocket_id`,
+    [partnerId, pocketIds, range.afterDate ?? null, range.throughDate ?? null],
+  );
+  for (const row of rows) result.set(row.pocket_id, BigInt(row.net));
+  return result;
+}
+

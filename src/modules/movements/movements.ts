@@ -1,0 +1,159 @@
+import type { NewEvent } from '../events/index.ts';
+import type { BusinessCalendar, MarketService } from '../market/index.ts';
+import { EngineWork, type PortfolioPocket, type TradeTime, investCash, openLots, raiseCash } from '../portfolio/index.ts';
+import { marketDate } from '../../platform/clock.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { newId } from '../../platform/ids.ts';
+import { type NewBankTransaction, writeBankTransactions } from './movements.repo.ts';
+
+/**
+ * The one money-movement primitive every rail uses: intent -> checks -> raise cash -> ledger ->
+ * rail -> events. A rail opens a `Movement` (the pockets concerned locked in ascending id order,
+ * their balances read), checks its rules against the locked pockets, raises cash by selling bills
+ * where the source falls short, books the ledger entries of the money's path (bank and brokerage
+ * sides of each pocket, rail clearing accounts), records its own rail rows, and `commit` writes
+ * all of it set-based with the events, in the caller's transaction. Nothing is written before
+ * `commit`, so a rail that refuses after checks leaves nothing behind.
+ */
+
+/** What a movement knows of a pocket: the engine's view plus its type and tenant. */
+export interface MovementPocket extends PortfolioPocket {
+  readonly type: 'CUSTOMER' | 'PARTNER_FUNDING';
+}
+
+/** How movements reach pockets; the pockets module provides it (it owns the `pockets` table). */
+export interface PocketStore {
+  /** Locks the tenant's pockets in ascending id order; missing ids are absent from the map. */
+  lock(tx: Tx, tenantId: string, pocketIds: readonly string[]): Promise<Map<string, MovementPocket>>;
+  /** Records pockets whose cash waits for (true) or no longer waits for (false) a business day. */
+  setInvestPending(tx: Tx, tenantId: string, flags: ReadonlyMap<string, boolean>): void;
+}
+
+/** One money movement in progress inside a transaction. */
+export interface Movement {
+  readonly ctx: RequestContext;
+  readonly pockets: ReadonlyMap<string, MovementPocket>;
+  readonly work: EngineWork;
+  readonly time: TradeTime;
+  readonly bankTransactions: (NewBankTransaction & { readonly id: string })[];
+}
+
+/** What a bank transaction of a movement says besides pocket, direction and amount. */
+export interface BankLeg {
+  readonly type: 'ACH' | 'ON_US';
+  readonly description: string;
+  readonly title: string;
+  readonly portalId?: string | null;
+  readonly onUsTransferId?: string | null;
+  readonly achCompanyName?: string | null;
+  readonly achTraceNumber?: string | null;
+}
+
+export function createMovements(deps: { market: MarketService; pockets: PocketStore }) {
+  const { market, pockets } = deps;
+  const calendar: BusinessCalendar = market.calendar;
+
+  /** Trade timing of an instant: prices of the last business day on or before it. */
+  function timeAt(at: Date): TradeTime {
+    const bookDate = marketDate(at);
+    return { at, bookDate, pricingDate: calendar.onOrBefore(bookDate), settlementDate: calendar.onOrAfter(bookDate) };
+  }
+
+  function bankTransaction(m: Movement, pocket: MovementPocket, direction: 'CREDIT' | 'DEBIT', amountCents: bigint, leg: BankLeg, ledgerEntryId: string, id = newId()): string {
+    m.bankTransactions.push({
+      id, partnerId: m.ctx.tenantId, pocketId: pocket.id, customerId: pocket.customerId, type: leg.type, direction, amountCents,
+      description: leg.description, title: leg.title, bookedAt: m.time.at, settledAt: m.time.at, bookDate: m.time.bookDate,
+      portalId: leg.portalId ?? null, onUsTransferId: leg.onUsTransferId ?? null, achCompanyName: leg.achCompanyName ?? null,
+      achTraceNumber: leg.achTraceNumber ?? null, ledgerEntryId,
+    });
+    return id;
+  }
+
+  return {
+    /** Opens a movement over the tenant's pockets: locks them (ascending id) and reads their balances. */
+    async begin(tx: Tx, ctx: RequestContext, pocketIds: readonly string[]): Promise<Movement> {
+      const locked = await pockets.lock(tx, ctx.tenantId, pocketIds);
+      const work = await EngineWork.begin(tx, ctx.tenantId, market, [...locked.keys()]);
+      return { ctx, pockets: locked, work, time: timeAt(ctx.now), bankTransactions: [] };
+    },
+
+    /**
+     * Brings the pocket's brokerage cash up to `needCents` by selling bills (nearest maturity
+     * first); `needCents` undefined sells everything.
+     * @returns the brokerage cash after the sales, or undefined when cash and bills together fall short.
+     */
+    async raiseCash(tx: Tx, m: Movement, pocket: MovementPocket, needCents: bigint | undefined, onUsTransferId: string | null): Promise<bigint | undefined> {
+      const cash = m.work.balances(pocket.id).brokerage_cash;
+      if (needCents !== undefined && cash >= needCents) return cash;
+      const lots = await openLots(tx, m.ctx.tenantId, [pocket.id]);
+      return raiseCash(m.work, pocket, lots, needCents, m.time, onUsTransferId);
+    },
+
+    /**
+     * Moves money book to book: the source's brokerage cash sweeps to its bank account, moves bank
+     * to bank, and sweeps into the target's brokerage account; a DEBIT and a CREDIT bank transaction.
+     * @returns the id of the receiving pocket's bank transaction.
+     */
+    onUs(m: Movement, from: MovementPocket, to: MovementPocket, amountCents: bigint, leg: BankLeg & { readonly referenceId: string }): string {
+      const common = { referenceType: 'OnUsTransfer', referenceId: leg.referenceId, occurredAt: m.time.at, bookDate: m.time.bookDate };
+      m.work.post({ ...common, entryType: 'SWEEP', description: 'Sweep brokerage to bank', postings: [
+        { account: { pocketId: from.id, kind: 'brokerage_cash' }, amountCents: -amountCents },
+        { account: { pocketId: from.id, kind: 'bank_cash' }, amountCents },
+      ] });
+      const entryId = m.work.post({ ...common, entryType: 'ON_US', description: leg.description, postings: [
+        { account: { pocketId: from.id, kind: 'bank_cash' }, amountCents: -amountCents },
+        { account: { pocketId: to.id, kind: 'bank_cash' }, amountCents },
+      ] });
+      m.work.post({ ...common, entryType: 'SWEEP', description: 'Sweep bank to brokerage', postings: [
+        { account: { pocketId: to.id, kind: 'bank_cash' }, amountCents: -amountCents },
+        { account: { pocketId: to.id, kind: 'brokerage_cash' }, amountCents },
+      ] });
+      bankTransaction(m, from, 'DEBIT', amountCents, leg, entryId);
+      return bankTransaction(m, to, 'CREDIT', amountCents, leg, entryId);
+    },
+
+    /**
+     * Money in from a rail's clearing account (an ACH credit received through a portal): the
+     * pocket's bank account, swept to its brokerage account; one CREDIT bank transaction.
+     * @returns the bank transaction id.
+     */
+    creditFromRail(m: Movement, pocket: MovementPocket, amountCents: bigint, leg: BankLeg & { readonly clearing: 'ach_clearing' }): string {
+      const transactionId = newId();
+      const common = { referenceType: 'Transaction', referenceId: transactionId, occurredAt: m.time.at, bookDate: m.time.bookDate };
+      const entryId = m.work.post({ ...common, entryType: 'ACH_CREDIT', description: `ACH credit from ${leg.title}`, postings: [
+        { account: { system: leg.clearing }, amountCents: -amountCents },
+        { account: { pocketId: pocket.id, kind: 'bank_cash' }, amountCents },
+      ] });
+      m.work.post({ ...common, entryType: 'SWEEP', description: 'Sweep bank to brokerage', postings: [
+        { account: { pocketId: pocket.id, kind: 'bank_cash' }, amountCents: -amountCents },
+        { account: { pocketId: pocket.id, kind: 'brokerage_cash' }, amountCents },
+      ] });
+      return bankTransaction(m, pocket, 'CREDIT', amountCents, leg, entryId, transactionId);
+    },
+
+    /** Invests the pocket's cash now if today is a business day, else leaves it waiting. */
+    invest(m: Movement, pocket: MovementPocket, onUsTransferId: string | null): void {
+      if (calendar.isBusinessDay(m.time.bookDate)) investCash(m.work, pocket, m.time, 0n, onUsTransferId);
+      else if (!pocket.investPending) m.work.investPending.set(pocket.id, true);
+    },
+
+    /** Adds an event of the movement, in order with its trades' events (written at commit). */
+    event(m: Movement, event: Omit<NewEvent, 'partnerId' | 'occurredAt'>): void {
+      m.work.events.push({ ...event, partnerId: m.ctx.tenantId, occurredAt: m.time.at } as NewEvent);
+    },
+
+    /**
+     * Writes the movement set-based: ledger entries, trades and lots, bank transactions, pocket
+     * flags, then the events in the order they happened.
+     */
+    async commit(tx: Tx, m: Movement): Promise<void> {
+      await m.work.flush(tx, () => {
+        writeBankTransactions(tx, m.ctx.tenantId, m.bankTransactions);
+        pockets.setInvestPending(tx, m.ctx.tenantId, m.work.investPending);
+      });
+    },
+  };
+}
+
+export type Movements = ReturnType<typeof createMovements>;

@@ -1,0 +1,52 @@
+import { EngineWork, type TradeTime, investCash, matureLots, maturingLots, valuePockets } from '../portfolio/index.ts';
+import type { MarketService } from '../market/index.ts';
+import type { ScheduledTask } from '../scheduler/index.ts';
+import { addDays, marketInstant } from '../../platform/clock.ts';
+import * as repo from './pockets.repo.ts';
+
+/**
+ * The pockets' business-day tasks, registered with the scheduler:
+ * - `portfolio.start-of-day` (00:00 New York of each business day): lots maturing by then pay par,
+ *   then the pockets' waiting and matured cash is invested (reinvestment strategy for matured cash);
+ *   all pockets of the tenant at once, set-based.
+ * - `pockets.end-of-day` (end of the business day): every pocket's value at the day's same-day bid,
+ *   kept for earnings of past periods.
+ */
+export function pocketTasks(market: MarketService): ScheduledTask[] {
+  return [
+    {
+      name: 'portfolio.start-of-day',
+      atMinutes: 0,
+      async run(tx, ctx, date) {
+        const tenantId = ctx.tenantId;
+        const lots = await maturingLots(tx, tenantId, date);
+        const waiting = await repo.pocketsWithPendingCash(tx, tenantId);
+        const ids = [...new Set([...lots.map((lot) => lot.pocket_id), ...waiting])].sort();
+        if (ids.length === 0) return;
+        const pockets = await repo.lockPockets(tx, tenantId, ids);
+        const time: TradeTime = { at: marketInstant(date, 0), bookDate: date, pricingDate: date, settlementDate: date };
+        const work = await EngineWork.begin(tx, tenantId, market, ids);
+        const paid = matureLots(work, pockets, lots, time);
+        for (const id of ids) {
+          const pocket = pockets.get(id);
+          if (pocket?.status === 'OPEN') investCash(work, pocket, time, paid.get(id) ?? 0n);
+        }
+        await work.flush(tx, () => repo.setInvestPending(tx, tenantId, work.investPending));
+      },
+    },
+    {
+      name: 'pockets.end-of-day',
+      atMinutes: 1440,
+      async run(tx, ctx, date) {
+        const ids = await repo.pocketsForDailyValues(tx, ctx.tenantId, marketInstant(addDays(date, 1), 0), date);
+        const values = await valuePockets(tx, market, ctx.tenantId, ids, date);
+        await repo.insertDailyValues(
+          tx,
+          ctx.tenantId,
+          date,
+          ids.map((id) => ({ pocketId: id, totalValueCents: values.get(id)!.totalValueCents, cashCents: values.get(id)!.cashCents })),
+        );
+      },
+    },
+  ];
+}

@@ -1,0 +1,135 @@
+import type { Queryable, Tx } from '../../platform/db/index.ts';
+
+/** SQL of the portfolio engine's tables: lots of bills held (`pocket_lots`) and trades (`trades`). */
+
+export interface LotRow {
+  id: string;
+  pocket_id: string;
+  cusip: string;
+  maturity_date: string;
+  units: bigint;
+  cost_cents: bigint;
+  trade_date: string;
+}
+
+const LOT_COLUMNS = 'id, pocket_id, cusip, maturity_date, units, cost_cents, trade_date';
+
+/** Open lots (units > 0) of several pockets, nearest maturity first, then oldest. */
+export async function openLots(q: Queryable, partnerId: string, pocketIds: readonly string[]): Promise<LotRow[]> {
+  if (pocketIds.length === 0) return [];
+  return q.query<LotRow>(
+    `SELECT ${LOT_COLUMNS} FROM pocket_lots
+      WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0
+      ORDER BY maturity_date, cusip, trade_date, id`,
+    [partnerId, pocketIds],
+  );
+}
+
+/** Open lots of the tenant that mature on or before `date`, by pocket. */
+export async function maturingLots(q: Queryable, partnerId: string, date: string): Promise<LotRow[]> {
+  return q.query<LotRow>(
+    `SELECT ${LOT_COLUMNS} FROM pocket_lots
+      WHERE partner_id = $1 AND units > 0 AND maturity_date <= $2
+      ORDER BY pocket_id, maturity_date, cusip, trade_date, id`,
+    [partnerId, date],
+  );
+}
+
+/** A lot bought now. */
+export interface NewLot {
+  readonly id: string;
+  readonly pocketId: string;
+  readonly cusip: string;
+  readonly maturityDate: string;
+  readonly units: bigint;
+  readonly costCents: bigint;
+  readonly pricePer100: string;
+  readonly tradeDate: string;
+  readonly buyTradeId: string;
+  readonly at: Date;
+}
+
+/** A trade to record (Jiko's Trade: BUY, SELL, MATURITY). */
+export interface NewTrade {
+  readonly id: string;
+  readonly pocketId: string;
+  readonly customerId: string | null;
+  readonly activity: 'BUY' | 'SELL' | 'MATURITY';
+  readonly cusip: string;
+  readonly maturityDate: string;
+  /** Units of $100 face. */
+  readonly quantity: bigint;
+  readonly pricePer100: string;
+  readonly notionalCents: bigint;
+  readonly yieldToMaturity: string | null;
+  readonly realizedGainCents: bigint;
+  readonly tradeDatetime: Date;
+  readonly bookDate: string;
+  readonly settlementDate: string;
+  readonly status: 'BOOKED' | 'SETTLED';
+  readonly onUsTransferId: string | null;
+  readonly ledgerEntryId: string;
+}
+
+/** Units and cost basis taken out of one lot. */
+export interface LotReduction {
+  readonly id: string;
+  readonly units: bigint;
+  readonly costCents: bigint;
+}
+
+/**
+ * Writes trades, new lots and lot reductions of one tenant set-based: one deferred statement
+ * (sent with the transaction's next query or commit). The ledger entries the trades point at must
+ * be written (deferred) before.
+ */
+export function writePortfolio(tx: Tx, partnerId: string, rows: { trades: readonly NewTrade[]; lots: readonly NewLot[]; reductions: readonly LotReduction[] }): void {
+  if (rows.trades.length === 0 && rows.lots.length === 0 && rows.reductions.length === 0) return;
+  const trades = rows.trades.map((t) => ({
+    id: t.id, pocket_id: t.pocketId, customer_id: t.customerId, activity: t.activity, cusip: t.cusip, maturity_date: t.maturityDate,
+    quantity: t.quantity.toString(), price_per_100: t.pricePer100, notional_cents: t.notionalCents.toString(), yield_to_maturity: t.yieldToMaturity,
+    realized_gain_cents: t.realizedGainCents.toString(), trade_datetime: t.tradeDatetime.toISOString(), book_date: t.bookDate,
+    settlement_date: t.settlementDate, status: t.status, on_us_transfer_id: t.onUsTransferId, ledger_entry_id: t.ledgerEntryId,
+  }));
+  const lots = rows.lots.map((l) => ({
+    id: l.id, pocket_id: l.pocketId, cusip: l.cusip, maturity_date: l.maturityDate, units: l.units.toString(), cost_cents: l.costCents.toString(),
+    price_per_100: l.pricePer100, trade_date: l.tradeDate, buy_trade_id: l.buyTradeId, created_at: l.at.toISOString(),
+  }));
+  const reductions = rows.reductions.map((r) => ({ id: r.id, units: r.units.toString(), cost_cents: r.costCents.toString() }));
+  tx.defer(
+    `WITH t AS (
+       INSERT INTO trades (id, partner_id, pocket_id, customer_id, activity, cusip, maturity_date, quantity, price_per_100, notional_cents,
+         yield_to_maturity, realized_gain_cents, trade_datetime, book_date, settlement_date, status, on_us_transfer_id, ledger_entry_id)
+       SELECT x.id, $1::uuid, x.pocket_id, x.customer_id, x.activity, x.cusip, x.maturity_date, x.quantity, x.price_per_100, x.notional_cents,
+              x.yield_to_maturity, x.realized_gain_cents, x.trade_datetime, x.book_date, x.settlement_date, x.status, x.on_us_transfer_id, x.ledger_entry_id
+         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, pocket_id uuid, customer_id uuid, activity text, cusip text, maturity_date date,
+              quantity bigint, price_per_100 numeric, notional_cents bigint, yield_to_maturity numeric, realized_gain_cents bigint,
+              trade_datetime timestamptz, book_date date, settlement_date date, status text, on_us_transfer_id uuid, ledger_entry_id uuid)
+     ), l AS (
+       INSERT INTO pocket_lots (id, partner_id, pocket_id, cusip, maturity_date, units_bought, units, cost_cents, price_per_100, trade_date, buy_trade_id, created_at)
+       SELECT x.id, $1::uuid, x.pocket_id, x.cusip, x.maturity_date, x.units, x.units, x.cost_cents, x.price_per_100, x.trade_date, x.buy_trade_id, x.created_at
+         FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, pocket_id uuid, cusip text, maturity_date date, units bigint, cost_cents bigint,
+              price_per_100 numeric, trade_date date, buy_trade_id uuid, created_at timestamptz)
+     )
+     UPDATE pocket_lots k SET units = k.units - r.units, cost_cents = k.cost_cents - r.cost_cents
+       FROM (SELECT x.id, sum(x.units) AS units, sum(x.cost_cents) AS cost_cents
+               FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, units bigint, cost_cents bigint) GROUP BY x.id) r
+      WHERE k.id = r.id AND k.partner_id = $1::uuid`,
+    [partnerId, JSON.stringify(trades), JSON.stringify(lots), JSON.stringify(reductions)],
+  );
+}
+
+/** Sum of realized gains of the tenant's trades (for invariant checks). */
+export async function realizedGainsTotal(q: Queryable, partnerId: string): Promise<bigint> {
+  const rows = await q.query<{ total: string }>(`SELECT coalesce(sum(realized_gain_cents), 0)::text AS total FROM trades WHERE partner_id = $1`, [partnerId]);
+  return BigInt(rows[0]?.total ?? '0');
+}
+
+/** Cost of open lots per pocket of the tenant (for invariant checks). */
+export async function openLotCostByPocket(q: Queryable, partnerId: string): Promise<Map<string, bigint>> {
+  const rows = await q.query<{ pocket_id: string; cost: string }>(
+    `SELECT pocket_id, sum(cost_cents)::text AS cost FROM pocket_lots WHERE partner_id = $1 GROUP BY pocket_id`,
+    [partnerId],
+  );
+  return new Map(rows.map((row) => [row.pocket_id, BigInt(row.cost)] as const));
+}

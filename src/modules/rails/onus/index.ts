@@ -1,0 +1,3 @@
+/** The on-us rail: book transfers between pockets of one tenant (Jiko's on-us transfers). */
+export * from './onus.domain.ts';
+export { type OnUsRail, type OnUsTransferInput, type TransferAmount, createOnUsRail } from './onus.service.ts';

@@ -1,0 +1,88 @@
+import type { Queryable, Tx } from '../../../platform/db/index.ts';
+import type { AmountType, OnUsTransfer, OnUsTransferStatus, OnUsTransferType, TransferStateReason } from './onus.domain.ts';
+
+/** SQL of on-us transfers (`on_us_transfers`). Writers take the caller's transaction. */
+
+interface OnUsRow {
+  id: string;
+  partner_id: string;
+  transfer_id: string;
+  type: OnUsTransferType;
+  status: OnUsTransferStatus;
+  reason: TransferStateReason | null;
+  from_pocket_id: string;
+  to_pocket_id: string;
+  amount_type: AmountType;
+  requested_amount_cents: bigint | null;
+  amount_cents: bigint | null;
+  description: string | null;
+  source: string | null;
+  target: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+function toOnUs(row: OnUsRow): OnUsTransfer {
+  return {
+    id: row.id,
+    partnerId: row.partner_id,
+    transferId: row.transfer_id,
+    type: row.type,
+    status: row.status,
+    reason: row.reason,
+    fromPocketId: row.from_pocket_id,
+    toPocketId: row.to_pocket_id,
+    amountType: row.amount_type,
+    requestedAmountCents: row.requested_amount_cents,
+    amountCents: row.amount_cents,
+    description: row.description,
+    source: row.source,
+    target: row.target,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+  };
+}
+
+const ON_US_COLUMNS = `id, partner_id, transfer_id, type, status, reason, from_pocket_id, to_pocket_id, amount_type,
+  requested_amount_cents, amount_cents, description, source, target, created_at, completed_at`;
+
+/** The tenant's transfer with this id or this client transfer_id, or undefined. */
+export async function findOnUsTransfer(q: Queryable, partnerId: string, idOrTransferId: string): Promise<OnUsTransfer | undefined> {
+  const rows = await q.query<OnUsRow>(
+    `SELECT ${ON_US_COLUMNS} FROM on_us_transfers WHERE partner_id = $1 AND (id = $2 OR transfer_id = $2) ORDER BY (id = $2) DESC LIMIT 1`,
+    [partnerId, idOrTransferId],
+  );
+  return rows[0] ? toOnUs(rows[0]) : undefined;
+}
+
+/**
+ * Records a new PENDING transfer; does nothing when the tenant already has one with this
+ * `transferId` (idempotency, backed by a unique index).
+ * @returns true when inserted.
+ */
+export async function insertOnUsTransfer(
+  tx: Tx,
+  t: {
+    id: string; partnerId: string; transferId: string; type: OnUsTransferType; fromPocketId: string; toPocketId: string;
+    amountType: AmountType; requestedAmountCents: bigint | null; description: string | null; source: string | null; target: string | null; at: Date;
+  },
+): Promise<boolean> {
+  const rows = await tx.query<{ id: string }>(
+    `INSERT INTO on_us_transfers (id, partner_id, transfer_id, type, status, from_pocket_id, to_pocket_id, amount_type, requested_amount_cents,
+       description, source, target, created_at)
+     VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (partner_id, transfer_id) DO NOTHING RETURNING id`,
+    [t.id, t.partnerId, t.transferId, t.type, t.fromPocketId, t.toPocketId, t.amountType, t.requestedAmountCents, t.description, t.source, t.target, t.at],
+  );
+  return rows.length === 1;
+}
+
+/** Marks a transfer COMPLETED with the amount moved (deferred: sent with the commit). */
+export function completeOnUsTransfer(tx: Tx, id: string, amountCents: bigint, at: Date): void {
+  tx.defer(`UPDATE on_us_transfers SET status = 'COMPLETED', amount_cents = $2::bigint, completed_at = $3::timestamptz WHERE id = $1::uuid`, [id, amountCents, at]);
+}
+
+/** Marks a transfer REJECTED with its reason (deferred: sent with the commit). */
+export function rejectOnUsTransfer(tx: Tx, id: string, reason: TransferStateReason, at: Date): void {
+  tx.defer(`UPDATE on_us_transfers SET status = 'REJECTED', reason = $2, completed_at = $3::timestamptz WHERE id = $1::uuid`, [id, reason, at]);
+}

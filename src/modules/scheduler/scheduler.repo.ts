@@ -1,0 +1,42 @@
+import type { Queryable, Tx } from '../../platform/db/index.ts';
+
+/** SQL of scheduler cursors: per (tenant, task), the last business date whose run is done. */
+
+export interface CursorRow {
+  task: string;
+  done_through: string;
+}
+
+/**
+ * Locks and reads the tenant's cursors. With `skipLocked`, returns [] when another process holds
+ * them (it is running the tenant's work).
+ */
+export async function lockCursors(tx: Tx, tenantId: string, skipLocked: boolean): Promise<CursorRow[]> {
+  return tx.query<CursorRow>(
+    `SELECT task, done_through FROM scheduler_cursors WHERE partner_id = $1 ORDER BY task FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+    [tenantId],
+  );
+}
+
+export async function readCursors(q: Queryable, tenantId: string): Promise<CursorRow[]> {
+  return q.query<CursorRow>(`SELECT task, done_through FROM scheduler_cursors WHERE partner_id = $1`, [tenantId]);
+}
+
+/** Adds missing cursors (existing ones keep their progress). */
+export async function insertCursors(q: Queryable, tenantId: string, cursors: readonly { task: string; doneThrough: string }[]): Promise<void> {
+  await q.query(
+    `INSERT INTO scheduler_cursors (partner_id, task, done_through)
+     SELECT $1, x.task, x.done_through FROM jsonb_to_recordset($2::jsonb) AS x(task text, done_through date)
+     ON CONFLICT (partner_id, task) DO NOTHING`,
+    [tenantId, JSON.stringify(cursors.map((c) => ({ task: c.task, done_through: c.doneThrough })))],
+  );
+}
+
+/** Moves a cursor forward (deferred: sent with the step's commit). */
+export function advanceCursor(tx: Tx, tenantId: string, task: string, date: string): void {
+  tx.defer(`UPDATE scheduler_cursors SET done_through = $3::date WHERE partner_id = $1::uuid AND task = $2`, [tenantId, task, date]);
+}
+
+export async function deleteCursors(q: Queryable, tenantId: string): Promise<void> {
+  await q.query(`DELETE FROM scheduler_cursors WHERE partner_id = $1`, [tenantId]);
+}

@@ -1,0 +1,111 @@
+/**
+ * A database that counts what it sends: the benchmark (`npm run bench`) measures SQL round trips
+ * per request with it. It wraps any `Db` and changes nothing else.
+ *
+ * Statements: every `query` (on the database or inside a transaction), every `exec`, every
+ * deferred write, and for each attempt of a transaction its BEGIN and its COMMIT (or ROLLBACK);
+ * on PGlite a transaction with an isolation level also sends SET TRANSACTION.
+ * Round trips: the same, except that the writes a transaction defers travel together: each batch
+ * of them (flushed before the next `query`, or at the end of the transaction) is one round trip.
+ * A batch flushed at the end is counted apart from COMMIT, an upper bound for a driver that sends
+ * both at once.
+ */
+import type { Db, Tx, TxOptions } from './db.ts';
+
+/** How many statement texts a counting database keeps for inspection (the most recent ones). */
+export const COUNTED_STATEMENTS_KEPT_MAX = 1_000;
+
+/** Characters kept of each statement text (whitespace collapsed). */
+export const COUNTED_STATEMENT_CHARS_MAX = 120;
+
+export interface StatementCount {
+  /** Every statement, deferred ones one by one. */
+  readonly statements: number;
+  /** Messages to the database and back: a batch of deferred writes is one. */
+  readonly roundTrips: number;
+}
+
+export interface CountingDb extends Db {
+  /** What was sent since the last `resetCount()` (or since the wrapper was made). */
+  count(): StatementCount;
+  /** The most recent statements since the last reset, oldest first, shortened; deferred ones marked. */
+  recentStatements(): readonly string[];
+  resetCount(): void;
+}
+
+/** Wraps `db` so that everything it sends is counted; closing the wrapper closes `db`. */
+export function countingDb(db: Db): CountingDb {
+  let statements = 0;
+  let roundTrips = 0;
+  let recent: string[] = [];
+
+  function note(sql: string, roundTrip: boolean): void {
+    statements += 1;
+    if (roundTrip) roundTrips += 1;
+    recent.push(sql.replace(/\s+/g, ' ').trim().slice(0, COUNTED_STATEMENT_CHARS_MAX));
+    if (recent.length > COUNTED_STATEMENTS_KEPT_MAX) recent = recent.slice(-COUNTED_STATEMENTS_KEPT_MAX);
+  }
+
+  return {
+    // Anything the interface gains later passes through uncounted until it is wrapped here.
+    ...db,
+    kind: db.kind,
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      note(sql, true);
+      return db.query<Row>(sql, params);
+    },
+    async tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions) {
+      // The driver may call `fn` more than once (a retried serialization failure): each attempt
+      // is its own BEGIN ... COMMIT or ROLLBACK.
+      return db.tx(async (tx) => {
+        const isolation = options?.isolation?.toUpperCase();
+        note(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN', true);
+        if (isolation && db.kind === 'pglite') note(`SET TRANSACTION ISOLATION LEVEL ${isolation}`, true);
+        let deferred = 0;
+        const flushed = () => {
+          if (deferred > 0) roundTrips += 1;
+          deferred = 0;
+        };
+        const counted: Tx = {
+          async query<Row>(sql: string, params?: readonly unknown[]) {
+            flushed();
+            note(sql, true);
+            return tx.query<Row>(sql, params);
+          },
+          defer(sql: string, params?: readonly unknown[]) {
+            deferred += 1;
+            note(`(deferred) ${sql}`, false);
+            tx.defer(sql, params);
+          },
+        };
+        try {
+          const value = await fn(counted);
+          flushed();
+          note('COMMIT', true);
+          return value;
+        } catch (error) {
+          note('ROLLBACK', true);
+          throw error;
+        }
+      }, options);
+    },
+    async exec(sql: string) {
+      note(sql, true);
+      await db.exec(sql);
+    },
+    close() {
+      return db.close();
+    },
+    count() {
+      return { statements, roundTrips };
+    },
+    recentStatements() {
+      return recent;
+    },
+    resetCount() {
+      statements = 0;
+      roundTrips = 0;
+      recent = [];
+    },
+  };
+}
