@@ -32,6 +32,7 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
 
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'pocketbook Partner API',
         version: '0.1.0',

@@ -19,7 +19,7 @@ export async function createServices(deps: AppDeps) {
   const market = await createMarketService(deps);
   const tenancy = createTenancy({ db, wallClock });
   const scheduler = createScheduler({ db, calendar: market.calendar, tenancy });
-  const events = createEventsService(deps);
+  const events = createEventsService(deps, { tenantNow: async (tenantId) => (await tenancy.clock(tenantId)).now });
   const auth = createAuthService(deps);
   const onboarding = createOnboardingService(deps);
   const pockets = createPocketsService(deps, { market, scheduler });

@@ -468,6 +468,19 @@ describe('idempotency keys', () => {
     assert.equal(existing?.response.statusCode, 201);
   });
 
+  test('a duplicate whose record meets a live one at commit rolls back whole', async () => {
+    const key = randomUUID();
+    const response = { statusCode: 201, contentType: 'application/json', body: '{}' };
+    await t.db.tx(async (tx) => t.auth.recordInTx(tx, client.partnerId, key, 'hash-a', response));
+    // A second transaction that missed the record (its claim raced the first commit) cannot commit.
+    const failed = await t.db
+      .tx(async (tx) => t.auth.recordInTx(tx, client.partnerId, key, 'hash-a', { ...response, body: '{"second":true}' }))
+      .then(() => undefined, (error: unknown) => error);
+    assert.ok(failed && t.auth.isKeyTaken(failed), String(failed));
+    const { existing } = await t.auth.authenticateRequest({ token: client.token, key });
+    assert.equal(existing?.response.body.toString(), '{}');
+  });
+
   test('a key expires after one hour and may then be used again', async () => {
     const key = randomUUID();
     await t.auth.record(client.partnerId, key, 'hash-a', { statusCode: 201, contentType: 'application/json', body: '{}' });

@@ -4,6 +4,7 @@
  * the table and writes it into docs/PERFORMANCE.md. Exits non-zero only when the benchmark itself
  * fails; a missed target is reported, not an error. See docs/PERFORMANCE.md for the method.
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { type BenchOptions, type Figure, type Log, USAGE, UsageError, parseOptions } from './lib/options.ts';
@@ -11,6 +12,7 @@ import { PROJECT_DIR, adminUrl, cleanupAll, postgresAvailable, run } from './lib
 import { type Row, machineLine, markdownTable, textTable, writeSection } from './lib/report.ts';
 import { type CountedRequests, runP1 } from './p1-transfers.ts';
 import { runP2 } from './p2-get.ts';
+import { stopPgServer } from './pg-server.ts';
 import { runP3 } from './p3-end-of-day.ts';
 import { runP4 } from './p4-start.ts';
 import { runP5 } from './p5-pglite.ts';
@@ -36,10 +38,13 @@ async function postgresVersion(): Promise<string | null> {
   }
 }
 
+/** The commit measured (BENCH_REVISION overrides it, e.g. for a copy outside git). */
 async function revision(): Promise<string> {
+  if (process.env.BENCH_REVISION) return process.env.BENCH_REVISION;
   try {
     const commit = (await run('git', ['rev-parse', '--short', 'HEAD'])).trim();
-    const dirty = (await run('git', ['status', '--porcelain', '--untracked-files=no'])).trim() !== '';
+    // --no-optional-locks: reading the status must not rewrite the index.
+    const dirty = (await run('git', ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no'])).trim() !== '';
     return dirty ? `${commit} with uncommitted changes` : commit;
   } catch {
     return 'not a git checkout';
@@ -47,7 +52,7 @@ async function revision(): Promise<string> {
 }
 
 function flagsOf(options: BenchOptions): string {
-  const parts = [options.quick ? '--quick' : '', options.full ? '--full' : '', `${options.measureMs / 1000} s windows`, `P3 sizes ${options.p3Sizes.join(', ')}`];
+  const parts = [options.quick ? '--quick' : '', options.full ? '--full' : '', !options.full && !options.p3Budget ? '--no-p3-budget' : '', `${options.measureMs / 1000} s windows`, `P3 sizes ${options.p3Sizes.join(', ')}`];
   return parts.filter((part) => part.length > 0).join(', ');
 }
 
@@ -73,6 +78,7 @@ async function main(): Promise<number> {
   }
 
   const began = performance.now();
+  const loadAtStart = loadavg()[0] ?? 0;
   const postgres = await postgresAvailable();
   const pgVersion = postgres ? await postgresVersion() : null;
   if (!postgres) log(`no PostgreSQL server answers at ${adminUrl().host} (set BENCH_PG_URL): P1 and P2 are skipped, P3 runs on PGlite only`);
@@ -91,7 +97,17 @@ async function main(): Promise<number> {
         return p1.rows;
       },
     },
-    { figure: 'P2', needsPostgres: true, run: () => runP2(options, log) },
+    {
+      figure: 'P2',
+      needsPostgres: true,
+      run: async () => {
+        try {
+          return await runP2(options, log);
+        } finally {
+          await stopPgServer();
+        }
+      },
+    },
     { figure: 'P3', needsPostgres: false, run: () => runP3(options, log, postgres) },
     { figure: 'P4', needsPostgres: false, run: () => runP4(options, log) },
     { figure: 'P5', needsPostgres: false, run: () => runP5(options, log) },
@@ -102,6 +118,8 @@ async function main(): Promise<number> {
       rows.push({ ...errorRow(figure, 'skipped: no PostgreSQL server'), what: 'skipped' });
       continue;
     }
+    // P1 leaves its server running for P2; nothing after P2 needs it.
+    if (figure !== 'P1' && figure !== 'P2') await stopPgServer();
     const started = performance.now();
     try {
       rows.push(...(await measure()));
@@ -122,13 +140,15 @@ async function main(): Promise<number> {
 
   const elapsedS = (performance.now() - began) / 1000;
   const machine = machineLine(pgVersion);
-  process.stdout.write(`\n${textTable(rows)}\n\nmachine: ${machine}; ${flagsOf(options)}; ${elapsedS.toFixed(0)} s in all\n`);
+  // Others' work on the machine shows in the load average; the ratios are meant to absorb it.
+  const load = `load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
+  process.stdout.write(`\n${textTable(rows)}\n\nmachine: ${machine}; ${load}; ${flagsOf(options)}; ${elapsedS.toFixed(0)} s in all\n`);
 
   if (options.section !== null) {
     const day = new Date().toISOString().slice(0, 10);
     const heading = [
       `Run of ${day} (${options.section}), code at ${await revision()}.`,
-      `Machine: ${machine}. Settings: ${flagsOf(options)}; the whole run took ${elapsedS.toFixed(0)} s.`,
+      `Machine: ${machine}; ${load}. Settings: ${flagsOf(options)}; the whole run took ${elapsedS.toFixed(0)} s.`,
       ...(counted ? [`SQL round trips: one on-us transfer ${counted.transfer.roundTrips} (${counted.transfer.statements} statements), one GET of a pocket ${counted.get.roundTrips}.`] : []),
     ].join('\n');
     const path = writeSection(PROJECT_DIR, options.section, heading, markdownTable(rows));

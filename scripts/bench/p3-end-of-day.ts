@@ -140,16 +140,44 @@ function rowsOf(results: readonly EndOfDay[]): Row[] {
   return rows;
 }
 
+/**
+ * Without --full, a larger tenant is measured only when seeding and advancing it should take at
+ * most this long, extrapolated linearly from the smaller tenant of the same run.
+ */
+export const P3_SIZE_BUDGET_MS = 240_000;
+
+/** Measures `sizes` in order on `database`; a size over the budget is skipped (a row says so). */
+async function measureSizes(database: 'PostgreSQL' | 'PGlite', sizes: readonly number[], options: BenchOptions, log: Log): Promise<{ results: EndOfDay[]; skipped: Row[] }> {
+  const results: EndOfDay[] = [];
+  const skipped: Row[] = [];
+  for (const pockets of sizes) {
+    const previous = results[results.length - 1];
+    const estimateMs = previous ? ((previous.seedMs + previous.advanceMs) * pockets) / previous.pockets : 0;
+    if (previous && options.p3Budget && estimateMs > P3_SIZE_BUDGET_MS) {
+      const note = `not measured: about ${Math.round(estimateMs / 1000)} s to seed and advance at this run's speed, over the ${P3_SIZE_BUDGET_MS / 1000} s budget; --no-p3-budget or --full measures it`;
+      log(`P3: ${database}, ${pockets} pockets ${note}`);
+      skipped.push({ figure: 'P3', what: `${database}, ${pockets.toLocaleString('en-US')} pockets: ms per pocket-day`, anchorWhat: '', anchor: null, value: null, ratio: null, target: '', met: null, note });
+      continue;
+    }
+    results.push(await measure(database, pockets, log));
+  }
+  return { results, skipped };
+}
+
 export async function runP3(options: BenchOptions, log: Log, postgres: boolean): Promise<Row[]> {
   const results: EndOfDay[] = [];
+  const skipped: Row[] = [];
   if (postgres) {
-    for (const pockets of options.p3Sizes) results.push(await measure('PostgreSQL', pockets, log));
+    const measured = await measureSizes('PostgreSQL', options.p3Sizes, options, log);
+    results.push(...measured.results);
+    skipped.push(...measured.skipped);
   } else {
     log('P3: no PostgreSQL server; PGlite only');
   }
   if (options.p3Pglite) {
-    const sizes = options.full ? options.p3Sizes : options.p3Sizes.slice(0, 1);
-    for (const pockets of sizes) results.push(await measure('PGlite', pockets, log));
+    const measured = await measureSizes('PGlite', options.full ? options.p3Sizes : options.p3Sizes.slice(0, 1), options, log);
+    results.push(...measured.results);
+    skipped.push(...measured.skipped);
   }
-  return rowsOf(results);
+  return [...rowsOf(results), ...skipped];
 }

@@ -39,6 +39,17 @@ export function pgServer(log: (line: string) => void): Promise<PgServer> {
   return shared;
 }
 
+/** Stops the shared server (when started) so that it idles no longer beside later figures. */
+export async function stopPgServer(): Promise<void> {
+  const running = shared;
+  shared = undefined;
+  if (!running) return;
+  const server = await running.catch(() => undefined);
+  if (!server) return;
+  server.client.transport.close();
+  await server.child.stop();
+}
+
 async function start(log: (line: string) => void): Promise<PgServer> {
   const database = await scratchDatabase('server');
   const port = await freePort();

@@ -38,7 +38,7 @@ export async function healthRoutes(plain: FastifyInstance, options: HealthRoutes
       tags: ['Health'],
       summary: 'Readiness: whether the database answers',
       description:
-        `200 when the database answers \`SELECT 1\` within ${timeoutMs} ms, 503 otherwise. ` +
+        `200 when the database answers a trivial query within ${timeoutMs} ms, 503 otherwise. ` +
         'Liveness is `GET /health`, which answers "OK" without asking the database.',
       response: { 200: Ready, 503: Unavailable },
     },

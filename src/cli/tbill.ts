@@ -9,7 +9,7 @@
  * Exit codes: 0 done, 2 bad or missing arguments (message on stderr).
  */
 import { parseArgs } from 'node:util';
-import { Decimal } from '../money/index.ts';
+import { Decimal, fixed } from '../money/index.ts';
 import { daysBetween, isIsoDate } from '../platform/clock.ts';
 import {
   PRICE_DECIMALS,
@@ -20,7 +20,7 @@ import {
   investmentRate,
   isDecimalText,
   pricePer100,
-} from '../modules/market/pricing.ts';
+} from '../modules/market/index.ts';
 
 /** Longest bill the command prices: 52 weeks plus a holiday shift, with a day to spare. */
 const BILL_DAYS_MAX = 366;
@@ -77,7 +77,7 @@ function compute(args: string[]): Record<string, unknown> {
     return {
       price_per_100: pricePer,
       investment_rate: investmentRate(pricePer, days, issue),
-      discount_rate: d.toFixed(Math.max(RATE_DECIMALS, decimalPlaces(rate))),
+      discount_rate: fixed(d, Math.max(RATE_DECIMALS, decimalPlaces(rate))),
       ...common,
     };
   }
@@ -90,7 +90,7 @@ function compute(args: string[]): Record<string, unknown> {
   if (!priceDecimal.greaterThan(0)) throw new UsageError('--price must be positive');
   const recovered = discountRateFromPrice(priceDecimal, days);
   return {
-    price_per_100: priceDecimal.toFixed(PRICE_DECIMALS),
+    price_per_100: fixed(priceDecimal, PRICE_DECIMALS),
     investment_rate: investmentRate(priceDecimal, days, issue),
     discount_rate: recovered ?? null,
     ...(recovered === undefined

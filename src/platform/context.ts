@@ -29,6 +29,8 @@ export interface IdempotencySeal {
   claim(tx: import('./db/index.ts').Tx): Promise<void>;
   /** Writes the idempotency record of `result` in `tx`. */
   seal(tx: import('./db/index.ts').Tx, result: unknown): Promise<void>;
+  /** The error to answer instead of `error` when the transaction failed because of the key (a duplicate); else undefined. */
+  translate(error: unknown): Error | undefined;
 }
 
 export interface RequestContext {

@@ -9,10 +9,14 @@ import type { Db, Tx } from './db/index.ts';
  * engine's own work, unkeyed sandbox calls) it is a plain transaction.
  */
 export async function exactlyOnce<T>(db: Db, ctx: RequestContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.tx(async (tx) => {
-    await ctx.idempotency?.claim(tx);
-    const result = await fn(tx);
-    await ctx.idempotency?.seal(tx, result);
-    return result;
-  });
+  try {
+    return await db.tx(async (tx) => {
+      await ctx.idempotency?.claim(tx);
+      const result = await fn(tx);
+      await ctx.idempotency?.seal(tx, result);
+      return result;
+    });
+  } catch (error) {
+    throw ctx.idempotency?.translate(error) ?? error;
+  }
 }

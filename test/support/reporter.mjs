@@ -9,6 +9,7 @@ export default async function* shardSummary(source) {
   const counts = {};
   const files = {};
   const failures = [];
+  let reported = false;
   for await (const event of source) {
     const data = event.data ?? {};
     if (event.type === 'test:pass' || event.type === 'test:fail') {
@@ -20,7 +21,12 @@ export default async function* shardSummary(source) {
     } else if (event.type === 'test:diagnostic' && data.nesting === 0) {
       const match = /^(\w+) ([\d.]+)$/.exec(String(data.message));
       if (match && COUNTS.has(match[1])) counts[match[1]] = Number(match[2]);
+      // The last of the closing diagnostics: report now, in case the process never ends by itself.
+      if (match?.[1] === 'duration_ms' && !reported) {
+        reported = true;
+        yield `${JSON.stringify({ counts, files, failures })}\n`;
+      }
     }
   }
-  yield `${JSON.stringify({ counts, files, failures })}\n`;
+  if (!reported) yield `${JSON.stringify({ counts, files, failures })}\n`;
 }

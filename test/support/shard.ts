@@ -8,9 +8,20 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeTestResources } from './app.ts';
 
+/** How long the shard may linger after its last test for handles a test left open, in milliseconds. */
+const LINGER_MS_MAX = 5_000;
+
 for (const file of process.argv.slice(2)) {
   await import(pathToFileURL(resolve(file)).href);
 }
 
 // Registered after every file's own hooks, so it runs after them: the end of the shard.
-after(closeTestResources);
+after(async () => {
+  await closeTestResources();
+  // A timer, server or socket a test forgot would keep the process alive: leave anyway, as a
+  // failure (unref: the timer itself keeps nothing alive).
+  setTimeout(() => {
+    process.stderr.write(`✖ shard: still running ${LINGER_MS_MAX} ms after its last test: a test left a timer, server or connection open\n`);
+    process.exit(1);
+  }, LINGER_MS_MAX).unref();
+});

@@ -7,7 +7,7 @@ export interface BenchOptions {
   readonly only: ReadonlySet<Figure>;
   /** Shorter windows and smaller P3 tenants: a smoke run of a minute or two. */
   readonly quick: boolean;
-  /** Also P3 on PGlite at the large size (several more minutes). */
+  /** P3 at every size whatever it costs, on PGlite too (may take many minutes). */
   readonly full: boolean;
   /** Milliseconds of each measured throughput window, and of the warm-up before it. */
   readonly measureMs: number;
@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly p3Sizes: readonly number[];
   /** P3 on PGlite too (at the small size; at every size with --full). */
   readonly p3Pglite: boolean;
+  /** Skip a P3 size whose extrapolated cost is over budget (off with --full or --no-p3-budget). */
+  readonly p3Budget: boolean;
   /** P1 client counts. */
   readonly clients: readonly number[];
   /** The docs/PERFORMANCE.md section the table goes to; null: do not write. */
@@ -28,9 +30,12 @@ export const USAGE = `usage: npm run bench -- [flags]
 
   --only P1,P2,...      run these figures only (default: all of P1..P5)
   --quick               short windows (2 s), P3 at 100 and 1,000 pockets
-  --full                also P3 on PGlite at every size (adds minutes)
+  --full                P3 at every size whatever it costs, also on PGlite (without it a
+                        size whose extrapolated cost passes 4 minutes is skipped, and PGlite
+                        runs the smallest size only)
   --seconds N           length of each measured throughput window (default 5)
   --p3-sizes A,B        pockets of the P3 tenants (default 1000,10000)
+  --no-p3-budget        P3 at every size whatever it costs (PGlite still at the smallest only)
   --no-p3-pglite        P3 on PostgreSQL only
   --section NAME        write the table into that section of docs/PERFORMANCE.md (default: latest)
   --no-write            print only; leave docs/PERFORMANCE.md alone
@@ -55,6 +60,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let seconds: number | undefined;
   let p3Sizes: number[] | undefined;
   let p3Pglite = true;
+  let p3Budget = true;
   let section: string | null = 'latest';
   let verbose = false;
   for (let i = 0; i < argv.length; i++) {
@@ -80,6 +86,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--p3-sizes':
         p3Sizes = numbers('--p3-sizes', value()).sort((x, y) => x - y);
+        break;
+      case '--no-p3-budget':
+        p3Budget = false;
         break;
       case '--no-p3-pglite':
         p3Pglite = false;
@@ -112,6 +121,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmupMs: Math.min(1000, Math.round(measureMs / 4)),
     p3Sizes: p3Sizes ?? (quick ? [100, 1000] : [1000, 10000]),
     p3Pglite,
+    p3Budget: p3Budget && !full,
     clients: [1, 4, 8, 16],
     section,
     verbose,

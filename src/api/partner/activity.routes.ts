@@ -33,12 +33,18 @@ import {
  * method and maps the result to Jiko's JSON. Lists are newest first unless `order=asc`; v1 lists
  * are always newest first.
  */
+export async function activityRoutes(plain: FastifyInstance, options: ActivityRoutesOptions): Promise<void> {
+  await plain.register(tradesRoutes, options);
+  await plain.register(transactionsRoutes, options);
+}
+
 /** What the activity routes are given. */
 export interface ActivityRoutesOptions {
   readonly activity: ActivityService;
 }
 
-export async function activityRoutes(plain: FastifyInstance, options: ActivityRoutesOptions): Promise<void> {
+/** The trades lists (v1 and v2). */
+async function tradesRoutes(plain: FastifyInstance, options: ActivityRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const activity = () => options.activity;
   const security = [{ HTTPBearer: [] }];
@@ -107,6 +113,17 @@ export async function activityRoutes(plain: FastifyInstance, options: ActivityRo
     const list = await activity().listPocketTrades(request.ctx, request.params.account_id, tradeFilterOf(query), 'desc', pageRequest(query));
     return { ...list, items: list.items.map(tradeV1Json) };
   });
+
+}
+
+/** The bank transactions lists and items (v1 and v2). */
+async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoutesOptions): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const activity = () => options.activity;
+  const security = [{ HTTPBearer: [] }];
+  const CustomerParams = Type.Object({ customer_id: Uuid() });
+  const PocketParams = Type.Object({ pocket_id: Uuid() });
+  const AccountParams = Type.Object({ account_id: Uuid('The Jiko account (pocket)') });
 
   // ---- bank transactions ----
 

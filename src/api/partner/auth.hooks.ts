@@ -9,7 +9,7 @@ import { type IdempotencySeal, partnerContext } from '../../platform/context.ts'
 import type { Tx } from '../../platform/db/index.ts';
 import type { TenantContext } from '../../platform/http/index.ts';
 import { isUuid } from '../../platform/ids.ts';
-import { RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
+import { IDEMPOTENCY_RUNNING_STALE_MS, RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
 import { faultPoint } from './faults.ts';
 
 export interface PartnerAuthOptions {
@@ -40,8 +40,12 @@ declare module 'fastify' {
   }
 }
 
-/** Keys of requests running in this process, by partner: a duplicate arriving meanwhile gets 409. */
-const inFlight = new Map<string, string>();
+/**
+ * Keys of requests running in this process (request hash and start, wall time): a duplicate arriving
+ * meanwhile gets 409. An entry older than IDEMPOTENCY_RUNNING_STALE_MS is ignored (a request that
+ * never finished); the database's claim still stops a duplicate change.
+ */
+const inFlight = new Map<string, { requestHash: string; sinceMs: number }>();
 
 /** Methods whose keyed responses are recorded (a GET writes nothing it does not need to). */
 const RECORDED_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -132,9 +136,12 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
       }
       const flightKey = `${partnerId}:${key}`;
       const running = inFlight.get(flightKey);
-      if (running !== undefined) throw running === requestHash ? authErrors.idempotencyInProgress() : authErrors.idempotencyMismatch();
+      const nowMs = options.wallClock.now().getTime();
+      if (running !== undefined && nowMs - running.sinceMs < IDEMPOTENCY_RUNNING_STALE_MS) {
+        throw running.requestHash === requestHash ? authErrors.idempotencyInProgress() : authErrors.idempotencyMismatch();
+      }
       if (RECORDED_METHODS.has(request.method)) {
-        inFlight.set(flightKey, requestHash);
+        inFlight.set(flightKey, { requestHash, sinceMs: nowMs });
         const keyed: KeyedRequest = { partnerId, key, requestHash, sealed: false };
         request.keyed = keyed;
         request.ctx = partnerContext(partnerId, clock.now, sealOf(request, keyed, options));
@@ -145,6 +152,8 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
 
   app.addHook('onSend', async (request, reply, payload) => {
     const keyed = request.keyed;
+    // The handler is done (its transaction too): a duplicate may now find the record.
+    if (keyed) inFlight.delete(`${keyed.partnerId}:${keyed.key}`);
     if (!keyed || keyed.sealed) {
       if (keyed) await faultPoint(config, 'after-commit', request);
       return payload;
@@ -168,9 +177,6 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
   app.addHook('onResponse', async (request) => {
     if (request.keyed) inFlight.delete(`${request.keyed.partnerId}:${request.keyed.key}`);
   });
-  app.addHook('onRequestAbort', async (request) => {
-    if (request.keyed) inFlight.delete(`${request.keyed.partnerId}:${request.keyed.key}`);
-  });
 }
 
 /**
@@ -191,7 +197,12 @@ function sealOf(request: FastifyRequest, keyed: KeyedRequest, options: PartnerAu
       if (!rendered) return;
       options.auth.recordInTx(tx, keyed.partnerId, keyed.key, keyed.requestHash, rendered);
       keyed.sealed = true;
-      await faultPoint(options.config, 'before-commit', request);
+      if (options.config.faults.includes('before-commit')) {
+        // Send the change and its record now, so that the crash comes after them, before COMMIT.
+        await tx.query('SELECT 1');
+        await faultPoint(options.config, 'before-commit', request);
+      }
     },
+    translate: (error) => (options.auth.isKeyTaken(error) ? authErrors.idempotencyInProgress() : undefined),
   };
 }

@@ -193,16 +193,17 @@ function portalJson(portal: Portal) {
   };
 }
 
-/**
- * Pockets of the Partner API: create, list, get, update or close (both the tenant-wide and the
- * customer-scoped paths), earnings by period, and portals. An id the tenant does not own is 404.
- */
 /** What the pockets routes are given. */
 export interface PocketsRoutesOptions {
   readonly pockets: PocketsService;
 }
 
+/**
+ * Pockets of the Partner API: create, list, get, update or close (both the tenant-wide and the
+ * customer-scoped paths), earnings by period, and portals. An id the tenant does not own is 404.
+ */
 export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRoutesOptions): Promise<void> {
+  await plain.register(pocketDetailsRoutes, options);
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const pockets = () => options.pockets;
   const tags = ['Pockets'];
@@ -334,6 +335,17 @@ export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRout
       await pockets().updatePocket(request.ctx, request.params.pocket_id, updateInput(request.body), request.params.customer_id),
     ),
   );
+
+}
+
+/** A pocket's earnings by period and its portals. */
+async function pocketDetailsRoutes(plain: FastifyInstance, options: PocketsRoutesOptions): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const pockets = () => options.pockets;
+  const tags = ['Pockets'];
+  const security = [{ HTTPBearer: [] }];
+  const PocketParams = Type.Object({ pocket_id: Uuid() });
+  const responses = { ...ErrorResponses, 409: DetailErrorSchema };
 
   app.get('/api/v2/pockets/:pocket_id/earnings/', {
     schema: {

@@ -115,19 +115,19 @@ export async function findLiveTokenAndKey(
 
 /**
  * Takes the key for the caller's transaction (an advisory lock held until it ends) and reads an
- * unexpired record of it, in one statement.
+ * unexpired record of it. The lock comes first, in a statement of its own: under READ COMMITTED
+ * each statement sees what was committed before it began, so the read that follows the lock sees
+ * a record committed by the transaction that held the lock before us.
  * @returns locked false when a concurrent transaction holds the key; the record when one exists.
  */
 export async function lockKey(tx: Tx, partnerId: string, key: string, now: Date): Promise<{ locked: boolean; existing: IdempotencyRow | undefined }> {
-  const rows = await tx.query<{ locked: boolean } & Partial<IdempotencyRow>>(
-    `SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0)) AS locked,
-            k.request_hash, k.status_code, k.content_type, k.response_body
-       FROM (SELECT 1) AS one
-       LEFT JOIN idempotency_keys k ON k.partner_id = $1 AND k.key = $2 AND k.expires_at > $3`,
+  const [lock] = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0)) AS locked`, [partnerId, key]);
+  if (!lock?.locked) return { locked: false, existing: undefined };
+  const rows = await tx.query<IdempotencyRow>(
+    `SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys WHERE partner_id = $1 AND key = $2 AND expires_at > $3`,
     [partnerId, key, now],
   );
-  const row = rows[0]!;
-  return { locked: row.locked, existing: row.request_hash ? (row as IdempotencyRow) : undefined };
+  return { locked: true, existing: rows[0] };
 }
 
 /** An idempotency record to write: the request's fingerprint and the response it got. */
@@ -154,9 +154,24 @@ function recordParams(r: KeyRecord): unknown[] {
   return [r.partnerId, r.key, r.requestHash, r.statusCode, r.contentType ?? null, r.body, r.now, r.expiresAt];
 }
 
-/** Writes the record in the caller's transaction (deferred: it commits with the change it answers). */
+/**
+ * Writes the record in the caller's transaction (deferred: it commits with the change it answers).
+ * An expired record of the key goes first; a live one makes the insert fail on the primary key
+ * (SQLSTATE 23505, see `isKeyTaken`), so a duplicate that slipped past the claim rolls back.
+ */
 export function insertRecordInTx(tx: Tx, record: KeyRecord): void {
-  tx.defer(INSERT_RECORD, recordParams(record));
+  tx.defer(`DELETE FROM idempotency_keys WHERE partner_id = $1::uuid AND key = $2::uuid AND expires_at <= $3::timestamptz`, [record.partnerId, record.key, record.now]);
+  tx.defer(
+    `INSERT INTO idempotency_keys (partner_id, key, attempt_id, request_hash, state, status_code, content_type, response_body, started_at, expires_at)
+     VALUES ($1::uuid, $2::uuid, gen_random_uuid(), $3, 'done', $4::integer, $5, convert_to($6, 'UTF8'), $7::timestamptz, $8::timestamptz)`,
+    recordParams(record),
+  );
+}
+
+/** True for the error of a record inserted while a live one holds the key (a duplicate request). */
+export function isKeyTaken(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  return e?.code === '23505' && (e.constraint === 'idempotency_keys_pkey' || String(e.message).includes('idempotency_keys_pkey'));
 }
 
 /** Writes the record of a response that changed nothing in a transaction of its own (an error, a read). */

@@ -174,6 +174,9 @@ export function createAuthService(deps: AppDeps) {
     repo.insertRecordInTx(tx, recordOf(partnerId, key, requestHash, response));
   }
 
+  /** True for the error of a duplicate whose record met a live one at commit (refuse it as in progress). */
+  const isKeyTaken = repo.isKeyTaken;
+
   /** Records a keyed request's response on its own (a response that changed nothing: an error). */
   async function record(partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }): Promise<void> {
     await repo.insertRecord(db, recordOf(partnerId, key, requestHash, response));
@@ -188,6 +191,7 @@ export function createAuthService(deps: AppDeps) {
     claimKey,
     recordInTx,
     record,
+    isKeyTaken,
   };
 }
 

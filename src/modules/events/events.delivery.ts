@@ -10,7 +10,6 @@
 import type { AppDeps } from '../../deps.ts';
 import type { Job, JobKind, JobOutcome, JobRun } from '../../platform/jobs/index.ts';
 import { exponentialBackoff } from '../../platform/jobs/index.ts';
-import { readTenantNow } from '../../platform/tenant-clock.ts';
 import {
   WEBHOOK_ATTEMPTS_MAX,
   WEBHOOK_RECORD_MARGIN_MS,
@@ -30,7 +29,11 @@ export interface DeliveryJobPayload {
 interface DeliveryEnv {
   readonly deps: AppDeps;
   readonly policy: TargetPolicy;
+  readonly tenantNow: TenantNow;
 }
+
+/** The tenant's clock now (tenancy's, passed in by the composition root). */
+export type TenantNow = (tenantId: string) => Promise<Date>;
 
 /** Thrown inside the recording transaction when the job's lease was lost: nothing is recorded. */
 class LeaseLost extends Error {
@@ -42,8 +45,8 @@ class LeaseLost extends Error {
  * WEBHOOK_RECORD_MARGIN_MS; a run that fails before or after the call (database away) is tried
  * again after config.webhooks.retryBaseMs, doubling.
  */
-export function webhookDeliveryKind(deps: AppDeps): JobKind<DeliveryJobPayload> {
-  const env: DeliveryEnv = { deps, policy: targetPolicy(deps.config) };
+export function webhookDeliveryKind(deps: AppDeps, tenantNow: TenantNow): JobKind<DeliveryJobPayload> {
+  const env: DeliveryEnv = { deps, policy: targetPolicy(deps.config), tenantNow };
   return {
     maxAttempts: WEBHOOK_ATTEMPTS_MAX,
     timeoutMs: deps.config.webhooks.timeoutMs + WEBHOOK_RECORD_MARGIN_MS,
@@ -88,8 +91,7 @@ async function deliver(env: DeliveryEnv, job: Job<DeliveryJobPayload>, run: JobR
     await repo.recordAttempt(tx, delivery, { attemptNumber, calledAt, ...attemptOf(result) }, deliveryOutcome(result, retryAt));
     // 410 Gone: the receiver says this endpoint will never take events again.
     if (result.responseCode === 410) {
-      const tenantNow = await readTenantNow(tx, wallClock, delivery.partner_id);
-      await repo.disableGoneSubscription(tx, delivery.partner_id, subscription.id, tenantNow);
+      await repo.disableGoneSubscription(tx, delivery.partner_id, subscription.id, await env.tenantNow(delivery.partner_id));
     }
     if (!(await run.settle(tx, jobOutcome(result, retryAt)))) throw new LeaseLost('the delivery job was claimed again');
   });

@@ -1,18 +1,18 @@
-import { DomainError, invalid, notFound } from '../../platform/http/index.ts';
+import { DomainError, invalid, notFound } from '../../platform/errors.ts';
 
 /** The coded outcomes of the events module; platform/http maps kinds to statuses and bodies. */
 export const eventsErrors = {
   subscriptionNotFound: () => notFound('subscriptions.not_found'),
   eventNotFound: () => notFound('events.not_found'),
-  unknownEventType: (loc: (string | number)[], type: string) =>
-    invalid(loc, `unknown event type "${type.slice(0, 100)}"`, 'enum', 'subscriptions.unknown_event_type'),
-  urlInvalid: (loc: (string | number)[], why: string) => invalid(loc, why, 'url_parsing', 'subscriptions.url_invalid'),
-  urlRefused: (loc: (string | number)[], why: string) => invalid(loc, why, 'value_error', 'subscriptions.url_refused'),
-  payloadTooLarge: (loc: (string | number)[], bytesMax: number) =>
-    invalid(loc, `must serialize to at most ${bytesMax} bytes`, 'value_error', 'events.payload_too_large'),
+  unknownEventType: (field: (string | number)[], type: string) =>
+    invalid(field, `unknown event type "${type.slice(0, 100)}"`, 'enum', 'subscriptions.unknown_event_type'),
+  urlInvalid: (field: (string | number)[], why: string) => invalid(field, why, 'url_parsing', 'subscriptions.url_invalid'),
+  urlRefused: (field: (string | number)[], why: string) => invalid(field, why, 'value_error', 'subscriptions.url_refused'),
+  payloadTooLarge: (field: (string | number)[], bytesMax: number) =>
+    invalid(field, `must serialize to at most ${bytesMax} bytes`, 'value_error', 'events.payload_too_large'),
   eventIdTaken: () =>
     new DomainError('events.id_taken', 'conflict', 'event_id is already used; replay a stored event with POST /api/v1/events/{event_id}/redeliver/'),
   subscriptionDisabled: () => new DomainError('subscriptions.disabled', 'conflict', 'the subscription is disabled'),
   subscriptionNotListening: (type: string) =>
-    invalid(['body', 'subscription_id'], `the subscription does not list the event type "${type}"`, 'value_error', 'subscriptions.type_not_listed'),
+    invalid(['subscription_id'], `the subscription does not list the event type "${type}"`, 'value_error', 'subscriptions.type_not_listed'),
 } as const;

@@ -10,7 +10,7 @@ import { isUuid, newId } from '../../platform/ids.ts';
 import { type JobPoolHandle, type JobPoolOptions, type JobQueue, type JobScope, createJobQueue } from '../../platform/jobs/index.ts';
 import { EVENT_TYPES, type EventType, isEventType } from './events.catalog.ts';
 import { type StoredEvent, WEBHOOK_JOB_KIND } from './events.domain.ts';
-import { webhookDeliveryKind } from './events.delivery.ts';
+import { type TenantNow, webhookDeliveryKind } from './events.delivery.ts';
 import { eventsErrors } from './events.errors.ts';
 import { EVENT_PAYLOAD_BYTES_MAX, recordTestEvent } from './events.outbox.ts';
 import * as repo from './events.repo.ts';
@@ -60,6 +60,8 @@ export interface EventsServiceOptions {
    * config.webhooks.pollIntervalMs) when absent.
    */
   readonly jobs?: JobQueue | undefined;
+  /** The tenant's clock now (tenancy's); wall time when absent (production tenants have no offset). */
+  readonly tenantNow?: TenantNow | undefined;
 }
 
 interface EventsEnv extends subscriptions.SubscriptionsEnv {
@@ -73,7 +75,7 @@ function requireUuid(id: string, notFound: () => Error): void {
 /** The tenant's events, newest first, each with its latest delivery attempts. @throws 422 for a malformed subscription id. */
 async function listEvents(env: EventsEnv, ctx: RequestContext, filter: EventFilterInput, page: PageRequest): Promise<CursorList<EventWithAttempts>> {
   if (filter.subscriptionId !== undefined && !isUuid(filter.subscriptionId)) {
-    throw invalid(['query', 'subscription_id'], 'Input should be a valid UUID', 'uuid_parsing');
+    throw invalid(['subscription_id'], 'Input should be a valid UUID', 'uuid_parsing');
   }
   const rows = await repo.listEvents(env.db, ctx.tenantId, filter, page);
   const shown = rows.slice(0, page.limit);
@@ -145,10 +147,10 @@ async function redeliverAfter(env: EventsEnv, ctx: RequestContext, subscriptionI
  * @throws 422 for an unknown type or an oversized payload; 409 for an event_id already used.
  */
 async function triggerTestEvent(env: EventsEnv, ctx: RequestContext, input: TestEventInput): Promise<{ eventId: string; deliveries: number }> {
-  if (!isEventType(input.eventType)) throw eventsErrors.unknownEventType(['body', 'event_type'], input.eventType);
+  if (!isEventType(input.eventType)) throw eventsErrors.unknownEventType(['event_type'], input.eventType);
   const eventType: EventType = input.eventType;
   if (Buffer.byteLength(JSON.stringify(input.payload), 'utf8') > EVENT_PAYLOAD_BYTES_MAX) {
-    throw eventsErrors.payloadTooLarge(['body', 'payload'], EVENT_PAYLOAD_BYTES_MAX);
+    throw eventsErrors.payloadTooLarge(['payload'], EVENT_PAYLOAD_BYTES_MAX);
   }
   const eventId = input.eventId ?? newId();
   // Times are kept to the millisecond, like every event, so cursors over them stay exact.
@@ -172,7 +174,7 @@ async function triggerTestEvent(env: EventsEnv, ctx: RequestContext, input: Test
 export function createEventsService(deps: AppDeps, options: EventsServiceOptions = {}) {
   const env: EventsEnv = { deps, db: deps.db, policy: targetPolicy(deps.config) };
   const jobs = options.jobs ?? createJobQueue({ db: deps.db, wallClock: deps.wallClock, pollIntervalMs: deps.config.webhooks.pollIntervalMs });
-  jobs.register(WEBHOOK_JOB_KIND, webhookDeliveryKind(deps));
+  jobs.register(WEBHOOK_JOB_KIND, webhookDeliveryKind(deps, options.tenantNow ?? (async () => deps.wallClock.now())));
   return {
     /** Every event type a subscription may list, in catalog order. */
     eventTypes: (): readonly EventType[] => EVENT_TYPES,

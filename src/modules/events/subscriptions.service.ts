@@ -74,10 +74,10 @@ function toSubscription(row: repo.SubscriptionRow): Subscription {
 
 /** Known event types, each once, in the order given. @throws 422 for an unknown or missing one. */
 function checkEventTypes(events: readonly string[]): EventType[] {
-  if (events.length === 0) throw invalid(['body', 'events'], 'List should have at least 1 item after validation', 'too_short');
+  if (events.length === 0) throw invalid(['events'], 'List should have at least 1 item after validation', 'too_short');
   const unique: EventType[] = [];
   events.forEach((type, index) => {
-    if (!isEventType(type)) throw eventsErrors.unknownEventType(['body', 'events', index], type);
+    if (!isEventType(type)) throw eventsErrors.unknownEventType(['events', index], type);
     if (!unique.includes(type)) unique.push(type);
   });
   return unique;
@@ -86,23 +86,23 @@ function checkEventTypes(events: readonly string[]): EventType[] {
 function checkSharedSecret(secret: string): void {
   // The message never includes the secret itself.
   if (secret.length < SHARED_SECRET_CHARS_MIN) {
-    throw invalid(['body', 'shared_secret'], `String should have at least ${SHARED_SECRET_CHARS_MIN} characters`, 'string_too_short');
+    throw invalid(['shared_secret'], `String should have at least ${SHARED_SECRET_CHARS_MIN} characters`, 'string_too_short');
   }
   if (secret.length > SHARED_SECRET_CHARS_MAX) {
-    throw invalid(['body', 'shared_secret'], `String should have at most ${SHARED_SECRET_CHARS_MAX} characters`, 'string_too_long');
+    throw invalid(['shared_secret'], `String should have at most ${SHARED_SECRET_CHARS_MAX} characters`, 'string_too_long');
   }
 }
 
 function checkDescription(description: string): void {
   if (description.length > SUBSCRIPTION_DESCRIPTION_CHARS_MAX) {
-    throw invalid(['body', 'description'], `String should have at most ${SUBSCRIPTION_DESCRIPTION_CHARS_MAX} characters`, 'string_too_long');
+    throw invalid(['description'], `String should have at most ${SUBSCRIPTION_DESCRIPTION_CHARS_MAX} characters`, 'string_too_long');
   }
 }
 
 /** @throws 422 for a retry policy outside its bounds. @returns the policy with only its known fields. */
 function checkRetryPolicy(policy: RetryPolicy | null): RetryPolicy | null {
   if (policy === null) return null;
-  const at = (field: string) => ['body', 'retry_policy', field];
+  const at = (field: string) => ['retry_policy', field];
   const wholeIn = (field: keyof RetryPolicy, value: number | undefined, min: number, max: number) => {
     if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
       throw invalid(at(field), `must be a whole number from ${min} to ${max}`, 'value_error');
@@ -120,7 +120,7 @@ function checkRetryPolicy(policy: RetryPolicy | null): RetryPolicy | null {
     if (codes.length > RETRY_STATUS_CODES_MAX) throw invalid(at('retry_on_status_codes'), `at most ${RETRY_STATUS_CODES_MAX} codes`, 'too_long');
     codes.forEach((code, index) => {
       if (!Number.isInteger(code) || code < 100 || code > 599) {
-        throw invalid(['body', 'retry_policy', 'retry_on_status_codes', index], 'must be an HTTP status from 100 to 599', 'value_error');
+        throw invalid(['retry_policy', 'retry_on_status_codes', index], 'must be an HTTP status from 100 to 599', 'value_error');
       }
     });
   }
@@ -137,12 +137,12 @@ function checkRetryPolicy(policy: RetryPolicy | null): RetryPolicy | null {
 /** @throws 422 when the URL is malformed or points where pocketbook may not call. */
 async function checkUrl(policy: TargetPolicy, url: string): Promise<void> {
   if (url.length > SUBSCRIPTION_URL_CHARS_MAX) {
-    throw invalid(['body', 'url'], `URL should have at most ${SUBSCRIPTION_URL_CHARS_MAX} characters`, 'url_too_long');
+    throw invalid(['url'], `URL should have at most ${SUBSCRIPTION_URL_CHARS_MAX} characters`, 'url_too_long');
   }
   const problem = urlProblem(url);
-  if (problem) throw eventsErrors.urlInvalid(['body', 'url'], `url ${problem}`);
+  if (problem) throw eventsErrors.urlInvalid(['url'], `url ${problem}`);
   const refused = await targetProblem(policy, url);
-  if (refused) throw eventsErrors.urlRefused(['body', 'url'], `url ${refused}`);
+  if (refused) throw eventsErrors.urlRefused(['url'], `url ${refused}`);
 }
 
 function requireSubscriptionId(id: string): void {
@@ -176,7 +176,7 @@ export async function createSubscription(env: SubscriptionsEnv, ctx: RequestCont
   };
   await env.db.tx(async (tx) => {
     if ((await repo.countSubscriptions(tx, ctx.tenantId)) >= SUBSCRIPTIONS_PER_PARTNER_MAX) {
-      throw invalid(['body'], `a partner may have at most ${SUBSCRIPTIONS_PER_PARTNER_MAX} subscriptions`, 'value_error', 'subscriptions.limit_reached');
+      throw invalid([], `a partner may have at most ${SUBSCRIPTIONS_PER_PARTNER_MAX} subscriptions`, 'value_error', 'subscriptions.limit_reached');
     }
     await repo.insertSubscription(tx, row);
   });

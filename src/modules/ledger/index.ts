@@ -29,4 +29,4 @@ export {
   settleEntries,
   writeEntries,
 } from './ledger.repo.ts';
-export { checkLedgerInvariants } from './ledger.invariants.ts';
+export { checkLedgerInvariants } from './invariants.repo.ts';

@@ -8,9 +8,13 @@ export { cusipCheckDigit, isValidCusip } from './cusip.ts';
 export { marketErrors } from './market.errors.ts';
 export { type MarketOptions, ONE_WEEK_DAYS_MIN, STRATEGY_TERMS, TbillMarket } from './market.service.ts';
 export {
+  PRICE_DECIMALS,
+  RATE_DECIMALS,
+  SIMPLE_YIELD_DAYS_MAX,
   daysInYear,
   discountRateFromPrice,
   investmentRate,
+  isDecimalText,
   percentToFraction,
   priceMicros,
   pricePer100,

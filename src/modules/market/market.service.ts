@@ -2,7 +2,7 @@
  * The market service: calendar, securities master, quotes and trading strategies, all in memory,
  * built once from the shipped data. Pure after construction: no database, no clock.
  */
-import { Decimal } from '../../money/index.ts';
+import { Decimal, fixed } from '../../money/index.ts';
 import { assert } from '../../platform/assert.ts';
 import { addDays, daysBetween, isIsoDate } from '../../platform/clock.ts';
 import { MarketCalendar } from './calendar.ts';
@@ -110,7 +110,7 @@ export class TbillMarket implements MarketService {
     const side = (rate: Decimal): QuoteSide => {
       const price = pricePer100(rate, days);
       return {
-        discountRate: rate.toFixed(Math.max(RATE_DECIMALS, rate.decimalPlaces())),
+        discountRate: fixed(rate, Math.max(RATE_DECIMALS, rate.decimalPlaces())),
         pricePer100: price,
         yieldToMaturity: percentToFraction(investmentRate(price, days, settlementDate)),
       };
@@ -119,7 +119,7 @@ export class TbillMarket implements MarketService {
       cusip,
       settlementDate,
       days,
-      midDiscountRate: mid.toFixed(RATE_DECIMALS),
+      midDiscountRate: fixed(mid, RATE_DECIMALS),
       mid: side(mid),
       bid: side(mid.plus(this.#halfSpread)),
       ask: side(mid.minus(this.#halfSpread)),

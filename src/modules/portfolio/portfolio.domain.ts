@@ -1,4 +1,4 @@
-import { Decimal } from '../../money/index.ts';
+import { Decimal, roundToBigInt } from '../../money/index.ts';
 import { assert } from '../../platform/assert.ts';
 
 /**
@@ -14,7 +14,7 @@ export const UNIT_FACE_CENTS = 10_000n;
 export function priceMicros(pricePer100: string): bigint {
   const micros = new Decimal(pricePer100).times(1_000_000);
   assert(micros.isInteger() && micros.isPositive(), `price per 100 must have at most 6 decimals: ${pricePer100}`);
-  return BigInt(micros.toFixed(0));
+  return roundToBigInt(micros);
 }
 
 /**

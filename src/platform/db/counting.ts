@@ -7,8 +7,8 @@
  * on PGlite a transaction with an isolation level also sends SET TRANSACTION.
  * Round trips: the same, except that the writes a transaction defers travel together: each batch
  * of them (flushed before the next `query`, or at the end of the transaction) is one round trip.
- * A batch flushed at the end is counted apart from COMMIT, an upper bound for a driver that sends
- * both at once.
+ * At the end, the PostgreSQL driver sends the last batch and COMMIT in one round trip; PGlite sends
+ * the batch, then commits. Keep this in step with the drivers (postgres.ts, pglite.ts).
  */
 import type { Db, Tx, TxOptions } from './db.ts';
 
@@ -80,8 +80,9 @@ export function countingDb(db: Db): CountingDb {
         };
         try {
           const value = await fn(counted);
+          const commitRidesAlong = deferred > 0 && db.kind === 'postgres';
           flushed();
-          note('COMMIT', true);
+          note('COMMIT', !commitRidesAlong);
           return value;
         } catch (error) {
           note('ROLLBACK', true);

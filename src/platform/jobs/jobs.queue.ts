@@ -7,7 +7,7 @@
 import { type Db, type Tx, isDatabaseUnavailable } from '../db/index.ts';
 import type { WallClock } from '../clock.ts';
 import { assert } from '../assert.ts';
-import { newId } from '../ids.ts';
+import { isUuid, newId } from '../ids.ts';
 import * as repo from './jobs.repo.ts';
 import { type RegisteredKind, executeJob } from './jobs.run.ts';
 import {
@@ -110,6 +110,7 @@ async function enqueueMany<P>(state: QueueState, tx: Tx, jobs: readonly NewJob<P
   const rows: repo.JobInsert[] = jobs.map((job) => {
     const maxAttempts = job.maxAttempts ?? state.kinds.get(job.kind)?.handler.maxAttempts;
     assert(JOB_KIND_PATTERN.test(job.kind), `job kind ${job.kind} is not a dotted lower-case name`);
+    assert(isUuid(job.tenantId), 'a job tenantId is a partner id (UUID)');
     assert(maxAttempts !== undefined, `job kind ${job.kind} is not registered and the job names no maxAttempts`);
     assert(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= JOB_ATTEMPTS_MAX, 'maxAttempts out of range');
     assert(job.runAt === undefined || !Number.isNaN(job.runAt.getTime()), 'runAt is not a valid time');
@@ -144,7 +145,7 @@ function claim(state: QueueState, limit: number, tenantIds: string[] | null): Pr
   });
 }
 
-function execute(state: QueueState, row: repo.ClaimedJobRow): Promise<void> {
+async function execute(state: QueueState, row: repo.ClaimedJobRow): Promise<void> {
   const kind = state.kinds.get(row.kind);
   assert(kind, `claimed a job of unregistered kind ${row.kind}`);
   return executeJob(state.db, state.wallClock, kind, row);
