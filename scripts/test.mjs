@@ -23,10 +23,19 @@ const SHARD_ENTRY = join(ROOT, 'test', 'support', 'shard.ts');
 const REPORTER = join(ROOT, 'test', 'support', 'reporter.mjs');
 const OWN_PROCESS_MARKER = 'test-isolation: own-process';
 const CACHE_DIR = process.env.POCKETBOOK_TEST_CACHE_DIR || join(tmpdir(), 'pocketbook-test-cache');
-const TIMINGS_FILE = join(CACHE_DIR, `timings-${hashPath(ROOT)}.json`);
+// Times differ by database (spawned servers boot slower on PGlite): one file of times for each.
+const TIMINGS_FILE = join(CACHE_DIR, `timings-${hashPath(ROOT)}-${process.env.DATABASE_URL ? 'postgres' : 'pglite'}.json`);
 /** Fixed cost of a file in a shard (imports, hooks), in milliseconds, added to its tests' time. */
 const FILE_OVERHEAD_MS = 150;
 const COUNT_NAMES = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo', 'duration_ms'];
+/** A test that runs longer fails (node's --test-timeout; pass your own to change it), in milliseconds. */
+const TEST_TIMEOUT_MS = 120_000;
+/**
+ * A shard still running after this long is killed and reported (a wedged database makes every
+ * later test wait for its timeout), in milliseconds: five times its expected time, at least five
+ * minutes, or POCKETBOOK_TEST_SHARD_TIMEOUT_MS.
+ */
+const shardTimeoutMs = (shard) => Number(process.env.POCKETBOOK_TEST_SHARD_TIMEOUT_MS) || Math.max(5 * 60_000, 5 * shard.load);
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -74,10 +83,14 @@ function hashPath(path) {
 
 const timings = readTimings();
 const weight = (file) => (timings[relative(ROOT, file)] ?? guess(file)) + FILE_OVERHEAD_MS;
-/** A file never run here: about 1 ms per 2 bytes of an end-to-end test, 1 ms per 20 bytes of a unit test. */
+/**
+ * A file never run here: about 1 ms per 2 bytes of an end-to-end test, 1 ms per 20 bytes of a unit
+ * test, and some seconds more when it spawns processes (servers, the CLI), which boot slowly.
+ */
 function guess(file) {
-  const bytes = statSync(file).size;
-  return file.includes(`${sep}test${sep}`) ? bytes / 2 : bytes / 20;
+  const text = readFileSync(file, 'utf8');
+  const spawns = text.match(/\b(spawnServer|spawn|spawnSync|execFile|execFileSync)\(/g)?.length ?? 0;
+  return (file.includes(`${sep}test${sep}`) ? text.length / 2 : text.length / 20) + spawns * 3_000;
 }
 
 const cpuCount = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
@@ -94,6 +107,15 @@ const plan = [...shards.filter((shard) => shard.files.length > 0), ...alone.map(
 
 // Each run's working copies of the PGlite database live in one folder, removed at the end.
 const workRoot = process.platform === 'linux' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+// Folders of runs that were killed (older than a run can be) go first.
+for (const name of readdirSync(workRoot)) {
+  const path = join(workRoot, name);
+  try {
+    if (name.startsWith('pocketbook-test-run-') && Date.now() - statSync(path).mtimeMs > 6 * 3600 * 1000) rmSync(path, { recursive: true, force: true });
+  } catch {
+    // Tidying only.
+  }
+}
 const workDir = mkdtempSync(join(workRoot, 'pocketbook-test-run-'));
 const children = new Set();
 const cleanUp = () => rmSync(workDir, { recursive: true, force: true });
@@ -117,6 +139,7 @@ function runShard(shard, index) {
     '--import', 'tsx',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${REPORTER}`, `--test-reporter-destination=${summaryFile}`,
+    ...(passThrough.some((arg) => arg.startsWith('--test-timeout')) ? [] : [`--test-timeout=${TEST_TIMEOUT_MS}`]),
     ...passThrough,
     SHARD_ENTRY,
     ...shard.files.map((file) => relative(ROOT, file)),
@@ -128,9 +151,15 @@ function runShard(shard, index) {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     const output = [];
+    const timeoutMs = shardTimeoutMs(shard);
+    const watchdog = setTimeout(() => {
+      output.push(Buffer.from(`\n✖ process ${index + 1} killed after ${Math.round(timeoutMs / 1000)} s\n`));
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.stdout.on('data', (chunk) => output.push(chunk));
     child.stderr.on('data', (chunk) => output.push(chunk));
     child.on('close', (code, signal) => {
+      clearTimeout(watchdog);
       children.delete(child);
       const seconds = ((performance.now() - shardStarted) / 1000).toFixed(1);
       const names = shard.files.map((file) => relative(ROOT, file)).join(' ');
@@ -160,14 +189,14 @@ for (const result of results) {
   }
   for (const name of COUNT_NAMES) if (name !== 'duration_ms') totals[name] += result.summary.counts[name] ?? 0;
   failures.push(...result.summary.failures);
-  if (result.code !== 0 && (result.summary.counts.fail ?? 0) === 0) {
+  if (result.code !== 0 && (result.summary.counts.fail ?? 0) + (result.summary.counts.cancelled ?? 0) === 0) {
     broken.push(`process ${result.index + 1} exited with ${result.signal ?? `code ${result.code}`} though no test failed`);
   }
   for (const [file, ms] of Object.entries(result.summary.files)) timings[relative(ROOT, resolve(ROOT, fileURLToPathSafe(file)))] = Math.round(ms);
 }
 totals.duration_ms = Math.round(performance.now() - started);
 
-console.log('');
+console.log(`\n── all ${plan.length} processes, ${files.length} files`);
 for (const name of COUNT_NAMES) console.log(`ℹ ${name} ${totals[name]}`);
 if (failures.length > 0 || broken.length > 0) {
   console.log('\nfailed:');
@@ -175,7 +204,8 @@ if (failures.length > 0 || broken.length > 0) {
   for (const line of broken) console.log(`  ✖ ${line}`);
 }
 if (broken.length === 0) writeTimings(timings);
-const failed = totals.fail + broken.length;
+// A test cut off by its timeout is `cancelled`: a failure too.
+const failed = totals.fail + totals.cancelled + broken.length;
 console.log(`${totals.pass} passed, ${failed} failed`);
 process.exitCode = failed > 0 || results.some((result) => result.code !== 0) ? 1 : 0;
 

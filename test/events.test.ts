@@ -118,6 +118,7 @@ function counted(tx: Tx): { tx: Tx; statements: () => number } {
         statements++;
         tx.defer(sql, params);
       },
+      flush: () => tx.flush(),
     },
     statements: () => statements,
   };

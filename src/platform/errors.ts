@@ -25,17 +25,20 @@ export interface FieldIssue {
 
 export class DomainError extends Error {
   override name = 'DomainError';
-  constructor(
-    /** Stable machine code, `<module>.<reason>` (e.g. `transfers.insufficient_funds`). */
-    readonly code: string,
-    readonly kind: ErrorKind,
-    message: string,
-    /** For `invalid`: the fields at fault. */
-    readonly issues?: readonly FieldIssue[],
-    /** Seconds the caller should wait before trying again (rate_limited, unavailable). */
-    readonly retryAfterSeconds?: number,
-  ) {
+  /** Stable machine code, `<module>.<reason>` (e.g. `transfers.insufficient_funds`). */
+  readonly code: string;
+  readonly kind: ErrorKind;
+  /** For `invalid`: the fields at fault. */
+  readonly issues: readonly FieldIssue[] | undefined;
+  /** Seconds the caller should wait before trying again (rate_limited, unavailable). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: string, kind: ErrorKind, message: string, issues?: readonly FieldIssue[], retryAfterSeconds?: number) {
     super(message);
+    this.code = code;
+    this.kind = kind;
+    this.issues = issues;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

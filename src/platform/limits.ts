@@ -34,3 +34,11 @@ export const IDEMPOTENCY_RUNNING_STALE_MS = 5 * 60 * 1000;
 /** Rate-limit window of the per-partner request limit, and most partners tracked at once. */
 export const RATE_LIMIT_WINDOW_MS = 60 * 1000;
 export const RATE_LIMIT_KEYS_MAX = 10_000;
+
+/**
+ * Live bearer tokens a process remembers for requests that need no idempotency record (reads), and
+ * how long it trusts a remembered partner secret: a token only ever expires, but a partner's shared
+ * secret may be changed by another process (at most this long unseen here).
+ */
+export const TOKEN_CACHE_ENTRIES_MAX = 10_000;
+export const TOKEN_CACHE_TTL_MS = 60 * 1000;

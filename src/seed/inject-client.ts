@@ -21,13 +21,19 @@ export interface RequestOptions {
 
 /** A logged-in partner that signs its requests like a Jiko client. */
 export class PartnerClient {
-  constructor(
-    readonly app: FastifyInstance,
-    readonly partnerId: string,
-    readonly username: string,
-    readonly sharedSecret: string,
-    public token: string,
-  ) {}
+  readonly app: FastifyInstance;
+  readonly partnerId: string;
+  readonly username: string;
+  readonly sharedSecret: string;
+  token: string;
+
+  constructor(app: FastifyInstance, partnerId: string, username: string, sharedSecret: string, token: string) {
+    this.app = app;
+    this.partnerId = partnerId;
+    this.username = username;
+    this.sharedSecret = sharedSecret;
+    this.token = token;
+  }
 
   async request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, body?: unknown, options: RequestOptions = {}): Promise<LightMyRequestResponse> {
     const payload = body === undefined ? '' : JSON.stringify(body);

@@ -5,26 +5,22 @@
  * - With DATABASE_URL: that PostgreSQL server, shared by every test process of the run (the
  *   migrations run once, under the advisory lock of `migrate`).
  * - Otherwise: an embedded PGlite database per process. Creating a PGlite cluster (initdb) and
- *   migrating it costs seconds, so a migrated empty cluster is built once and kept under the OS temp
- *   folder, keyed by a hash of migrations/*.sql and the PGlite version; each process opens its own
- *   copy of it (on /dev/shm when there is one). POCKETBOOK_TEST_PGLITE=memory opens a fresh
- *   in-memory database instead (slower; for comparison).
+ *   migrating it costs seconds, so each process opens its own copy (on /dev/shm when there is one)
+ *   of the migrated empty cluster that `npm install` builds (src/platform/db/pglite-template.ts,
+ *   keyed by migrations/*.sql and the PGlite version; built here when missing).
+ *   POCKETBOOK_TEST_PGLITE=memory opens a fresh in-memory database instead (slower; to compare).
  *
  * The database is reference-counted: `acquireTestDatabase` / `releaseTestDatabase`. It closes a
  * moment after the last holder lets go (a later holder opens it again) and, whatever happens, when
  * the process ends.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Db, MIGRATIONS_DIR, migrate, openDatabase, openPglite } from '../../src/platform/db/index.ts';
+import { type Db, ensurePgliteTemplate as ensureTemplate, migrate, openDatabase, openPglite, pgliteTemplateKey } from '../../src/platform/db/index.ts';
 
 /** How long the shared database stays open after its last holder let go, in milliseconds. */
 const IDLE_CLOSE_MS = 100;
-
-/** Bump to drop every cached template (e.g. when the way it is built changes). */
-const TEMPLATE_FORMAT = 1;
 
 let shared: Promise<Db> | undefined;
 let holders = 0;
@@ -83,8 +79,9 @@ async function openShared(): Promise<Db> {
 }
 
 /**
- * A fresh database of its own, migrated, for tests that need an empty one (migrations); the caller
- * closes it. PGlite only (on PostgreSQL a fresh database needs a server-level CREATE DATABASE).
+ * A database of its own for a test that needs an empty one (migrations, whole-table counts): a
+ * copy of the migrated template, or with `migrated: false` a fresh in-memory cluster with no
+ * tables. The caller closes it. PGlite only (on PostgreSQL a fresh database needs CREATE DATABASE).
  */
 export async function openScratchPglite(options: { migrated?: boolean } = {}): Promise<Db> {
   if (options.migrated === false) return openPglite(undefined);
@@ -92,24 +89,17 @@ export async function openScratchPglite(options: { migrated?: boolean } = {}): P
 }
 
 // ---------------------------------------------------------------------------------------------
-// The PGlite template
+// The PGlite template (src/platform/db/pglite-template.ts: the one `npm install` builds for `npm start`)
 
 /** The cache key of the migrated template: migrations (names and text), the PGlite version, the format. */
 export function templateKey(): string {
-  const hash = createHash('sha256');
-  hash.update(`format ${TEMPLATE_FORMAT}\n`);
-  const pglite = JSON.parse(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string };
-  hash.update(`pglite ${pglite.version}\n`);
-  for (const name of readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith('.sql')).sort()) {
-    hash.update(`${name}\n`);
-    hash.update(readFileSync(join(MIGRATIONS_DIR, name)));
-  }
-  return hash.digest('hex').slice(0, 16);
+  return pgliteTemplateKey();
 }
 
-/** The folder of cached templates (POCKETBOOK_TEST_CACHE_DIR, else the OS temp folder). */
-function cacheRoot(): string {
-  return process.env.POCKETBOOK_TEST_CACHE_DIR || join(tmpdir(), 'pocketbook-test-cache');
+/** The migrated empty cluster's folder, built when missing (POCKETBOOK_TEST_CACHE_DIR overrides where). */
+export function ensurePgliteTemplate(): Promise<string> {
+  const root = process.env.POCKETBOOK_TEST_CACHE_DIR;
+  return root ? ensureTemplate(root) : ensureTemplate();
 }
 
 /** Where working copies go: POCKETBOOK_TEST_WORK_DIR (the runner's), /dev/shm (memory), or the OS temp folder. */
@@ -119,37 +109,12 @@ function workRoot(): string {
   return tmpdir();
 }
 
-/**
- * The migrated empty cluster's folder, built when missing. Concurrent builders (shards of one run,
- * two runs) each build in a folder of their own and rename it into place; the first rename wins.
- */
-export async function ensurePgliteTemplate(): Promise<string> {
-  const root = cacheRoot();
-  const template = join(root, `pglite-${templateKey()}`);
-  if (existsSync(join(template, 'PG_VERSION'))) return template;
-  mkdirSync(root, { recursive: true });
-  const building = join(root, `building-${process.pid}-${randomUUID()}`);
-  try {
-    const db = await openPglite(building);
-    await migrate(db);
-    await db.close();
-    try {
-      renameSync(building, template);
-    } catch (error) {
-      // Another builder got there first: keep theirs.
-      if (!existsSync(join(template, 'PG_VERSION'))) throw error;
-    }
-  } finally {
-    rmSync(building, { recursive: true, force: true });
-  }
-  return template;
-}
-
 /** Opens a private copy of the migrated template (and migrates it, a no-op unless the cache is stale). */
 async function openPgliteCopy(): Promise<Db> {
   const template = await ensurePgliteTemplate();
   const root = workRoot();
   mkdirSync(root, { recursive: true });
+  if (!process.env.POCKETBOOK_TEST_WORK_DIR) removeStaleWorkDirs(root);
   const dir = mkdtempSync(join(root, 'pocketbook-test-db-'));
   workDirs.add(dir);
   cpSync(template, dir, { recursive: true });
@@ -178,4 +143,27 @@ function removeWorkDirs(): void {
   workDirs.clear();
 }
 
+/** Copies older than this are leftovers of killed processes (no test process runs this long). */
+const STALE_WORK_DIR_MS = 6 * 3600 * 1000;
+
+/** Removes copies that killed test processes left in `root` (the runner removes its own folder itself). */
+function removeStaleWorkDirs(root: string): void {
+  try {
+    for (const name of readdirSync(root)) {
+      if (!name.startsWith('pocketbook-test-db-')) continue;
+      const path = join(root, name);
+      if (Date.now() - statSync(path).mtimeMs > STALE_WORK_DIR_MS) rmSync(path, { recursive: true, force: true });
+    }
+  } catch {
+    // Tidying only.
+  }
+}
+
 process.once('exit', removeWorkDirs);
+// Killed (Ctrl-C, a timeout): remove the copies, then die of the signal as before.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    removeWorkDirs();
+    process.kill(process.pid, signal);
+  });
+}

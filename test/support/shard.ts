@@ -3,7 +3,7 @@
  * the other, over one shared database (./db.ts) and shared engines (./app.ts), then closes them.
  * usage: node --import tsx test/support/shard.ts FILE...
  */
-import { after } from 'node:test';
+import { after, test } from 'node:test';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeTestResources } from './app.ts';
@@ -12,7 +12,15 @@ import { closeTestResources } from './app.ts';
 const LINGER_MS_MAX = 5_000;
 
 for (const file of process.argv.slice(2)) {
-  await import(pathToFileURL(resolve(file)).href);
+  try {
+    await import(pathToFileURL(resolve(file)).href);
+  } catch (error) {
+    // A file that does not load (a syntax error, a missing export) fails as a test of its own; the
+    // shard's other files still run.
+    test(`${file} loads`, () => {
+      throw error;
+    });
+  }
 }
 
 // Registered after every file's own hooks, so it runs after them: the end of the shard.

@@ -70,9 +70,11 @@ async function authenticate(request: FastifyRequest, options: PartnerAuthOptions
   if (!token) throw authErrors.tokenMissing();
   const rawUrl = request.raw.url ?? request.url;
   const key = singleHeader(request, 'x-jiko-idempotency');
+  // Reads record nothing under their key: no record to look up, and the token may come from memory.
+  const lookup = RECORDED_METHODS.has(request.method) ? key : undefined;
   if (!options.signed) {
     if (key !== undefined && !isUuid(key)) throw authErrors.idempotencyKeyMalformed();
-    const { partnerId, existing } = await options.auth.authenticateRequest({ token, key });
+    const { partnerId, existing } = await options.auth.authenticateRequest({ token, key: lookup });
     return { partnerId, key, existing };
   }
   if (key === undefined) throw authErrors.idempotencyKeyMissing();
@@ -83,7 +85,7 @@ async function authenticate(request: FastifyRequest, options: PartnerAuthOptions
   if (request.body !== undefined && request.rawBody === '') throw authErrors.unsignedBody();
   const { partnerId, existing } = await options.auth.authenticateRequest({
     token,
-    key,
+    key: lookup,
     signed: { idempotencyKey: key, pathname: pathnameOf(rawUrl), body: request.rawBody, signature },
   });
   return { partnerId, key, existing };
@@ -199,7 +201,7 @@ function sealOf(request: FastifyRequest, keyed: KeyedRequest, options: PartnerAu
       keyed.sealed = true;
       if (options.config.faults.includes('before-commit')) {
         // Send the change and its record now, so that the crash comes after them, before COMMIT.
-        await tx.query('SELECT 1');
+        await tx.flush();
         await faultPoint(options.config, 'before-commit', request);
       }
     },

@@ -102,9 +102,9 @@ export async function findLiveTokenAndKey(
   tokenHash: string,
   now: Date,
   key: string | undefined,
-): Promise<({ partner_id: string; shared_secret: string } & Partial<IdempotencyRow>) | undefined> {
-  const rows = await q.query<{ partner_id: string; shared_secret: string } & Partial<IdempotencyRow>>(
-    `SELECT t.partner_id, p.shared_secret, k.request_hash, k.status_code, k.content_type, k.response_body
+): Promise<({ partner_id: string; shared_secret: string; token_expires_at: Date } & Partial<IdempotencyRow>) | undefined> {
+  const rows = await q.query<{ partner_id: string; shared_secret: string; token_expires_at: Date } & Partial<IdempotencyRow>>(
+    `SELECT t.partner_id, p.shared_secret, t.expires_at AS token_expires_at, k.request_hash, k.status_code, k.content_type, k.response_body
        FROM partner_tokens t JOIN partners p ON p.id = t.partner_id
        LEFT JOIN idempotency_keys k ON $3::uuid IS NOT NULL AND k.partner_id = t.partner_id AND k.key = $3::uuid AND k.expires_at > $2
       WHERE t.token_hash = $1 AND t.expires_at > $2`,

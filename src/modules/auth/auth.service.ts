@@ -2,7 +2,7 @@ import type { AppDeps } from '../../deps.ts';
 import { assert } from '../../platform/assert.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import { IDEMPOTENCY_WINDOW_MS } from '../../platform/limits.ts';
+import { IDEMPOTENCY_WINDOW_MS, TOKEN_CACHE_ENTRIES_MAX, TOKEN_CACHE_TTL_MS } from '../../platform/limits.ts';
 import {
   type NewPartner,
   type StoredResponse,
@@ -134,6 +134,14 @@ export function createAuthService(deps: AppDeps) {
     return live.partner_id;
   }
 
+  /** Live tokens seen lately (requests without a key to look up need no query); oldest go first. */
+  const tokens = new Map<string, { partner_id: string; shared_secret: string; token_expires_at: Date; cachedAtMs: number }>();
+  function rememberToken(tokenHash: string, entry: { partner_id: string; shared_secret: string; token_expires_at: Date; cachedAtMs: number }): void {
+    tokens.delete(tokenHash);
+    tokens.set(tokenHash, entry);
+    if (tokens.size > TOKEN_CACHE_ENTRIES_MAX) tokens.delete(tokens.keys().next().value!);
+  }
+
   /**
    * Checks the bearer token and, for a signed request, Jiko's request signature; reads the
    * partner's unexpired record of `key` at the same time (one query).
@@ -142,13 +150,20 @@ export function createAuthService(deps: AppDeps) {
    */
   async function authenticateRequest(request: { token: string; key: string | undefined; signed?: Omit<SignedRequest, 'token'> }): Promise<{ partnerId: string; existing: KeyRecordView | undefined }> {
     if (!isWellFormedToken(request.token)) throw authErrors.tokenInvalid();
-    const live = await repo.findLiveTokenAndKey(db, hashToken(request.token), wallClock.now(), request.key);
+    const tokenHash = hashToken(request.token);
+    const nowMs = wallClock.now().getTime();
+    const cached = request.key === undefined ? tokens.get(tokenHash) : undefined;
+    const live =
+      cached && cached.token_expires_at.getTime() > nowMs && nowMs - cached.cachedAtMs < TOKEN_CACHE_TTL_MS
+        ? cached
+        : await repo.findLiveTokenAndKey(db, tokenHash, wallClock.now(), request.key);
     if (!live) throw authErrors.tokenInvalid();
+    if (live !== cached) rememberToken(tokenHash, { partner_id: live.partner_id, shared_secret: live.shared_secret, token_expires_at: live.token_expires_at, cachedAtMs: nowMs });
     if (request.signed) {
       const { idempotencyKey, pathname, body, signature } = request.signed;
       if (!signatureMatches(live.shared_secret, idempotencyKey, pathname, body, signature)) throw authErrors.signatureInvalid();
     }
-    const existing = live.request_hash ? { requestHash: live.request_hash, response: repo.toStoredResponse(live as repo.IdempotencyRow) } : undefined;
+    const existing = 'request_hash' in live && live.request_hash ? { requestHash: live.request_hash, response: repo.toStoredResponse(live as repo.IdempotencyRow) } : undefined;
     return { partnerId: live.partner_id, existing };
   }
 

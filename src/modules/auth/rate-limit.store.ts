@@ -15,10 +15,13 @@ interface Window {
  * Per process: N API processes allow N times the limit (a shared store would fix that).
  */
 export class WallClockRateStore implements FastifyRateLimitStore {
-  constructor(
-    private readonly windows: Map<string, Window>,
-    private readonly clock: WallClock,
-  ) {}
+  private readonly windows: Map<string, Window>;
+  private readonly clock: WallClock;
+
+  constructor(windows: Map<string, Window>, clock: WallClock) {
+    this.windows = windows;
+    this.clock = clock;
+  }
 
   incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
     const nowMs = this.clock.now().getTime();

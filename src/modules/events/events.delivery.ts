@@ -87,11 +87,13 @@ async function deliver(env: DeliveryEnv, job: Job<DeliveryJobPayload>, run: JobR
         firstAttemptAt: delivery.first_attempt_at ?? calledAt,
         now: wallClock.now(),
       });
+  // Read before the transaction: the embedded database runs one statement stream at a time.
+  const goneAt = result.responseCode === 410 ? await env.tenantNow(delivery.partner_id) : undefined;
   await db.tx(async (tx) => {
     await repo.recordAttempt(tx, delivery, { attemptNumber, calledAt, ...attemptOf(result) }, deliveryOutcome(result, retryAt));
     // 410 Gone: the receiver says this endpoint will never take events again.
-    if (result.responseCode === 410) {
-      await repo.disableGoneSubscription(tx, delivery.partner_id, subscription.id, await env.tenantNow(delivery.partner_id));
+    if (goneAt) {
+      await repo.disableGoneSubscription(tx, delivery.partner_id, subscription.id, goneAt);
     }
     if (!(await run.settle(tx, jobOutcome(result, retryAt)))) throw new LeaseLost('the delivery job was claimed again');
   });

@@ -84,11 +84,15 @@ export function readCsv(dir: URL, file: string, requiredColumns: readonly string
 }
 
 class FieldReader {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly record: CsvRecord,
-  ) {}
+  readonly file: string;
+  readonly line: number;
+  readonly record: CsvRecord;
+
+  constructor(file: string, line: number, record: CsvRecord) {
+    this.file = file;
+    this.line = line;
+    this.record = record;
+  }
 
   #fail(column: string, what: string): never {
     throw new Error(`${this.file} row ${this.line}: ${column} ${what}, got "${this.record[column]}"`);

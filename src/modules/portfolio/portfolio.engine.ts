@@ -56,12 +56,12 @@ export class EngineWork {
   /** Pockets whose waiting-cash flag changed, and its new value; the pockets module writes them. */
   readonly investPending = new Map<string, boolean>();
   readonly #balances: Map<string, PocketBalances>;
+  readonly tenantId: string;
+  readonly market: MarketService;
 
-  constructor(
-    readonly tenantId: string,
-    readonly market: MarketService,
-    balances: ReadonlyMap<string, PocketBalances>,
-  ) {
+  constructor(tenantId: string, market: MarketService, balances: ReadonlyMap<string, PocketBalances>) {
+    this.tenantId = tenantId;
+    this.market = market;
     this.#balances = new Map([...balances].map(([id, b]) => [id, { ...b }] as const));
   }
 
@@ -187,10 +187,13 @@ export function investCash(work: EngineWork, pocket: PortfolioPocket, time: Trad
 /** Quotes of a pricing date, each asked once. */
 export class QuoteBook {
   readonly #quotes = new Map<string, Quote | 'par'>();
-  constructor(
-    readonly market: MarketService,
-    readonly pricingDate: string,
-  ) {}
+  readonly market: MarketService;
+  readonly pricingDate: string;
+
+  constructor(market: MarketService, pricingDate: string) {
+    this.market = market;
+    this.pricingDate = pricingDate;
+  }
 
   /**
    * The quote of `cusip` for settlement on `settlementDate`, or 'par' when the bill matures by

@@ -77,6 +77,10 @@ export function countingDb(db: Db): CountingDb {
             note(`(deferred) ${sql}`, false);
             tx.defer(sql, params);
           },
+          async flush() {
+            flushed();
+            await tx.flush();
+          },
         };
         try {
           const value = await fn(counted);

@@ -20,6 +20,8 @@ export interface Queryable {
 export interface Tx extends Queryable {
   /** Queues one parameterised write (no rows returned) for the next flush. */
   defer(sql: string, params?: readonly unknown[]): void;
+  /** Sends the deferred writes now (they otherwise go with the next query or the commit). */
+  flush(): Promise<void>;
 }
 
 export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
