@@ -187,9 +187,9 @@ export class DrillClient {
   }
 
   /** One request; never throws (a transport error is status 0). `key` is the idempotency key. */
-  async send(method: 'GET' | 'POST', path: string, body: unknown, key: string = randomUUID(), signed = true): Promise<HttpAnswer> {
+  async send(method: 'GET' | 'POST', path: string, body: unknown, key: string = randomUUID(), signed = true, extraHeaders: Record<string, string> = {}): Promise<HttpAnswer> {
     const payload = body === undefined ? '' : JSON.stringify(body);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${this.token}` };
     if (signed) {
       headers['x-jiko-idempotency'] = key;
       headers['x-jiko-signature'] = sign(this.sharedSecret, key, path, payload);

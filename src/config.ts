@@ -7,15 +7,17 @@ export type Mode = 'sandbox' | 'production';
 
 /** Where the sandbox can be told to crash (see Config.faults). */
 export type FaultPoint = 'before-commit' | 'after-commit';
+/** A fault point, or `by-header`: each keyed request names its own in `x-pocketbook-fault`. */
+export type FaultSetting = FaultPoint | 'by-header';
 
-function faults(value: string | undefined, mode: Mode): FaultPoint[] {
+function faults(value: string | undefined, mode: Mode): FaultSetting[] {
   if (!value) return [];
   if (mode !== 'sandbox') throw new ConfigError('POCKETBOOK_FAULTS is for sandbox mode only');
   const points = value.split(',').map((p) => p.trim());
   for (const point of points) {
-    if (point !== 'before-commit' && point !== 'after-commit') throw new ConfigError(`POCKETBOOK_FAULTS: unknown fault point ${point}`);
+    if (point !== 'before-commit' && point !== 'after-commit' && point !== 'by-header') throw new ConfigError(`POCKETBOOK_FAULTS: unknown fault point ${point}`);
   }
-  return points as FaultPoint[];
+  return points as FaultSetting[];
 }
 
 export interface Config {
@@ -58,9 +60,9 @@ export interface Config {
    * Sandbox fault injection for crash tests (POCKETBOOK_FAULTS, comma-separated; refused outside
    * sandbox mode): `before-commit` kills the process inside a keyed change's transaction, after its
    * idempotency record is written but before commit; `after-commit` kills it after commit, before
-   * the response goes out.
+   * the response goes out; `by-header` lets each keyed request name its point in `x-pocketbook-fault`.
    */
-  readonly faults: readonly FaultPoint[];
+  readonly faults: readonly FaultSetting[];
 }
 
 /** Thrown for an environment variable that does not parse; boot stops with its message. */

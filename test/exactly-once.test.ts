@@ -3,10 +3,11 @@
  * sandbox mode, no demo seed) as a Jiko client meets it: signed on-us transfers over HTTP, retried
  * with the same idempotency key and body. On a scratch PostgreSQL database when DATABASE_URL is
  * set, else on a PGlite data folder (a copy of the migrated test template).
- *   1. POCKETBOOK_FAULTS=after-commit kills the server after the transfer commits, before the
+ *   1. A request armed with `x-pocketbook-fault: after-commit` (servers started with
+ *      POCKETBOOK_FAULTS=by-header) kills the server after the transfer commits, before the
  *      response: the retry on a restarted server is the replay (201, `idempotent-replayed: true`,
  *      the committed transfer's id), and the money moved once.
- *   2. POCKETBOOK_FAULTS=before-commit kills it inside the transaction: nothing of the attempt is
+ *   2. `x-pocketbook-fault: before-commit` kills it inside the transaction: nothing of the attempt is
  *      left (no transfer, no idempotency record), and the retry runs at once (201, not replayed).
  *   3. Two identical requests with one key at the same moment: one transfer; the other answer is a
  *      409 or the replay. On PostgreSQL also across two server processes on one database (then the
@@ -152,16 +153,11 @@ describe(`exactly-once against the real server process (${DATABASE_LABEL})`, () 
   const bootsMs: number[] = [];
 
   /** Starts a server on the database and makes it the one `client` talks to. */
-  async function start(faults: readonly FaultPoint[] = []): Promise<void> {
-    server = await spawnServer(database.target, faults);
+  async function start(): Promise<void> {
+    // Every server of this file can be told to crash by a request (x-pocketbook-fault).
+    server = await spawnServer(database.target, ['by-header']);
     bootsMs.push(server.bootMs);
     client = clientOf(server);
-  }
-
-  /** Stops the running server (SIGTERM) and starts one on the same database. */
-  async function restart(faults: readonly FaultPoint[] = []): Promise<void> {
-    await server.stop();
-    await start(faults);
   }
 
   /**
@@ -215,7 +211,7 @@ describe(`exactly-once against the real server process (${DATABASE_LABEL})`, () 
 
   /** Sends a transfer to a server with a fault point: the connection must die without an answer, and the process with it. */
   async function crash(body: unknown, key: string, point: FaultPoint): Promise<void> {
-    const answer = await client.send('POST', TRANSFER_PATH, body, key);
+    const answer = await client.send('POST', TRANSFER_PATH, body, key, true, { 'x-pocketbook-fault': point });
     assert.equal(answer.status, 0, `no response from a server killed at ${point}: got ${answer.status} ${JSON.stringify(answer.body)}`);
     const died = await Promise.race([server.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), CRASH_MS_MAX).unref())]);
     assert.ok(died, `the server killed itself at ${point}`);
@@ -234,7 +230,7 @@ describe(`exactly-once against the real server process (${DATABASE_LABEL})`, () 
 
   before(async () => {
     database = adminUrl ? await scratchPostgres(adminUrl) : await scratchPglite();
-    server = await spawnServer(database.target);
+    server = await spawnServer(database.target, ['by-header']);
     bootsMs.push(server.bootMs);
     client = await DrillClient.login(server);
     ({ pockets } = await prepareAccounts(client));
@@ -251,7 +247,6 @@ describe(`exactly-once against the real server process (${DATABASE_LABEL})`, () 
     const body = reallocation(amountCents);
     const key = randomUUID();
 
-    await restart(['after-commit']);
     await crash(body, key, 'after-commit');
     // The transfer and its record committed before the kill (on PGlite: a SIGKILLed PGlite kept its commit).
     const left = await restartAfterCrash(body.description, key);
@@ -284,7 +279,6 @@ describe(`exactly-once against the real server process (${DATABASE_LABEL})`, () 
     const body = reallocation(amountCents);
     const key = randomUUID();
 
-    await restart(['before-commit']);
     await crash(body, key, 'before-commit');
     const left = await restartAfterCrash(body.description, key);
     assert.deepEqual(left.rows, NOTHING, 'no transfer, ledger entry, bank transaction or idempotency record of the crashed attempt');

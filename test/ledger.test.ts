@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertBalanced, checkLedgerInvariants, pocketBalances, postEntry, reversal } from '../src/modules/ledger/index.ts';
+import { assertBalanced, checkLedgerInvariants, pocketAccountBalances, pocketBalances, postEntry, reversal, settleEntries } from '../src/modules/ledger/index.ts';
 import { checkPortfolioInvariants } from '../src/modules/portfolio/index.ts';
 import { AssertionFailed } from '../src/platform/assert.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
@@ -66,6 +66,42 @@ describe('ledger', () => {
       postEntry(tx, { partnerId, entryType: 'REVERSAL', reversesEntryId: entryId, occurredAt: at, bookDate: '2024-03-05', postings: reversal(postings) }),
     );
     assert.equal((await pocketBalances(t.db, partnerId, [pocketId])).get(pocketId)!.brokerage_cash, 0n);
+    assert.deepEqual(await checkLedgerInvariants(t.db, partnerId), []);
+  });
+
+  test('a pending entry holds its debits: available drops at once, posting moves the balance, voiding releases it', async () => {
+    const client = await newPartner(t);
+    await client.setClock('2024-03-05T15:00:00Z');
+    const customerId = await createCustomer(client);
+    const pocketId = await createPocket(client, customerId, 'UST-4W');
+    const partnerId = client.partnerId;
+    const cash = { pocketId, kind: 'bank_cash' as const };
+    const common = { partnerId, occurredAt: at, bookDate: '2024-03-05' };
+    await t.db.tx((tx) =>
+      postEntry(tx, { ...common, entryType: 'ACH_CREDIT', postings: [{ account: { system: 'ach_clearing' }, amountCents: -10_000n }, { account: cash, amountCents: 10_000n }] }),
+    );
+    const out = [{ account: cash, amountCents: -6_000n }, { account: { system: 'ach_clearing' as const }, amountCents: 6_000n }];
+    const held = await t.db.tx((tx) => postEntry(tx, { ...common, entryType: 'ACH_CREDIT', status: 'pending', postings: out }));
+    const bank = async () => (await pocketAccountBalances(t.db, partnerId, [pocketId])).get(pocketId)!.bank_cash;
+    assert.deepEqual(await bank(), { postedCents: 10_000n, availableCents: 4_000n });
+    assert.deepEqual(await checkLedgerInvariants(t.db, partnerId), []);
+
+    // A second hold beyond what is available is refused by the database, and changes nothing.
+    await assert.rejects(t.db.tx((tx) => postEntry(tx, { ...common, entryType: 'ACH_CREDIT', status: 'pending', postings: out })));
+    assert.deepEqual(await bank(), { postedCents: 10_000n, availableCents: 4_000n });
+
+    assert.deepEqual(await t.db.tx((tx) => settleEntries(tx, partnerId, [held], 'posted', at)), [held]);
+    assert.deepEqual(await bank(), { postedCents: 4_000n, availableCents: 4_000n });
+    // Settling again does nothing: an entry leaves pending once.
+    assert.deepEqual(await t.db.tx((tx) => settleEntries(tx, partnerId, [held], 'voided', at)), []);
+    assert.deepEqual(await checkLedgerInvariants(t.db, partnerId), []);
+
+    const voided = await t.db.tx((tx) => postEntry(tx, { ...common, entryType: 'ACH_CREDIT', status: 'pending', postings: [out[0]!, out[1]!].map((p) => ({ ...p, amountCents: p.amountCents / 2n })) }));
+    assert.deepEqual(await bank(), { postedCents: 4_000n, availableCents: 1_000n });
+    await t.db.tx((tx) => settleEntries(tx, partnerId, [voided], 'voided', at));
+    assert.deepEqual(await bank(), { postedCents: 4_000n, availableCents: 4_000n });
+    // A settled entry's other columns stay immutable.
+    await assert.rejects(t.db.query(`UPDATE ledger_entries SET description = 'x' WHERE id = $1`, [held]));
     assert.deepEqual(await checkLedgerInvariants(t.db, partnerId), []);
   });
 

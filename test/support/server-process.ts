@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { FaultPoint } from '../../src/config.ts';
+import type { FaultSetting } from '../../src/config.ts';
 import { type ServerProcess, freePort } from '../../scripts/fault-restart.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,7 +46,7 @@ process.once('exit', () => {
  * @param faults sandbox crash points (POCKETBOOK_FAULTS), none by default.
  * @throws Error when the process exits or does not answer within SERVER_BOOT_MS_MAX.
  */
-export async function spawnServer(target: DatabaseTarget, faults: readonly FaultPoint[] = []): Promise<SpawnedServer> {
+export async function spawnServer(target: DatabaseTarget, faults: readonly FaultSetting[] = []): Promise<SpawnedServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,

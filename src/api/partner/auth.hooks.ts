@@ -10,7 +10,7 @@ import type { Tx } from '../../platform/db/index.ts';
 import type { TenantContext } from '../../platform/http/index.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { IDEMPOTENCY_RUNNING_STALE_MS, RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
-import { faultPoint } from './faults.ts';
+import { faultArmed, faultPoint } from './faults.ts';
 
 export interface PartnerAuthOptions {
   /** Require x-jiko-signature and x-jiko-idempotency (every Partner API call but sandbox ones). */
@@ -199,7 +199,7 @@ function sealOf(request: FastifyRequest, keyed: KeyedRequest, options: PartnerAu
       if (!rendered) return;
       options.auth.recordInTx(tx, keyed.partnerId, keyed.key, keyed.requestHash, rendered);
       keyed.sealed = true;
-      if (options.config.faults.includes('before-commit')) {
+      if (faultArmed(options.config, 'before-commit', request)) {
         // Send the change and its record now, so that the crash comes after them, before COMMIT.
         await tx.flush();
         await faultPoint(options.config, 'before-commit', request);
