@@ -40,6 +40,11 @@ export interface Config {
   readonly spreadBps: number;
   /** Bearer token lifetime (Jiko documents 60 minutes). */
   readonly tokenTtlMinutes: number;
+  /**
+   * log2 of scrypt's cost N for new password hashes (POCKETBOOK_PASSWORD_HASH_LN, 10..20, default
+   * 15). Stored hashes carry their own cost, so changing it never breaks them; tests lower it.
+   */
+  readonly passwordHashLn: number;
   /** Requests per minute per partner before 429. */
   readonly rateLimitPerMinute: number;
   /** Run the webhook delivery worker inside the server process. */
@@ -112,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     spreadBps: int(env, 'POCKETBOOK_SPREAD_BPS', sandbox ? 0 : 2),
     tokenTtlMinutes: int(env, 'POCKETBOOK_TOKEN_TTL_MINUTES', 60, 1),
     rateLimitPerMinute: int(env, 'POCKETBOOK_RATE_LIMIT_PER_MINUTE', 600, 1),
+    passwordHashLn: int(env, 'POCKETBOOK_PASSWORD_HASH_LN', 15, 10),
     runWorker: bool(env, 'POCKETBOOK_RUN_WORKER', true),
     webhooks: {
       retryBaseMs: int(env, 'POCKETBOOK_WEBHOOK_RETRY_BASE_MS', 30_000, 1),

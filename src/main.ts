@@ -1,11 +1,7 @@
-import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { AppDeps } from './deps.ts';
 import { migrate, openDatabase } from './platform/db/index.ts';
 import { systemClock } from './platform/clock.ts';
-import { seedDemo } from './seed/demo.ts';
-import { loginClient } from './seed/inject-client.ts';
-import { createServices } from './services.ts';
 
 /**
  * The composition root: config -> database -> migrations -> services -> app -> listen.
@@ -13,7 +9,17 @@ import { createServices } from './services.ts';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // The database opens (the embedded one compiles its WebAssembly off the main thread) while the
+  // application's modules load.
+  const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  opening.catch(() => undefined);
+  const [{ buildApp }, { createServices }, { seedDemo }, { loginClient }] = await Promise.all([
+    import('./app.ts'),
+    import('./services.ts'),
+    import('./seed/demo.ts'),
+    import('./seed/inject-client.ts'),
+  ]);
+  const db = await opening;
   await migrate(db);
   const deps: AppDeps = { config, db, wallClock: systemClock };
   const services = await createServices(deps);

@@ -82,6 +82,11 @@ export function isIsoDate(value: string): boolean {
   return day <= (month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!);
 }
 
+/** New York date and hour of an instant (one formatter for the process: building one is costly). */
+const MARKET_HOUR_FORMAT = new Intl.DateTimeFormat('en-CA', {
+  timeZone: MARKET_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
+});
+
 /**
  * The instant at which the New York calendar date `date` begins, plus `hours` hours of New York
  * time (e.g. 16 for the 4 pm close). Handles daylight saving by probing the zone's offset.
@@ -91,9 +96,7 @@ export function marketInstant(date: string, hours = 0): Date {
   // New York is UTC-5 or UTC-4; find the offset that maps back to the wanted local time.
   for (const offsetHours of [5, 4]) {
     const candidate = new Date(guess + offsetHours * 3_600_000);
-    const local = new Intl.DateTimeFormat('en-CA', {
-      timeZone: MARKET_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
-    }).formatToParts(candidate);
+    const local = MARKET_HOUR_FORMAT.formatToParts(candidate);
     const part = (type: string) => local.find((p) => p.type === type)?.value;
     const localDate = `${part('year')}-${part('month')}-${part('day')}`;
     if (localDate === addDays(date, Math.floor(hours / 24)) && Number(part('hour')) === hours % 24) return candidate;

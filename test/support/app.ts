@@ -51,6 +51,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...base,
     webhooks: { ...base.webhooks, retryBaseMs: 50, retryWindowMs: 5_000, timeoutMs: 2_000, pollIntervalMs: 20 },
+    // The cheapest scrypt cost allowed: tests log in hundreds of partners.
+    passwordHashLn: 10,
     ...overrides,
   };
 }
@@ -64,6 +66,8 @@ interface Engine {
   readonly services: Services;
   app?: Promise<FastifyInstance>;
   holders: number;
+  /** Shut by its last holder: an acquirer that waited for it must make a new one. */
+  shut: boolean;
 }
 
 const engines = new Map<string, Promise<Engine>>();
@@ -98,7 +102,7 @@ async function acquireEngine(options: TestOptions): Promise<Engine> {
       const db = await acquireTestDatabase();
       try {
         const deps: AppDeps = { config: testConfig(options.config), db, wallClock: options.wallClock ?? systemClock };
-        return { key, deps, services: await createServices(deps), holders: 0 };
+        return { key, deps, services: await createServices(deps), holders: 0, shut: false };
       } catch (error) {
         releaseTestDatabase();
         throw error;
@@ -108,6 +112,7 @@ async function acquireEngine(options: TestOptions): Promise<Engine> {
     pending.catch(() => engines.delete(key));
   }
   const engine = await pending;
+  if (engine.shut) return acquireEngine(options);
   engine.holders += 1;
   return engine;
 }
@@ -120,6 +125,7 @@ async function releaseEngine(engine: Engine): Promise<void> {
 }
 
 async function shutEngine(engine: Engine): Promise<void> {
+  engine.shut = true;
   const app = engine.app;
   engine.app = undefined;
   if (app) await (await app.catch(() => undefined))?.close();

@@ -3,13 +3,19 @@
  * the other, over one shared database (./db.ts) and shared engines (./app.ts), then closes them.
  * usage: node --import tsx test/support/shard.ts FILE...
  */
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeTestResources } from './app.ts';
 
 /** How long the shard may linger after its last test for handles a test left open, in milliseconds. */
 const LINGER_MS_MAX = 5_000;
+
+// No test starts before every file is loaded: otherwise the first files could finish while later
+// ones load, and their `after` hooks would close the shared engines only for the next to reopen them.
+let allLoaded: () => void = () => undefined;
+const loading = new Promise<void>((resolve) => (allLoaded = resolve));
+before(() => loading);
 
 for (const file of process.argv.slice(2)) {
   try {
@@ -33,3 +39,4 @@ after(async () => {
     process.exit(1);
   }, LINGER_MS_MAX).unref();
 });
+allLoaded();

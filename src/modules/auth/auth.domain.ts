@@ -72,10 +72,14 @@ export async function verifyPassword(password: string, encoded: string): Promise
  * A hash of no real password, verified when the username is unknown so that a failed login costs
  * the same time whether or not the partner exists.
  */
-let decoyHash: Promise<string> | undefined;
-export function decoyPasswordHash(): Promise<string> {
-  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  return decoyHash;
+const decoyHashes = new Map<number, Promise<string>>();
+export function decoyPasswordHash(cost: ScryptCost = SCRYPT_COST): Promise<string> {
+  let decoy = decoyHashes.get(cost.ln);
+  if (!decoy) {
+    decoy = hashPassword(randomBytes(16).toString('hex'), cost);
+    decoyHashes.set(cost.ln, decoy);
+  }
+  return decoy;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import {
   type NewPartner,
   type StoredResponse,
   decoyPasswordHash,
+  SCRYPT_COST,
   hashPassword,
   hashToken,
   isWellFormedToken,
@@ -50,6 +51,8 @@ export interface SandboxPartner {
  * tenant's test clock: moving a sandbox clock a year forward must not log the partner out.
  */
 export function createAuthService(deps: AppDeps) {
+  /** scrypt's cost for new hashes (config.passwordHashLn); verifying reads the cost from the hash. */
+  const cost = { ...SCRYPT_COST, ln: Math.min(deps.config.passwordHashLn, 20) };
   const { db, wallClock, config } = deps;
 
   /**
@@ -64,7 +67,7 @@ export function createAuthService(deps: AppDeps) {
     const inserted = await repo.insertPartner(db, {
       id,
       username: partner.username,
-      passwordHash: await hashPassword(partner.password),
+      passwordHash: await hashPassword(partner.password, cost),
       sharedSecret: partner.sharedSecret,
       isSandbox: partner.isSandbox ?? config.mode === 'sandbox',
     });
@@ -96,7 +99,7 @@ export function createAuthService(deps: AppDeps) {
     const passwordOk = await verifyPassword(wanted.password, existing.password_hash);
     if (!passwordOk || existing.shared_secret !== wanted.sharedSecret) {
       await repo.updatePartnerCredentials(db, existing.id, {
-        passwordHash: passwordOk ? existing.password_hash : await hashPassword(wanted.password),
+        passwordHash: passwordOk ? existing.password_hash : await hashPassword(wanted.password, cost),
         sharedSecret: wanted.sharedSecret,
       });
     }
@@ -111,7 +114,7 @@ export function createAuthService(deps: AppDeps) {
   async function login(username: string, password: string): Promise<{ token: string; expires: Date }> {
     const partner = await repo.findPartnerByUsername(db, username);
     // Verify against a decoy when the user is unknown, so both failures take the same time.
-    const ok = await verifyPassword(password, partner?.password_hash ?? (await decoyPasswordHash()));
+    const ok = await verifyPassword(password, partner?.password_hash ?? (await decoyPasswordHash(cost)));
     if (!partner || !ok) throw authErrors.badCredentials();
     const now = wallClock.now();
     const token = newToken();

@@ -27,6 +27,10 @@ export { SYNTHETIC_ISSUE_DATE_MAX } from './securities.ts';
  * prices with `deps.config.spreadBps`. Never touches the database.
  * @throws Error when a data file is missing or malformed (the message names file, row and field).
  */
+let marketData: ReturnType<typeof loadMarketData> | undefined;
+
 export async function createMarketService(deps: AppDeps): Promise<TbillMarket> {
-  return new TbillMarket(loadMarketData(), { spreadBps: deps.config.spreadBps });
+  // The shipped data never changes while the process runs: read and parsed once per process.
+  marketData ??= loadMarketData();
+  return new TbillMarket(marketData, { spreadBps: deps.config.spreadBps });
 }

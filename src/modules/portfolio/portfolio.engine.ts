@@ -1,4 +1,4 @@
-import { type NewEvent, emitEvents } from '../events/index.ts';
+import { EVENTS_PER_CALL_MAX, type NewEvent, emitEvents } from '../events/index.ts';
 import { type NewEntry, type PocketBalances, pocketBalances, writeEntries } from '../ledger/index.ts';
 import type { MarketService, Quote, StrategyId } from '../market/index.ts';
 import { assert } from '../../platform/assert.ts';
@@ -102,7 +102,10 @@ export class EngineWork {
     writeEntries(tx, this.tenantId, this.entries);
     repo.writePortfolio(tx, this.tenantId, { trades: this.trades, lots: this.lots, reductions: this.reductions });
     beforeEvents?.();
-    if (this.events.length > 0) await emitEvents(tx, this.events);
+    // A business day of a large tenant can raise more events than one call takes.
+    for (let from = 0; from < this.events.length; from += EVENTS_PER_CALL_MAX) {
+      await emitEvents(tx, this.events.slice(from, from + EVENTS_PER_CALL_MAX));
+    }
   }
 }
 
