@@ -106,22 +106,32 @@ export interface ServerProcess {
 }
 
 /**
+ * The environment of a drill's server: sandbox mode, no demo seed, a rate limit no drill reaches,
+ * quiet logs, on a PostgreSQL database or an embedded data folder, with optional crash points.
+ */
+export function drillServerEnv(target: { databaseUrl: string } | { dataDir: string }, port: number, faults: readonly string[] = []): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: 'databaseUrl' in target ? target.databaseUrl : '',
+    POCKETBOOK_DATA_DIR: 'dataDir' in target ? target.dataDir : '',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    POCKETBOOK_MODE: 'sandbox',
+    POCKETBOOK_SEED_DEMO: 'false',
+    POCKETBOOK_FAULTS: faults.join(','),
+    POCKETBOOK_RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/**
  * Spawns `node --import tsx src/main.ts` on `databaseUrl` (sandbox mode, no demo seed, a rate
  * limit no drill reaches) and waits until GET /health answers.
  * @throws Error when the process exits or does not answer within SERVER_BOOT_MS_MAX.
  */
 export async function startServer(databaseUrl: string): Promise<ServerProcess> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    POCKETBOOK_MODE: 'sandbox',
-    POCKETBOOK_SEED_DEMO: 'false',
-    POCKETBOOK_RATE_LIMIT_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'warn',
-  };
+  const env = drillServerEnv({ databaseUrl }, port);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { FaultSetting } from '../../src/config.ts';
-import { type ServerProcess, freePort } from '../../scripts/fault-restart.ts';
+import { type ServerProcess, drillServerEnv, freePort } from '../../scripts/fault-restart.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -48,18 +48,7 @@ process.once('exit', () => {
  */
 export async function spawnServer(target: DatabaseTarget, faults: readonly FaultSetting[] = []): Promise<SpawnedServer> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: 'databaseUrl' in target ? target.databaseUrl : '',
-    POCKETBOOK_DATA_DIR: 'dataDir' in target ? target.dataDir : '',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    POCKETBOOK_MODE: 'sandbox',
-    POCKETBOOK_SEED_DEMO: 'false',
-    POCKETBOOK_FAULTS: faults.join(','),
-    POCKETBOOK_RATE_LIMIT_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'warn',
-  };
+  const env = drillServerEnv(target, port, faults);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {

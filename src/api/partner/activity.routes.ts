@@ -38,6 +38,11 @@ export async function activityRoutes(plain: FastifyInstance, options: ActivityRo
   await plain.register(transactionsRoutes, options);
 }
 
+const security = [{ HTTPBearer: [] }];
+const CustomerParams = Type.Object({ customer_id: Uuid() });
+const PocketParams = Type.Object({ pocket_id: Uuid() });
+const AccountParams = Type.Object({ account_id: Uuid('The Jiko account (pocket)') });
+
 /** What the activity routes are given. */
 export interface ActivityRoutesOptions {
   readonly activity: ActivityService;
@@ -47,10 +52,6 @@ export interface ActivityRoutesOptions {
 async function tradesRoutes(plain: FastifyInstance, options: ActivityRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const activity = () => options.activity;
-  const security = [{ HTTPBearer: [] }];
-  const CustomerParams = Type.Object({ customer_id: Uuid() });
-  const PocketParams = Type.Object({ pocket_id: Uuid() });
-  const AccountParams = Type.Object({ account_id: Uuid('The Jiko account (pocket)') });
 
   // ---- trades ----
 
@@ -113,17 +114,12 @@ async function tradesRoutes(plain: FastifyInstance, options: ActivityRoutesOptio
     const list = await activity().listPocketTrades(request.ctx, request.params.account_id, tradeFilterOf(query), 'desc', pageRequest(query));
     return { ...list, items: list.items.map(tradeV1Json) };
   });
-
 }
 
 /** The bank transactions lists and items (v1 and v2). */
 async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const activity = () => options.activity;
-  const security = [{ HTTPBearer: [] }];
-  const CustomerParams = Type.Object({ customer_id: Uuid() });
-  const PocketParams = Type.Object({ pocket_id: Uuid() });
-  const AccountParams = Type.Object({ account_id: Uuid('The Jiko account (pocket)') });
 
   // ---- bank transactions ----
 

@@ -19,21 +19,25 @@ import { pocketsRoutes } from './pockets.routes.ts';
 import { strategiesRoutes } from './strategies.routes.ts';
 import { transfersRoutes } from './transfers.routes.ts';
 
-/** What the Partner door is given: the services its routes use, and nothing else. */
-export interface PartnerDoorOptions {
+/** What every door's auth hooks need: credentials, the tenant clock, due work, limits. */
+export interface DoorBase {
   readonly config: Config;
   readonly wallClock: WallClock;
-  /** Owner of the rate-limit counters shared with the sandbox door. */
+  /** Owner of the rate-limit counters shared by the doors of one app. */
   readonly rateOwner: object;
   readonly auth: AuthService;
   readonly tenancy: Tenancy;
   readonly scheduler: Scheduler;
+  readonly events: EventsService;
+}
+
+/** What the Partner door is given: the services its routes use, and nothing else. */
+export interface PartnerDoorOptions extends DoorBase {
   readonly market: MarketService;
   readonly onboarding: OnboardingService;
   readonly pockets: PocketsService;
   readonly activity: ActivityService;
   readonly onUs: OnUsRail;
-  readonly events: EventsService;
 }
 
 /**
@@ -45,10 +49,7 @@ export async function partnerApi(app: FastifyInstance, door: PartnerDoorOptions)
   await app.register(loginRoutes, { auth: door.auth, config: door.config, wallClock: door.wallClock, rateOwner: door.rateOwner });
   await app.register(async (secured) => {
     // The auth hooks must reach the sibling route plugins, so they are not encapsulated.
-    await secured.register(fp(partnerAuth), {
-      signed: true, auth: door.auth, tenancy: door.tenancy, scheduler: door.scheduler, config: door.config,
-      wallClock: door.wallClock, rateOwner: door.rateOwner,
-    });
+    await secured.register(fp(partnerAuth), { ...door, signed: true });
     await secured.register(strategiesRoutes, { market: door.market });
     await secured.register(onboardingRoutes, { onboarding: door.onboarding });
     await secured.register(pocketsRoutes, { pockets: door.pockets });
