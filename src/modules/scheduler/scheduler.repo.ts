@@ -22,14 +22,24 @@ export async function readCursors(q: Queryable, tenantId: string): Promise<Curso
   return q.query<CursorRow>(`SELECT task, done_through FROM scheduler_cursors WHERE partner_id = $1`, [tenantId]);
 }
 
-/** Adds missing cursors (existing ones keep their progress). */
-export async function insertCursors(q: Queryable, tenantId: string, cursors: readonly { task: string; doneThrough: string }[]): Promise<void> {
-  await q.query(
+/**
+ * Adds missing cursors (existing ones keep their progress).
+ * @returns how many were added.
+ */
+export async function insertCursors(q: Queryable, tenantId: string, cursors: readonly { task: string; doneThrough: string }[]): Promise<number> {
+  const rows = await q.query(
     `INSERT INTO scheduler_cursors (partner_id, task, done_through)
      SELECT $1, x.task, x.done_through FROM jsonb_to_recordset($2::jsonb) AS x(task text, done_through date)
-     ON CONFLICT (partner_id, task) DO NOTHING`,
+     ON CONFLICT (partner_id, task) DO NOTHING RETURNING task`,
     [tenantId, JSON.stringify(cursors.map((c) => ({ task: c.task, done_through: c.doneThrough })))],
   );
+  return rows.length;
+}
+
+/** True when the tenant has a cursor for every task in `tasks`. */
+export async function hasCursors(q: Queryable, tenantId: string, tasks: readonly string[]): Promise<boolean> {
+  const rows = await q.query<{ n: bigint }>(`SELECT count(*) AS n FROM scheduler_cursors WHERE partner_id = $1 AND task = ANY($2::text[])`, [tenantId, tasks]);
+  return Number(rows[0]?.n ?? 0n) === tasks.length;
 }
 
 /** Moves a cursor forward (deferred: sent with the step's commit). */

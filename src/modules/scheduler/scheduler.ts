@@ -93,14 +93,18 @@ export function createScheduler(deps: { db: Db; calendar: BusinessCalendar; tena
      * the tenant's first pocket.
      */
     async enroll(tx: Tx, tenantId: string, now: Date): Promise<void> {
+      // Enrolled already (every pocket after the first): no write, so pocket creations of one
+      // tenant never queue on its clock row.
+      if (await repo.hasCursors(tx, tenantId, tasks.map((task) => task.name))) return;
       const today = marketDate(now);
       const cursors = tasks.map((task) => {
         let date = calendar.onOrBefore(today);
         while (dueInstant(task.atMinutes, date).getTime() > now.getTime()) date = calendar.previousBusinessDay(date);
         return { task: task.name, doneThrough: date };
       });
-      await repo.insertCursors(tx, tenantId, cursors);
-      const next = nextRun(cursors.map((c) => ({ task: c.task, done_through: c.doneThrough })));
+      if ((await repo.insertCursors(tx, tenantId, cursors)) === 0) return;
+      // The earliest run of the tenant's cursors as they now stand (some may have been there).
+      const next = nextRun(await repo.readCursors(tx, tenantId));
       await tenancy.setNextDue(tx, tenantId, next?.at ?? null);
     },
     /** Forgets a tenant's progress (its clock was set while it had no pockets). */
