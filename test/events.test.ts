@@ -119,6 +119,7 @@ function counted(tx: Tx): { tx: Tx; statements: () => number } {
         tx.defer(sql, params);
       },
       flush: () => tx.flush(),
+      alone: tx.alone,
     },
     statements: () => statements,
   };

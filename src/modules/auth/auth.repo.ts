@@ -121,7 +121,8 @@ export async function findLiveTokenAndKey(
  * @returns locked false when a concurrent transaction holds the key; the record when one exists.
  */
 export async function lockKey(tx: Tx, partnerId: string, key: string, now: Date): Promise<{ locked: boolean; existing: IdempotencyRow | undefined }> {
-  const [lock] = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0)) AS locked`, [partnerId, key]);
+  // Alone on its database (PGlite), a transaction cannot meet a concurrent duplicate: no lock.
+  const [lock] = tx.alone ? [{ locked: true }] : await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0)) AS locked`, [partnerId, key]);
   if (!lock?.locked) return { locked: false, existing: undefined };
   const rows = await tx.query<IdempotencyRow>(
     `SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys WHERE partner_id = $1 AND key = $2 AND expires_at > $3`,

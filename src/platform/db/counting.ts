@@ -67,6 +67,7 @@ export function countingDb(db: Db): CountingDb {
           deferred = 0;
         };
         const counted: Tx = {
+          alone: tx.alone,
           async query<Row>(sql: string, params?: readonly unknown[]) {
             flushed();
             note(sql, true);

@@ -22,6 +22,11 @@ export interface Tx extends Queryable {
   defer(sql: string, params?: readonly unknown[]): void;
   /** Sends the deferred writes now (they otherwise go with the next query or the commit). */
   flush(): Promise<void>;
+  /**
+   * True when no other transaction can run at the same time (the embedded database's single
+   * connection): concurrency guards such as advisory locks have nothing to guard.
+   */
+  readonly alone: boolean;
 }
 
 export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
@@ -112,6 +117,7 @@ export function inlineParams(sql: string, params: readonly unknown[] = []): stri
 export function deferringTx(
   run: <Row>(sql: string, params?: readonly unknown[]) => Promise<Row[]>,
   execScript: (script: string) => Promise<void>,
+  alone = false,
 ): Tx & { flush(then?: string): Promise<void> } {
   let pending: string[] = [];
   /** Sends the deferred writes, followed by `then` (e.g. COMMIT) in the same round trip. */
@@ -123,6 +129,7 @@ export function deferringTx(
     await execScript(script);
   };
   return {
+    alone,
     defer(sql, params) {
       pending.push(inlineParams(sql, params));
     },

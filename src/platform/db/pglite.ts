@@ -27,6 +27,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
           async (script) => {
             await transaction.exec(script);
           },
+          true,
         );
         const value = await fn(tx);
         await tx.flush();
