@@ -97,12 +97,18 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Environment the server runs with (its sandbox partner's credentials come from it). */
   readonly env: NodeJS.ProcessEnv;
+  /** Milliseconds from spawn to the first 200 of GET /health. */
+  readonly bootMs: number;
+  /** Resolves when the process has exited (for whatever reason). */
+  readonly exited: Promise<void>;
   /** True while the process has not exited. */
   alive(): boolean;
   /** The last SERVER_OUTPUT_BYTES_MAX bytes of its stdout and stderr. */
   output(): string;
   /** SIGTERM, then SIGKILL if it is still there after 5 s. */
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL), if it is still there, and waits for the exit. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -124,14 +130,18 @@ export function drillServerEnv(target: { databaseUrl: string } | { dataDir: stri
   };
 }
 
+/** Where a drill's server keeps its data: one of the two. */
+export type DrillTarget = { readonly databaseUrl: string } | { readonly dataDir: string };
+
 /**
- * Spawns `node --import tsx src/main.ts` on `databaseUrl` (sandbox mode, no demo seed, a rate
- * limit no drill reaches) and waits until GET /health answers.
+ * Spawns `node --import tsx src/main.ts` on `target` (a PostgreSQL URL, or a data folder; sandbox
+ * mode, no demo seed, a rate limit no drill reaches, optional crash points) and waits until GET
+ * /health answers.
  * @throws Error when the process exits or does not answer within SERVER_BOOT_MS_MAX.
  */
-export async function startServer(databaseUrl: string): Promise<ServerProcess> {
+export async function startServer(target: string | DrillTarget, faults: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const env = drillServerEnv({ databaseUrl }, port);
+  const env = drillServerEnv(typeof target === 'string' ? { databaseUrl: target } : target, port, faults);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -140,28 +150,42 @@ export async function startServer(databaseUrl: string): Promise<ServerProcess> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const started = performance.now();
+  let bootMs = Number.NaN;
   const server: ServerProcess = {
+    get bootMs() {
+      return bootMs;
+    },
     baseUrl: `http://127.0.0.1:${port}`,
     child,
     env,
-    alive: () => child.exitCode === null && child.signalCode === null,
+    exited,
+    alive,
     output: () => output,
     async stop() {
-      if (!server.alive()) return;
+      if (!alive()) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
     },
+    async kill() {
+      if (!alive()) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
-  const started = performance.now();
   while (performance.now() - started < SERVER_BOOT_MS_MAX) {
-    if (!server.alive()) throw new Error(`the server exited at boot:\n${output}`);
-    const health = await fetch(`${server.baseUrl}/health`).catch(() => undefined);
-    if (health?.status === 200) return server;
-    await sleep(100);
+    if (!alive()) throw new Error(`the server exited at boot:\n${output}`);
+    const health = await fetch(`${server.baseUrl}/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+    if (health?.status === 200) {
+      bootMs = performance.now() - started;
+      return server;
+    }
+    await sleep(50);
   }
-  await server.stop();
+  await server.kill();
   throw new Error(`the server did not answer within ${SERVER_BOOT_MS_MAX} ms:\n${output}`);
 }
 

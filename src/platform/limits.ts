@@ -20,7 +20,6 @@ export const SANDBOX_FUND_COUNT_MAX = 9;
 /** Webhook delivery bounds. */
 export const WEBHOOK_BODY_BYTES_MAX = 256 * 1024;
 export const WEBHOOK_RESPONSE_BYTES_MAX = 64 * 1024;
-export const WEBHOOK_CLAIM_BATCH_MAX = 50;
 
 /** Most business days one clock advance may process (about 40 years). */
 export const CLOCK_ADVANCE_DAYS_MAX = 15_000;

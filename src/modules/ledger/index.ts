@@ -21,7 +21,6 @@ export {
   type AccountBalance,
   type PocketBalances,
   balancesOfKind,
-  ensureSystemAccounts,
   openPocketAccounts,
   pocketAccountBalances,
   pocketBalances,

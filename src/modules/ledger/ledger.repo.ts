@@ -32,15 +32,6 @@ export async function openPocketAccounts(tx: Tx, partnerId: string, pocketId: st
   );
 }
 
-/** Creates the tenant's system accounts when missing (idempotent). */
-export async function ensureSystemAccounts(tx: Tx, partnerId: string, at: Date): Promise<void> {
-  tx.defer(
-    `INSERT INTO ledger_accounts (id, partner_id, pocket_id, kind, created_at)
-     SELECT gen_random_uuid(), $1::uuid, NULL, k, $2::timestamptz FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING`,
-    [partnerId, at, `{${SYSTEM_ACCOUNT_KINDS.join(',')}}`],
-  );
-}
-
 /**
  * Writes balanced entries of one tenant and moves their pocket accounts, set-based: one deferred
  * statement whatever the number of entries (sent with the transaction's next query or commit).

@@ -84,11 +84,6 @@ export async function insertFundingPocketOnce(
   return rows.length === 1;
 }
 
-export async function findPartnerFundingPocket(q: Queryable, partnerId: string): Promise<Pocket | undefined> {
-  const rows = await q.query<PocketRow>(`SELECT ${POCKET_COLUMNS} FROM pockets WHERE partner_id = $1 AND type = 'PARTNER_FUNDING'`, [partnerId]);
-  return rows[0] ? toPocket(rows[0]) : undefined;
-}
-
 /**
  * A page of the tenant's pockets (or one customer's), oldest first, keyset on (created_at, id).
  * Fetches `limit + 1` rows in the page's direction.
