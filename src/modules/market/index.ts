@@ -3,10 +3,10 @@ import { loadMarketData } from './market.data.ts';
 import { TbillMarket } from './market.service.ts';
 
 export * from './market.types.ts';
-export { MarketCalendar, HOLIDAYS_KNOWN_FROM, HOLIDAYS_KNOWN_THROUGH } from './calendar.ts';
+export { CALENDAR_FIRST_DATE, CALENDAR_LAST_DATE, MarketCalendar } from './calendar.ts';
 export { cusipCheckDigit, isValidCusip } from './cusip.ts';
 export { marketErrors } from './market.errors.ts';
-export { type MarketOptions, ONE_WEEK_DAYS_MIN, STRATEGY_TERMS, TbillMarket } from './market.service.ts';
+export { type MarketCoverage, type MarketOptions, ONE_WEEK_DAYS_MIN, STRATEGY_TERMS, TbillMarket } from './market.service.ts';
 export {
   PRICE_DECIMALS,
   RATE_DECIMALS,
@@ -18,6 +18,7 @@ export {
   percentToFraction,
   priceMicros,
   pricePer100,
+  yieldToMaturityFraction,
 } from './pricing.ts';
 export { SYNTHETIC_ISSUE_DATE_MAX } from './securities.ts';
 

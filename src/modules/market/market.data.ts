@@ -1,8 +1,9 @@
 /**
  * Reading the market data shipped in data/market/ (see the README there): Treasury auction results,
- * daily bill rates, FRED bill rates and the bond-market holiday list. Files are parsed once, with
- * csv-parse, into typed rows; every field is checked, and a malformed file stops the boot with the
- * file, line and field in the message. Rates and prices stay decimal strings.
+ * daily bill rates, FRED bill rates, the one-off bond-market closures, and (for tests) the
+ * 2023-2027 holiday list. Files are parsed once, with csv-parse, into typed rows; every field is
+ * checked, and a malformed file stops the boot with the file, line and field in the message. Rates
+ * and prices stay decimal strings.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -54,7 +55,7 @@ export interface FredRow {
   readonly dtb1yr: string | undefined;
 }
 
-/** One weekday of holidays.csv. */
+/** One weekday of holidays.csv (reference data for tests; the engine's calendar is by rule). */
 export interface HolidayRow {
   readonly date: string;
   readonly name: string;
@@ -62,11 +63,36 @@ export interface HolidayRow {
   readonly bondSettlementDay: boolean;
 }
 
+/** One row of closures.csv: a weekday the bond market closed that no holiday rule gives. */
+export interface ClosureRow {
+  readonly date: string;
+  readonly name: string;
+  /** Where the closure is known from (free text). */
+  readonly source: string;
+}
+
+/**
+ * One row of auction_results_term_level.csv: a bill auction known by date and term only (no CUSIP,
+ * no issue or maturity date, no discount rate). Rate in percent, price per 100 of face.
+ */
+export interface TermAuctionRow {
+  readonly auctionDate: string;
+  /** Treasury's term as written in the data: "4-Week", "42-Day", ... */
+  readonly term: string;
+  readonly highInvestmentRate: string;
+  readonly pricePer100: string;
+  /** True when auctions.csv has the same auction, with its CUSIP and dates. */
+  readonly inAuctionsCsv: boolean;
+}
+
 export interface MarketData {
   readonly auctions: readonly AuctionRow[];
+  /** Auction results by date and term, for the terms of days the other sources do not quote (rates.ts). */
+  readonly termAuctions: readonly TermAuctionRow[];
   readonly dailyRates: readonly RateRow[];
   readonly fredRates: readonly FredRow[];
-  readonly holidays: readonly HolidayRow[];
+  /** One-off closures, for the calendar (src/modules/market/calendar.ts). */
+  readonly closures: readonly ClosureRow[];
 }
 
 type CsvRecord = Record<string, string>;
@@ -117,6 +143,12 @@ class FieldReader {
     return value;
   }
 
+  decimal(column: string): string {
+    const value = this.optionalDecimal(column);
+    if (value === undefined) this.#fail(column, 'is empty');
+    return value;
+  }
+
   days(column: string): number {
     const value = this.text(column);
     if (!/^\d{1,4}$/.test(value)) this.#fail(column, 'is not a day count');
@@ -158,6 +190,18 @@ export function readAuctions(dir: URL = MARKET_DATA_DIR): AuctionRow[] {
   }));
 }
 
+/** auction_results_term_level.csv: bill auction results by date and term. */
+export function readTermAuctions(dir: URL = MARKET_DATA_DIR): TermAuctionRow[] {
+  const columns = ['auction_date', 'security_term', 'high_investment_rate', 'price_per_100', 'in_auctions_csv'];
+  return rows(dir, 'auction_results_term_level.csv', columns, (f) => ({
+    auctionDate: f.date('auction_date'),
+    term: f.text('security_term'),
+    highInvestmentRate: f.decimal('high_investment_rate'),
+    pricePer100: f.decimal('price_per_100'),
+    inAuctionsCsv: f.yesNo('in_auctions_csv') === true,
+  }));
+}
+
 /** daily_bill_rates.csv: Treasury's daily bank discount rates by term (coupon equivalents are not read). */
 export function readDailyRates(dir: URL = MARKET_DATA_DIR): RateRow[] {
   const columns = ['date', ...QUOTED_TERMS.map((term) => `bank_discount_${term.weeks}w`)];
@@ -181,7 +225,10 @@ export function readFredRates(dir: URL = MARKET_DATA_DIR): FredRow[] {
   }));
 }
 
-/** holidays.csv: weekdays of 2023-2027 with a holiday, closure or early close. */
+/**
+ * holidays.csv: weekdays of 2023-2027 with a holiday, closure or early close. Not read by the
+ * engine: the tests check the calendar's rules against it.
+ */
 export function readHolidays(dir: URL = MARKET_DATA_DIR): HolidayRow[] {
   return rows(dir, 'holidays.csv', ['date', 'name', 'bond_settlement_day'], (f) => {
     const settles = f.yesNo('bond_settlement_day');
@@ -190,12 +237,18 @@ export function readHolidays(dir: URL = MARKET_DATA_DIR): HolidayRow[] {
   });
 }
 
+/** closures.csv: the one-off closures (days of mourning, storms), oldest first. */
+export function readClosures(dir: URL = MARKET_DATA_DIR): ClosureRow[] {
+  return rows(dir, 'closures.csv', ['date', 'name', 'source'], (f) => ({ date: f.date('date'), name: f.text('name'), source: f.text('source') }));
+}
+
 /** Everything the market service needs, read from `dir` (default: the shipped data/market/). */
 export function loadMarketData(dir: URL = MARKET_DATA_DIR): MarketData {
   return {
     auctions: readAuctions(dir),
+    termAuctions: readTermAuctions(dir),
     dailyRates: readDailyRates(dir),
     fredRates: readFredRates(dir),
-    holidays: readHolidays(dir),
+    closures: readClosures(dir),
   };
 }

@@ -14,6 +14,9 @@ export const marketErrors = {
   /** A date before the first published bill rate. */
   noRates: (date: string, firstDate: string) =>
     new DomainError('market.no_rates', 'invalid', `no T-bill rates before ${firstDate} (asked for ${date})`),
+  /** A date outside the span of the bond-market calendar (a sandbox clock set too far out). */
+  outsideCalendar: (date: string, firstDate: string, lastDate: string) =>
+    new DomainError('market.outside_calendar', 'invalid', `the bond-market calendar covers ${firstDate} to ${lastDate} (asked for ${date})`),
   /** No bill fits the strategy on that date (before the data, or past the securities master horizon). */
   noBill: (strategy: string, date: string, why: string) =>
     new DomainError('market.no_bill', 'precondition', `no T-bill for ${strategy} on ${date}: ${why}`),

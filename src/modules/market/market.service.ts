@@ -5,7 +5,7 @@
 import { Decimal, fixed } from '../../money/index.ts';
 import { assert } from '../../platform/assert.ts';
 import { addDays, daysBetween, isIsoDate } from '../../platform/clock.ts';
-import { MarketCalendar } from './calendar.ts';
+import { CALENDAR_FIRST_DATE, CALENDAR_LAST_DATE, MarketCalendar } from './calendar.ts';
 import type { MarketData } from './market.data.ts';
 import { marketErrors } from './market.errors.ts';
 import type {
@@ -17,13 +17,23 @@ import type {
   TradingStrategy,
 } from './market.types.ts';
 import { STRATEGY_IDS } from './market.types.ts';
-import { RATE_DECIMALS, investmentRate, percentToFraction, pricePer100 } from './pricing.ts';
-import { RateSeries } from './rates.ts';
-import { SecuritiesMaster } from './securities.ts';
+import { RATE_DECIMALS, percentToFraction, pricePer100, yieldToMaturityFraction } from './pricing.ts';
+import { RateSeries, auctionRates } from './rates.ts';
+import { SYNTHETIC_ISSUE_DATE_MAX, SecuritiesMaster } from './securities.ts';
 
 export interface MarketOptions {
   /** Bid/ask spread around the mid discount rate, in basis points of discount rate (whole bps, >= 0). */
   readonly spreadBps: number;
+}
+
+/**
+ * The span of New York calendar dates (YYYY-MM-DD, both inclusive) on which the market has what a
+ * pocket needs: a bill rate to price with, bills issued to buy, and the business calendar. A
+ * tenant clock outside it would price nothing (before) or find no bill to buy (after).
+ */
+export interface MarketCoverage {
+  readonly from: string;
+  readonly through: string;
 }
 
 /** The term each buy-and-hold strategy buys; UST-1W has none (it buys any bill about a week out). */
@@ -58,13 +68,29 @@ export class TbillMarket implements MarketService {
 
   constructor(data: MarketData, options: MarketOptions) {
     assert(Number.isSafeInteger(options.spreadBps) && options.spreadBps >= 0, `spreadBps must be a whole number >= 0, got ${options.spreadBps}`);
-    this.calendar = new MarketCalendar(
-      data.holidays.filter((row) => !row.bondSettlementDay).map((row) => ({ date: row.date, name: row.name })),
-    );
-    this.rates = new RateSeries(data.dailyRates, data.fredRates);
+    this.calendar = new MarketCalendar(data.closures);
+    this.rates = new RateSeries(data.dailyRates, data.fredRates, auctionRates(data.auctions, data.termAuctions));
     this.master = new SecuritiesMaster(data.auctions, this.calendar);
     this.#halfSpread = new Decimal(options.spreadBps).dividedBy(200);
   }
+
+  /**
+   * The dates the market data covers (see MarketCoverage), computed once: the later of the first
+   * bill rate, the first issue of the securities master and the calendar's first day, through the
+   * earlier of the last scheduled issue date (SYNTHETIC_ISSUE_DATE_MAX) and the calendar's last day.
+   */
+  get coverage(): MarketCoverage {
+    if (!this.#coverage) {
+      let firstIssue = SYNTHETIC_ISSUE_DATE_MAX;
+      for (const bill of this.master.all()) if (bill.issueDate < firstIssue) firstIssue = bill.issueDate;
+      const from = [this.rates.firstDate, firstIssue, CALENDAR_FIRST_DATE].reduce((a, b) => (a > b ? a : b));
+      const through = SYNTHETIC_ISSUE_DATE_MAX < CALENDAR_LAST_DATE ? SYNTHETIC_ISSUE_DATE_MAX : CALENDAR_LAST_DATE;
+      this.#coverage = { from, through };
+    }
+    return this.#coverage;
+  }
+
+  #coverage: MarketCoverage | undefined;
 
   /** The bill with this CUSIP and all its issues, or undefined. */
   security(cusip: string): MasterSecurity | undefined {
@@ -95,8 +121,9 @@ export class TbillMarket implements MarketService {
    * See MarketService.quote. The mid discount rate is the interpolated daily rate for the days
    * from settlement to maturity (RateSeries.midDiscountRate); the bid is the mid plus half the
    * spread, the ask the mid minus half (tbill-math.md section 6). Each side's price is Treasury's
-   * formula (section 1) and its yield the investment rate with the settlement date as basis
-   * (section 2), as a fraction with 4 decimals.
+   * formula (section 1); its discount yield is its rate, and its yield to maturity the investment
+   * rate of its price with the settlement date as basis (section 2), each a fraction rounded once,
+   * from the exact value, to 4 decimals.
    * @throws DomainError `market.unknown_security`, `market.matured`, `market.no_rates`.
    */
   quote(cusip: string, pricingDate: string, settlementDate: string = pricingDate): Quote {
@@ -112,7 +139,8 @@ export class TbillMarket implements MarketService {
       return {
         discountRate: fixed(rate, Math.max(RATE_DECIMALS, rate.decimalPlaces())),
         pricePer100: price,
-        yieldToMaturity: percentToFraction(investmentRate(price, days, settlementDate)),
+        discountYield: percentToFraction(rate),
+        yieldToMaturity: yieldToMaturityFraction(price, days, settlementDate),
       };
     };
     return {
@@ -139,7 +167,7 @@ export class TbillMarket implements MarketService {
         id,
         description: `US T-bills, ${STRATEGY_LABELS[id]}, Buy-and-hold`,
         yield_to_maturity: ask.yieldToMaturity,
-        discount_yield: percentToFraction(ask.discountRate),
+        discount_yield: ask.discountYield,
         applicable_to: ['DEPOSIT', 'REINVESTMENT'],
       };
     });

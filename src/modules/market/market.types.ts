@@ -60,7 +60,13 @@ export interface QuoteSide {
   readonly discountRate: string;
   /** Price per 100 of face, 6 decimals, half up (Treasury's formula). */
   readonly pricePer100: string;
-  /** Investment rate (bond-equivalent yield) of that price, as a fraction with 4 decimals ("0.0468"). */
+  /** Jiko's `discount_yield`: `discountRate` as a fraction, rounded half up once to 4 decimals ("0.0525"). */
+  readonly discountYield: string;
+  /**
+   * Jiko's `yield_to_maturity`: the investment rate (bond-equivalent yield, tbill-math.md section
+   * 2) of that price from the settlement date, as a fraction rounded half up once, from the exact
+   * rate, to 4 decimals ("0.0539"); Treasury's daily "coupon equivalent" is the same measure.
+   */
   readonly yieldToMaturity: string;
 }
 
@@ -82,14 +88,15 @@ export interface Quote {
 export interface TradingStrategy {
   readonly id: StrategyId;
   readonly description: string;
-  /** Fractions with 4 decimals, e.g. "0.0522". */
+  /** The ask side's QuoteSide.yieldToMaturity: a fraction with 4 decimals, e.g. "0.0522". */
   readonly yield_to_maturity: string;
+  /** The ask side's QuoteSide.discountYield: a fraction with 4 decimals. */
   readonly discount_yield: string;
   readonly applicable_to: ('DEPOSIT' | 'REINVESTMENT')[];
 }
 
 export interface BusinessCalendar {
-  /** A bond-market settlement day: a weekday not marked `bond_settlement_day = N`. */
+  /** A bond-market settlement day: a weekday that no holiday rule and no one-off closure closes. */
   isBusinessDay(date: string): boolean;
   /** The first business day strictly after `date`. */
   nextBusinessDay(date: string): string;

@@ -11,6 +11,7 @@ import {
   percentToFraction,
   priceMicros,
   pricePer100,
+  yieldToMaturityFraction,
 } from './pricing.ts';
 
 const auctions = readAuctions();
@@ -142,5 +143,8 @@ test('integer form and fraction helpers', () => {
   assert.equal(pricePer100('5.1825', 55), fixed(new Decimal(100).minus(new Decimal('5.1825').times(55).dividedBy(360)), 6));
   assert.equal(percentToFraction('5.400'), '0.0540');
   assert.equal(percentToFraction('5.405'), '0.0541');
+  // 98.672917 over 91 days from 2024-02-29 is 5.394505...%: once 0.0539; through 5.395%, 0.0540.
+  assert.equal(yieldToMaturityFraction('98.672917', 91, '2024-02-29'), '0.0539');
+  assert.equal(percentToFraction(investmentRate('98.672917', 91, '2024-02-29')), '0.0540');
   assert.throws(() => pricePer100('5.29', 0), /positive integer/);
 });

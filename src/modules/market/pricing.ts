@@ -111,9 +111,23 @@ export function investmentRate(price: DecimalValue, days: number, basisDate: str
   return fixed(investmentRateExact(price, days, basisDate), RATE_DECIMALS);
 }
 
-/** A percent rate as a fraction rounded half up to 4 decimals: "5.400" -> "0.0540". */
+/**
+ * A percent rate as a fraction, rounded half up once to 4 decimals: "5.25" -> "0.0525". Give it the
+ * exact rate: a percent already rounded (say to Treasury's 3 decimals) would be rounded twice.
+ */
 export function percentToFraction(percent: DecimalValue, places = FRACTION_DECIMALS): string {
   return fixed(new Decimal(percent).dividedBy(100), places);
+}
+
+/**
+ * Jiko's `yield_to_maturity` of a price per 100 over `days` from `basisDate` (the settlement
+ * date): the investment rate (bond-equivalent yield, tbill-math.md section 2) as a fraction,
+ * rounded half up once, from the exact rate, to 4 decimals. Not from the 3-decimal percent that
+ * investmentRate returns: 912797HS9 at 98.672917 over 91 days from 2024-02-29 yields
+ * 5.394505...%, which is "0.0539" rounded once but "0.0540" by way of 5.395%.
+ */
+export function yieldToMaturityFraction(price: DecimalValue, days: number, basisDate: string): string {
+  return percentToFraction(investmentRateExact(price, days, basisDate));
 }
 
 /** True for a plain decimal number written with digits ("5.29", "-0.010", "100"). */

@@ -3,14 +3,12 @@ import { test } from 'node:test';
 import { addDays, daysBetween, weekday } from '../../platform/clock.ts';
 import { MarketCalendar } from './calendar.ts';
 import { isValidCusip } from './cusip.ts';
-import { readAuctions, readHolidays } from './market.data.ts';
+import { readAuctions, readClosures } from './market.data.ts';
 import type { BillIssue } from './market.types.ts';
 import { SecuritiesMaster, SYNTHETIC_ISSUE_DATE_MAX, WEEKLY_SCHEDULE } from './securities.ts';
 
 const auctions = readAuctions();
-const calendar = new MarketCalendar(
-  readHolidays().filter((row) => !row.bondSettlementDay).map((row) => ({ date: row.date, name: row.name })),
-);
+const calendar = new MarketCalendar(readClosures());
 const master = new SecuritiesMaster(auctions, calendar);
 const realCusips = new Set(auctions.map((row) => row.cusip));
 const syntheticIssues = master.all().flatMap((security) => security.issues.filter((issue) => issue.synthetic));
@@ -118,4 +116,40 @@ test('52-week bills every fourth Thursday, on the cycle of the real ones', () =>
     '912797TM9 2026-01-22 false',
     `${january[1]?.cusip} 2026-02-19 true`,
   ]);
+});
+
+/**
+ * Real bills Treasury paid on a day the market was closed for trading: the 2-day cash management
+ * bill auctioned on 2004-06-08, after the day of mourning for President Reagan had been declared,
+ * matured on it (the Fed settled; the market did not trade). The engine pays such a maturity on
+ * the next business day.
+ */
+const REAL_ISSUES_ON_CLOSED_DAYS = new Set(['912795QQ7 2004-06-09 2004-06-11']);
+
+test('every bill, real and synthetic, is issued and matures on a business day', () => {
+  const offences: string[] = [];
+  let checked = 0;
+  for (const security of master.all()) {
+    for (const issue of security.issues) {
+      checked++;
+      const open = calendar.isBusinessDay(issue.issueDate) && calendar.isBusinessDay(issue.maturityDate);
+      const key = `${issue.cusip} ${issue.issueDate} ${issue.maturityDate}`;
+      if (!open && (issue.synthetic || !REAL_ISSUES_ON_CLOSED_DAYS.has(key))) offences.push(`${key}${issue.synthetic ? ' synthetic' : ''}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+  assert.equal(checked, master.all().reduce((sum, security) => sum + security.issues.length, 0));
+  assert.ok(checked > auctions.length + 2_000, `${checked} issues`);
+});
+
+test('beyond the holiday list the schedule steps over holidays: 4 July 2028, Christmas 2029', () => {
+  const issues = master.all().flatMap((security) => security.issues);
+  for (const day of ['2028-07-04', '2029-12-25', '2030-04-19', '2031-11-27']) {
+    assert.deepEqual(issues.filter((issue) => issue.issueDate === day || issue.maturityDate === day).map((issue) => issue.cusip), [], day);
+  }
+  // The Tuesday bills of those weeks are issued on Wednesday and run a day short (tbill-math.md 7).
+  assert.equal(issueOf('4-Week', '2028-07-05').days, 27);
+  assert.equal(issueOf('17-Week', '2029-12-26').days, 118);
+  // Thanksgiving 2031: the Thursday bills are issued on Friday.
+  assert.equal(issueOf('13-Week', '2031-11-28').days, 90);
 });
