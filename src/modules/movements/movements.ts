@@ -54,7 +54,10 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
   const { market, pockets } = deps;
   const calendar: BusinessCalendar = market.calendar;
 
-  /** Trade timing of an instant: prices of the last business day on or before it. */
+  /**
+   * Trade timing of an instant: rates of the last business day on or before it, settlement on the
+   * first business day on or after it (the same day on a business day; docs/ENGINE.md "Selling").
+   */
   function timeAt(at: Date): TradeTime {
     const bookDate = marketDate(at);
     return { at, bookDate, pricingDate: calendar.onOrBefore(bookDate), settlementDate: calendar.onOrAfter(bookDate) };

@@ -34,9 +34,12 @@ export interface TradeTime {
   readonly at: Date;
   /** New York date of `at` (the trade's book date). */
   readonly bookDate: string;
-  /** Business date whose prices apply (today, or the last business day before). */
+  /** Business date whose rates apply (today, or the last business day before). */
   readonly pricingDate: string;
-  /** Settlement date of sells and buys (same-day: the pricing date on business days). */
+  /**
+   * Settlement date of sells and buys, from which a sale's days to maturity count: the pricing
+   * date on a business day (T+0), else the next business day.
+   */
   readonly settlementDate: string;
 }
 
@@ -235,9 +238,13 @@ function holdingsOf(lots: readonly repo.LotRow[], book: QuoteBook, settlementDat
 }
 
 /**
- * Sells bills of a pocket, nearest maturity first, at the same-day bid, until its brokerage cash
- * reaches `needCents` (whole units; extra proceeds stay cash). `needCents` undefined sells
- * everything (full withdrawal). `lots` are the pocket's open lots, read in the caller's transaction.
+ * Sells bills of a pocket, nearest maturity first, at the bid for the trade's settlement date,
+ * until its brokerage cash reaches `needCents` (whole units; extra proceeds stay cash). The quote
+ * uses the pricing date's rates and counts the days to maturity from `time.settlementDate`: the
+ * same day on a business day; on a closed day the next business day, which the trade records
+ * (docs/ENGINE.md "Selling"; tbill-math.md sections 1 and 7: bills settle only on business days,
+ * and `r` runs from settlement). `needCents` undefined sells everything (full withdrawal). `lots`
+ * are the pocket's open lots, read in the caller's transaction.
  * @returns the pocket's brokerage cash after the sales, or undefined when cash and every bill
  *   together do not reach `needCents` (then nothing was sold).
  */
@@ -252,7 +259,7 @@ export function raiseCash(
   const cash = work.balances(pocket.id).brokerage_cash;
   if (needCents !== undefined && cash >= needCents) return cash;
   const book = new QuoteBook(work.market, time.pricingDate);
-  const holdings = holdingsOf(lots, book, time.pricingDate);
+  const holdings = holdingsOf(lots, book, time.settlementDate);
   const plan =
     needCents === undefined
       ? { sales: holdings.map((h) => ({ cusip: h.cusip, units: h.units, proceedsCents: unitsValueCents(h.units, h.bidPer100) })) }
@@ -268,7 +275,7 @@ export function raiseCash(
     const taken = takeFromLots(lotsOfBill, sale.units);
     const basisCents = taken.reduce((sum, t) => sum + t.costCents, 0n);
     const gainCents = sale.proceedsCents - basisCents;
-    const quote = book.get(sale.cusip, holding.maturityDate);
+    const quote = book.get(sale.cusip, holding.maturityDate, time.settlementDate);
     const tradeId = newId();
     const entryId = work.post({
       entryType: 'SELL',
