@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type DomainError, type ErrorKind } from '../../platform/errors.ts';
 
 /**
@@ -40,6 +40,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   conflict: 409,
   precondition: 412,
+  too_large: 413,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -87,4 +88,20 @@ export function routeLocs(request: FastifyRequest): JikoLocs {
     source: own?.source ?? (request.method === 'GET' ? 'query' : 'body'),
     fields: { ...DOOR_FIELDS, ...own?.fields },
   };
+}
+
+/** Details of the errors Fastify's router answers before any route runs; the URL is not echoed back. */
+const FRAMEWORK_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'Invalid URL: a path segment is not valid percent-encoded UTF-8',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI Too Long: a path parameter is longer than any id',
+};
+
+/**
+ * Fastify's `frameworkErrors`: the router's own refusals, in Jiko's `{detail: "..."}` shape with
+ * Fastify's status (400 for a path that does not decode, 414 for an over-long path parameter).
+ * Without it Fastify answers them in its own shape (`{error, code, message, statusCode}`).
+ */
+export function jikoFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.code(status).send({ detail: FRAMEWORK_DETAILS[error.code] ?? 'Bad Request' });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ClockView, Sandbox } from '../../modules/sandbox/index.ts';
-import { DateString, DateTimeString, DetailErrorSchema, ErrorResponses, invalid } from '../../platform/http/index.ts';
+import { DateString, DateTimeString, ErrorResponses, invalid } from '../../platform/http/index.ts';
 import { CLOCK_ADVANCE_DAYS_MAX } from '../../platform/limits.ts';
 
 const ClockSchema = Type.Object({
@@ -22,31 +22,40 @@ function instant(value: string, field: string): Date {
   return new Date(ms);
 }
 
-/**
- * pocketbook's sandbox test clock, one per tenant. Setting it is free while the tenant has no
- * customers, then forward only; advancing it runs every business day's due work on the way
- * (maturities, investing, end-of-day values), in time order.
- */
 /** What the clock routes are given. */
 export interface ClockRoutesOptions {
   readonly sandbox: Sandbox;
 }
 
+/**
+ * pocketbook's sandbox test clock, one per tenant, within the dates the market data covers (422
+ * naming them otherwise). Setting it is free while the tenant has no customers, then forward only;
+ * advancing it runs every business day's due work on the way (maturities, investing, end-of-day
+ * values), in time order, in one transaction with the move.
+ */
 export async function clockRoutes(plain: FastifyInstance, options: ClockRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['Sandbox'];
   const security = [{ HTTPBearer: [] }];
-  const responses = { ...ErrorResponses, 409: DetailErrorSchema };
+  const responses = ErrorResponses;
 
   app.get('/api/v1/sandbox/clock', {
-    schema: { tags, summary: "Read the tenant's test clock", security, response: { 200: ClockSchema, ...responses } },
+    schema: {
+      tags,
+      summary: "Read the tenant's test clock",
+      description: "Sandbox mode only. The tenant's test clock: its current instant, and its business date (the New York date if a bond-market business day, else the last one before).",
+      security,
+      response: { 200: ClockSchema, ...responses },
+    },
   }, async (request) => clockJson(options.sandbox.getClock(request.ctx)));
 
   app.post('/api/v1/sandbox/clock', {
     schema: {
       tags,
       summary: "Set the tenant's test clock",
-      description: 'Any instant while the tenant has no customers; afterwards only later instants (409 otherwise).',
+      description:
+        'Any instant whose New York date the market data covers while the tenant has no customers; afterwards only later ' +
+        'instants (422 otherwise). Due work up to the new instant runs with the move: all of it, or nothing.',
       security,
       body: Type.Object({ now: Type.String({ description: 'ISO-8601 date-time with offset' }) }, { additionalProperties: false }),
       response: { 200: ClockSchema, ...responses },
@@ -57,7 +66,9 @@ export async function clockRoutes(plain: FastifyInstance, options: ClockRoutesOp
     schema: {
       tags,
       summary: "Move the tenant's test clock forward and run due work",
-      description: 'Give `to` (an instant not earlier than the clock) or `days` (whole days of 24 hours).',
+      description:
+        'Give `to` (an instant not earlier than the clock) or `days` (whole days of 24 hours), within the dates the market ' +
+        'data covers. Due work on the way runs with the move: all of it, or nothing.',
       security,
       body: Type.Object(
         {

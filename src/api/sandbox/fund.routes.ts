@@ -34,6 +34,7 @@ export async function fundRoutes(plain: FastifyInstance, options: FundRoutesOpti
     schema: {
       tags: ['Sandbox'],
       summary: 'Fund a pocket with simulated ACH credits',
+      description: "Sandbox mode only. Books `count` simulated inbound ACH credits of `amount_usdc` cents each through the pocket's portal; each settles at once (event `transfers.ach.in.success`) and the cash is invested by the pocket's strategy, or on the next business day. Answers 202 with no body.",
       security: [{ HTTPBearer: [] }],
       body: FundBody,
       response: { 202: Type.Null({ description: 'Accepted; no body' }), ...ErrorResponses },

@@ -21,6 +21,7 @@ export async function webhookRoutes(plain: FastifyInstance, options: WebhookRout
     schema: {
       tags: ['Sandbox'],
       summary: 'Send an event of any type to the subscriptions that listen to it',
+      description: 'Sandbox mode only. Records an event of the given type and payload (marked as a test event) and delivers it, signed like any other, to every enabled subscription that lists its type. Answers 202 with the event id and the number of deliveries scheduled.',
       security: [{ HTTPBearer: [] }],
       body: Type.Object({
         event_id: Type.Optional(Uuid('A new event id when absent')),

@@ -1,11 +1,11 @@
 import type { Movements } from '../movements/index.ts';
-import type { BusinessCalendar } from '../market/index.ts';
+import type { BusinessCalendar, MarketCoverage } from '../market/index.ts';
 import type { PocketsService } from '../pockets/index.ts';
 import { newAchTraceNumber } from '../rails/portal/index.ts';
 import type { Scheduler } from '../scheduler/index.ts';
 import type { Tenancy } from '../tenancy/index.ts';
 import { assert } from '../../platform/assert.ts';
-import { marketDate } from '../../platform/clock.ts';
+import { addDays, marketDate, marketInstant } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { exactlyOnce } from '../../platform/exactly-once.ts';
@@ -30,12 +30,26 @@ export interface SandboxFundInput {
 const DAY_MS = 86_400_000;
 
 /**
- * The sandbox: a test clock per tenant (moving it runs the scheduler's due work on the way, in
- * time order) and simulated inbound ACH credits through a pocket's portal. Failure scenarios live
- * in scenarios.ts.
+ * The sandbox: a test clock per tenant, kept within the dates the market data covers (moving it
+ * runs the scheduler's due work on the way, in time order, in the move's transaction), and
+ * simulated inbound ACH credits through a pocket's portal. Failure scenarios live in scenarios.ts.
  */
-export function createSandbox(deps: { db: Db; calendar: BusinessCalendar; tenancy: Tenancy; scheduler: Scheduler; pockets: PocketsService; movements: Movements }) {
-  const { db, calendar, tenancy, scheduler, pockets, movements } = deps;
+export function createSandbox(deps: {
+  db: Db;
+  calendar: BusinessCalendar;
+  /** The dates the market data covers: the test clock stays within them. */
+  coverage: MarketCoverage;
+  tenancy: Tenancy;
+  scheduler: Scheduler;
+  pockets: PocketsService;
+  movements: Movements;
+}) {
+  const { db, calendar, coverage, tenancy, scheduler, pockets, movements } = deps;
+  // The first instant of the first covered New York date, and the first one after the last.
+  const coveredFromMs = marketInstant(coverage.from).getTime();
+  const coveredUntilMs = marketInstant(addDays(coverage.through, 1)).getTime();
+  /** True when the New York date of `instant` is within the market data (false for an invalid Date). */
+  const covered = (instant: Date) => instant.getTime() >= coveredFromMs && instant.getTime() < coveredUntilMs;
 
   function clockView(now: Date): ClockView {
     return { now, businessDate: calendar.onOrBefore(marketDate(now)) };
@@ -46,34 +60,52 @@ export function createSandbox(deps: { db: Db; calendar: BusinessCalendar; tenanc
     getClock: (ctx: RequestContext): ClockView => clockView(ctx.now),
 
     /**
-     * Sets the tenant's clock: to any instant while it has no customers, afterwards only forward
-     * (due work up to the new time runs before this returns).
-     * @throws DomainError conflict `clock.backward`.
+     * Sets the tenant's clock to `instant`: any instant of the market data's dates while the tenant
+     * has no customers, afterwards only forward. The move and all the due work up to `instant` run
+     * in one transaction: either all of it happens, or nothing does.
+     * @throws DomainError invalid `clock.out_of_range` (the New York date of `instant` is outside
+     *   MarketCoverage); while the tenant has customers, `clock.backward` (earlier than the clock)
+     *   and `clock.too_far` (more than CLOCK_ADVANCE_DAYS_MAX days ahead).
      */
     async setClock(ctx: RequestContext, instant: Date): Promise<ClockView> {
+      if (!covered(instant)) throw SandboxErrors.outOfRange('now', coverage.from, coverage.through);
       await db.tx(async (tx) => {
+        const now = await tenancy.lockClock(tx, ctx.tenantId);
         const customers = await pockets.customerCount(tx, ctx.tenantId);
-        if (customers > 0 && instant.getTime() < ctx.now.getTime()) throw SandboxErrors.backward();
+        // Customers' activity is booked at instants up to the clock: going back would put it in the
+        // future. A clock outside the data (set before the range was enforced) may come back into it.
+        if (customers > 0 && covered(now) && instant.getTime() < now.getTime()) throw SandboxErrors.backward();
+        // Due work runs in this transaction: with customers, a move is as bounded as an advance.
+        if (customers > 0 && instant.getTime() - now.getTime() > CLOCK_ADVANCE_DAYS_MAX * DAY_MS) {
+          throw SandboxErrors.tooFar('now', CLOCK_ADVANCE_DAYS_MAX);
+        }
         await tenancy.setNow(tx, ctx.tenantId, instant);
         if (customers === 0) await scheduler.reset(tx, ctx.tenantId);
+        await scheduler.runDueIn(tx, { ...ctx, now: instant });
       });
-      await scheduler.runDue({ ...ctx, now: instant });
       return clockView(instant);
     },
 
     /**
      * Moves the tenant's clock forward to `to` or by `days` days and runs all due work on the way,
-     * in time order.
-     * @throws DomainError invalid when `to` is earlier than the clock or beyond CLOCK_ADVANCE_DAYS_MAX.
+     * in time order, in one transaction with the move: either all of it happens, or nothing does.
+     * @throws DomainError invalid `clock.to_or_days` (not exactly one given), `clock.out_of_range`
+     *   (the target's New York date is outside MarketCoverage), `clock.not_forward` (earlier than
+     *   the clock), `clock.too_far` (more than CLOCK_ADVANCE_DAYS_MAX days).
      */
     async advanceClock(ctx: RequestContext, by: { to?: Date | undefined; days?: number | undefined }): Promise<ClockView> {
       if ((by.to === undefined) === (by.days === undefined)) throw SandboxErrors.oneOf();
       const field = by.to !== undefined ? 'to' : 'days';
-      const target = by.to ?? new Date(ctx.now.getTime() + by.days! * DAY_MS);
-      if (target.getTime() < ctx.now.getTime()) throw SandboxErrors.notForward(field);
-      if (target.getTime() - ctx.now.getTime() > CLOCK_ADVANCE_DAYS_MAX * DAY_MS) throw SandboxErrors.tooFar(field);
-      await tenancy.setNow(db, ctx.tenantId, target);
-      await scheduler.runDue({ ...ctx, now: target });
+      const target = await db.tx(async (tx) => {
+        const now = await tenancy.lockClock(tx, ctx.tenantId);
+        const to = by.to ?? new Date(now.getTime() + by.days! * DAY_MS);
+        if (!covered(to)) throw SandboxErrors.outOfRange(field, coverage.from, coverage.through);
+        if (to.getTime() < now.getTime()) throw SandboxErrors.notForward(field);
+        if (to.getTime() - now.getTime() > CLOCK_ADVANCE_DAYS_MAX * DAY_MS) throw SandboxErrors.tooFar(field, CLOCK_ADVANCE_DAYS_MAX);
+        await tenancy.setNow(tx, ctx.tenantId, to);
+        await scheduler.runDueIn(tx, { ...ctx, now: to });
+        return to;
+      });
       return clockView(target);
     },
 

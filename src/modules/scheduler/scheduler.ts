@@ -11,8 +11,9 @@ import * as repo from './scheduler.repo.ts';
  * with the minute of the business day they run at (New York time; 0 = start of the day, 1440 = its
  * end, i.e. 00:00 of the next calendar day). The scheduler keeps one cursor per (tenant, task): the
  * last business date whose run is done. Due runs execute in time order (then date, then
- * registration order), each in its own transaction under the tenant's cursor locks, so each
- * (tenant, task, date) runs exactly once whichever process gets there first. After a drain the
+ * registration order), each in its own transaction under the tenant's cursor locks (or all in the
+ * transaction of a sandbox clock move, `runDueIn`), so each (tenant, task, date) runs exactly once
+ * whichever process gets there first. After a drain the
  * tenant's next due instant goes to tenancy, which the door reads with the tenant's clock: due work
  * runs once per request, before the handler, and in the background loop.
  */
@@ -118,6 +119,29 @@ export function createScheduler(deps: { db: Db; calendar: BusinessCalendar; tena
      * @returns the number of runs made here.
      */
     runDue: (ctx: RequestContext) => drain(ctx.tenantId, ctx.now, false),
+    /**
+     * Runs every run due for the tenant up to `ctx.now` inside the caller's transaction `tx`, in
+     * time order (at most RUNS_PER_DRAIN_MAX), and records the tenant's next due instant there too:
+     * a clock move and all the work it makes due commit, or roll back, together. Waits for another
+     * process that is running the tenant's work (the cursors are locked until `tx` ends).
+     * @returns the number of runs made.
+     * @throws whatever a task throws; the caller's transaction then rolls back.
+     */
+    async runDueIn(tx: Tx, ctx: RequestContext): Promise<number> {
+      // Kept in memory as the runs advance them: their deferred updates travel with the commit.
+      const cursors = (await repo.lockCursors(tx, ctx.tenantId, false)).map((cursor) => ({ ...cursor }));
+      let runs = 0;
+      while (runs < RUNS_PER_DRAIN_MAX) {
+        const next = nextRun(cursors);
+        if (!next || next.at.getTime() > ctx.now.getTime()) break;
+        await next.task.run(tx, systemContext(ctx.tenantId, next.at), next.date);
+        repo.advanceCursor(tx, ctx.tenantId, next.task.name, next.date);
+        cursors.find((cursor) => cursor.task === next.task.name)!.done_through = next.date;
+        runs++;
+      }
+      await tenancy.setNextDue(tx, ctx.tenantId, nextRun(cursors)?.at ?? null);
+      return runs;
+    },
     /** The background loop over tenants with due work, at their own clocks; `stop()` ends it. */
     start(options: { onError?: (error: unknown) => void } = {}) {
       const onError = options.onError ?? ((error: unknown) => console.error('scheduler pass failed', error));

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/index.ts';
+import type { Queryable, Tx } from '../../platform/db/index.ts';
 
 /** SQL of tenant clocks (`tenant_clocks`): the test clock offset and the scheduler's next due instant. */
 
@@ -11,6 +11,20 @@ export interface ClockRow {
 export async function readClock(q: Queryable, tenantId: string): Promise<ClockRow> {
   const rows = await q.query<ClockRow>('SELECT clock_offset_ms, next_due_at FROM tenant_clocks WHERE partner_id = $1', [tenantId]);
   return rows[0] ?? { clock_offset_ms: 0n, next_due_at: null };
+}
+
+/**
+ * Reads the tenant's clock row and locks it until the transaction ends (made with offset 0 when
+ * missing), so that two clock moves of one tenant run one after the other.
+ */
+export async function lockClock(tx: Tx, tenantId: string): Promise<ClockRow> {
+  const rows = await tx.query<ClockRow>(
+    `INSERT INTO tenant_clocks AS c (partner_id, clock_offset_ms) VALUES ($1, 0)
+     ON CONFLICT (partner_id) DO UPDATE SET partner_id = c.partner_id
+     RETURNING clock_offset_ms, next_due_at`,
+    [tenantId],
+  );
+  return rows[0]!;
 }
 
 export async function writeOffset(q: Queryable, tenantId: string, offsetMs: bigint): Promise<void> {

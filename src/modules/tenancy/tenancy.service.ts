@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../../platform/db/index.ts';
+import type { Db, Queryable, Tx } from '../../platform/db/index.ts';
 import { type WallClock, tenantNow } from '../../platform/clock.ts';
 import * as repo from './tenancy.repo.ts';
 
@@ -23,6 +23,14 @@ export function createTenancy(deps: { db: Db; wallClock: WallClock }) {
       const row = await repo.readClock(q, tenantId);
       const now = tenantNow(wallClock, row.clock_offset_ms);
       return { now, workDue: row.next_due_at !== null && row.next_due_at.getTime() <= now.getTime() };
+    },
+    /**
+     * The tenant's clock now, its row locked until `tx` ends: a clock move reads the clock it
+     * moves from here, so that concurrent moves of one tenant queue instead of racing.
+     */
+    async lockClock(tx: Tx, tenantId: string): Promise<Date> {
+      const row = await repo.lockClock(tx, tenantId);
+      return tenantNow(wallClock, row.clock_offset_ms);
     },
     /**
      * Moves the tenant's clock so that it reads `instant` now. Callers decide whether the move is

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATA_DIR_LOCK_NAME } from './data-dir-lock.ts';
 import { MIGRATIONS_DIR, migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
 
@@ -64,11 +65,12 @@ export async function ensurePgliteTemplate(root: string = PGLITE_TEMPLATE_ROOT):
 }
 
 /**
- * Fills an empty (or missing) data folder from the template when there is one.
+ * Fills an empty (or missing) data folder from the template when there is one. The folder's lock
+ * (DATA_DIR_LOCK_NAME, taken before this is called) does not count as content.
  * @returns true when the folder was seeded; false when it already held a cluster or no template exists.
  */
 export function seedFromPgliteTemplate(dataDir: string, root: string = PGLITE_TEMPLATE_ROOT): boolean {
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return false;
+  if (existsSync(dataDir) && readdirSync(dataDir).some((name) => name !== DATA_DIR_LOCK_NAME)) return false;
   const template = pgliteTemplatePath(root);
   if (!existsSync(join(template, 'PG_VERSION'))) return false;
   mkdirSync(dataDir, { recursive: true });

@@ -12,6 +12,7 @@ import {
   normaliseParams,
   parsers,
 } from './db.ts';
+import { DatabaseOpenError, errorCode } from './open-error.ts';
 
 /** Connections in the pool of one process. */
 export const POOL_SIZE_MAX = 10;
@@ -58,7 +59,8 @@ function describe(error: unknown): string {
  * discarded (the pool's `error` event is handled), and new connections are made on demand once the
  * server answers again. Meanwhile statements reject with errors for which `isDatabaseUnavailable`
  * is true.
- * @throws the last connection error when the server did not answer within `bootWaitMs`.
+ * @throws DatabaseOpenError (see connectFailure) when the server did not answer within
+ *   `bootWaitMs`, or refused the connection (user, password, database).
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`postgres: ${message}\n`));
@@ -74,7 +76,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // and end the process.
   pool.on('error', (error) => warn(`an idle connection was lost (${describe(error)}); the pool reconnects on demand`));
 
-  await waitForServer(pool, options.bootWaitMs ?? POSTGRES_BOOT_WAIT_MS, warn);
+  await waitForServer(pool, url, options.bootWaitMs ?? POSTGRES_BOOT_WAIT_MS, warn);
 
   return {
     kind: 'postgres',
@@ -106,7 +108,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 }
 
 /** Checks out (and returns) one connection, trying again while the server is unavailable. */
-async function waitForServer(pool: pg.Pool, waitMs: number, warn: (message: string) => void): Promise<void> {
+async function waitForServer(pool: pg.Pool, url: string, waitMs: number, warn: (message: string) => void): Promise<void> {
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -118,12 +120,53 @@ async function waitForServer(pool: pg.Pool, waitMs: number, warn: (message: stri
       const waitedMs = performance.now() - started;
       if (!isDatabaseUnavailable(error) || waitedMs + BOOT_RETRY_PAUSE_MS > waitMs) {
         await pool.end().catch(() => undefined);
-        throw error;
+        throw connectFailure(url, error, attempt > 1 ? waitedMs : 0);
       }
       if (attempt === 1) warn(`waiting up to ${waitMs} ms for the server (${describe(error)})`);
       await sleep(BOOT_RETRY_PAUSE_MS);
     }
   }
+}
+
+/** Host, port, user and database of a connection URL, for messages (never the password). */
+function target(url: string): { at: string; user: string; database: string } {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // node-postgres accepts forms that are not URLs (a socket path): name no parts then.
+  }
+  const host = parsed?.hostname || 'localhost';
+  const user = decodeURIComponent(parsed?.username ?? '') || 'the default user';
+  const database = decodeURIComponent(parsed?.pathname.replace(/^\//, '') ?? '') || 'the default database';
+  return { at: `${host}:${parsed?.port || '5432'}`, user, database };
+}
+
+/**
+ * The one-line account of a failed connection to the server at `url`: which host, user and
+ * database, what the server or the network said, and what to change. SQLSTATE 28000/28P01 (the
+ * role, password or pg_hba.conf), 3D000 (no such database); socket errors and timeouts mean
+ * unreachable.
+ */
+function connectFailure(url: string, error: unknown, waitedMs: number): DatabaseOpenError {
+  const { at, user, database } = target(url);
+  const code = errorCode(error);
+  const said = error instanceof Error ? error.message : String(error);
+  const what = `PostgreSQL at ${at} (user ${user}, database ${database})`;
+  if (code === '28000' || code === '28P01') {
+    return new DatabaseOpenError('server_refused', `${what} refused the connection (${said}): fix the user name or password in DATABASE_URL, or create that role on the server`, error);
+  }
+  if (code === '3D000') {
+    return new DatabaseOpenError('no_database', `${what} has no such database (${said}): create it (createdb ${database}), or fix the database name in DATABASE_URL`, error);
+  }
+  if (code === 'ENOTFOUND') {
+    return new DatabaseOpenError('server_unreachable', `cannot reach ${what} (no such host): fix the host in DATABASE_URL`, error);
+  }
+  if (isDatabaseUnavailable(error)) {
+    const waited = waitedMs > 0 ? ` after waiting ${Math.round(waitedMs)} ms` : '';
+    return new DatabaseOpenError('server_unreachable', `cannot reach ${what}${waited} (${said}): start the server, or fix the host and port in DATABASE_URL`, error);
+  }
+  return new DatabaseOpenError('server_error', `cannot connect to ${what} (${code ? `${code} ` : ''}${said}): check DATABASE_URL`, error);
 }
 
 type TxOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown; retry: boolean };

@@ -1,0 +1,203 @@
+/**
+ * Start-up as an operator meets it, on real processes (`node --import tsx src/main.ts` and the
+ * `pocketbook` command of bin/):
+ *   - the embedded data folder belongs to one process: a second server or a CLI command on the same
+ *     folder exits at once, non-zero, naming the holder and what to do; the lock goes with a clean
+ *     stop, and a lock left by a killed process does not block the next start;
+ *   - a start that cannot succeed (port in use, data folder not writable, PostgreSQL unreachable
+ *     or refusing the user or the database) ends with one line naming the problem and the fix, no
+ *     stack trace, and nothing written.
+ * Spawning costs about a second of CPU each: the failing starts run concurrently.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type Server, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { drillServerEnv, freePort } from '../scripts/fault-restart.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { DATA_DIR_LOCK_NAME } from '../src/platform/db/index.ts';
+import { killAllServers, spawnServer } from './support/server-process.ts';
+
+const ROOT_DIR = fileURLToPath(new URL('../', import.meta.url));
+/** A refused start must end well within this (it takes about one process start). */
+const REFUSAL_MS_MAX = 15_000;
+
+const scratch = mkdtempSync(join(tmpdir(), 'pocketbook-startup-'));
+after(async () => {
+  await killAllServers();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+interface Finished {
+  /** Exit status; null when it had to be killed (it did not exit by itself within the limit). */
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Runs `node --import tsx <args>` in the project folder until it exits (killed after REFUSAL_MS_MAX). */
+function runToExit(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), REFUSAL_MS_MAX);
+  return new Promise((resolve) => {
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/** The server's environment (sandbox, no demo) on `target` and `port`, plus `extra`. */
+function serverEnv(target: { dataDir: string } | { databaseUrl: string }, port: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...drillServerEnv(target, port), ...extra };
+}
+
+/** `pocketbook partners create` of a partner named `username`, through bin/pocketbook.mjs. */
+function createPartnerArgs(username: string): string[] {
+  return ['bin/pocketbook.mjs', 'partners', 'create', '--username', username, '--password', 'startup-password-1', '--shared-secret', 'startup-shared-secret-0123456789'];
+}
+
+/** A pattern that matches `text` as it is. */
+function literally(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
+
+/**
+ * A refused start: non-zero exit within the limit, and stderr is exactly one line, without a stack
+ * trace, matching every pattern.
+ */
+function assertRefused(run: Finished, ...patterns: RegExp[]): void {
+  assert.notEqual(run.code, null, `it did not exit within ${REFUSAL_MS_MAX} ms:\n${run.stdout}${run.stderr}`);
+  assert.notEqual(run.code, 0, `it exited 0:\n${run.stdout}${run.stderr}`);
+  const lines = run.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `stderr is not one line:\n${run.stderr}`);
+  assert.doesNotMatch(run.stderr, /^\s+at /m, 'stack trace on stderr');
+  for (const pattern of patterns) assert.match(lines[0]!, pattern);
+}
+
+const embeddedSkip = process.env.DATABASE_URL ? 'embedded database: runs in the PGlite run (without DATABASE_URL)' : false;
+
+describe('the embedded data folder belongs to one process', { skip: embeddedSkip }, () => {
+  test('a second server and the CLI are refused while a server runs; after it stops the next one starts; a killed holder does not block', async () => {
+    const dataDir = join(scratch, 'shared');
+    const first = await spawnServer({ dataDir });
+    const holder = first.child.pid;
+    assert.ok(holder);
+
+    const secondPort = await freePort();
+    const [second, cli] = await Promise.all([
+      runToExit(['src/main.ts'], serverEnv({ dataDir }, secondPort)),
+      runToExit(createPartnerArgs('startup-cli'), serverEnv({ dataDir }, secondPort)),
+    ]);
+    const names = [new RegExp(`process ${holder} \\(pocketbook server started at \\d{4}-\\d\\d-\\d\\dT`), /stop/, /DATABASE_URL/];
+    assertRefused(second, literally(`data folder ${dataDir} `), ...names);
+    assertRefused(cli, ...names);
+    assert.equal(cli.stdout, '', 'the CLI printed a success');
+
+    // The first server is unharmed.
+    assert.equal((await fetch(`${first.baseUrl}/health/ready`)).status, 200);
+
+    await first.stop();
+    assert.equal(first.child.exitCode, 0);
+    assert.equal(existsSync(join(dataDir, DATA_DIR_LOCK_NAME)), false, 'a clean stop leaves its lock behind');
+
+    const next = await spawnServer({ dataDir });
+    await next.kill();
+    assert.equal(existsSync(join(dataDir, DATA_DIR_LOCK_NAME)), true, 'SIGKILL cannot release the lock');
+    // The killed holder's lock does not block: the CLI takes the folder over and does its work.
+    const created = await runToExit(createPartnerArgs('startup-after-kill'), serverEnv({ dataDir }, secondPort));
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal((JSON.parse(created.stdout) as { username: string }).username, 'startup-after-kill');
+    assert.equal(existsSync(join(dataDir, DATA_DIR_LOCK_NAME)), false, 'the CLI left its lock behind');
+  });
+});
+
+/** True when a TCP connection to `host:port` opens within a second. */
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+describe('a start that cannot succeed says why in one line', () => {
+  test('port in use, data folder not writable, PostgreSQL not listening', { skip: embeddedSkip }, async () => {
+    const [busyPort, closedPort, freeOne] = await Promise.all([freePort(), freePort(), freePort()]);
+    const occupant: Server = createServer();
+    await new Promise<void>((resolve) => occupant.listen(busyPort, '127.0.0.1', resolve));
+    try {
+      const portDataDir = join(scratch, 'port-in-use');
+      const aFile = join(scratch, 'a-file');
+      writeFileSync(aFile, 'not a folder\n');
+      const unwritable = join(aFile, 'data');
+      const closedUrl = `postgres://pbuser:secret-password@127.0.0.1:${closedPort}/pbdb`;
+      const [port, folder, closed] = await Promise.all([
+        runToExit(['src/main.ts'], serverEnv({ dataDir: portDataDir }, busyPort)),
+        runToExit(['src/main.ts'], serverEnv({ dataDir: unwritable }, freeOne)),
+        runToExit(['src/main.ts'], serverEnv({ databaseUrl: closedUrl }, freeOne, { POCKETBOOK_DATABASE_WAIT_MS: '0' })),
+      ]);
+      assertRefused(port, new RegExp(`port ${busyPort}`), /in use/, /PORT/);
+      // Checked before the database was seeded or migrated: the folder holds no cluster.
+      const written = existsSync(portDataDir) ? readdirSync(portDataDir) : [];
+      assert.deepEqual(written, []);
+
+      assertRefused(folder, literally(`data folder ${unwritable} `), /POCKETBOOK_DATA_DIR/);
+
+      assertRefused(closed, new RegExp(`127\\.0\\.0\\.1:${closedPort}`), /user pbuser/, /database pbdb/, /DATABASE_URL/);
+      assert.doesNotMatch(closed.stderr, /secret-password/, 'the password was printed');
+    } finally {
+      await new Promise<void>((resolve) => occupant.close(() => resolve()));
+    }
+  });
+
+  const serverUrl = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+  const serverHost = serverUrl.hostname || '127.0.0.1';
+  const serverPort = Number(serverUrl.port || 5432);
+
+  test('PostgreSQL refuses the user (server) or has no such database (CLI)', async (t) => {
+    if (!(await reachable(serverHost, serverPort))) return t.skip(`no PostgreSQL server on ${serverHost}:${serverPort}`);
+    const at = (user: string, database: string) => {
+      const url = new URL(serverUrl);
+      url.username = user;
+      url.pathname = `/${database}`;
+      return url.toString();
+    };
+    const port = await freePort();
+    const missing = 'pocketbook_startup_no_such_database';
+    const [role, database] = await Promise.all([
+      runToExit(['src/main.ts'], serverEnv({ databaseUrl: at('nobody', 'x') }, port)),
+      runToExit(createPartnerArgs('startup-nodb'), serverEnv({ databaseUrl: at('postgres', missing) }, port)),
+    ]);
+    assertRefused(role, literally(`${serverHost}:${serverPort}`), /user nobody/, /database x\b/, /DATABASE_URL/);
+    assertRefused(database, new RegExp(`database ${missing}`), /does not exist/, /createdb|DATABASE_URL/);
+  });
+});
+
+test('DATABASE_URL that is not a PostgreSQL URL is a configuration error that does not echo it', () => {
+  for (const url of ['mysql://root:hunter2@db/app', 'db.internal:5432', 'hunter2']) {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: url }),
+      (error: unknown) => error instanceof ConfigError && /postgres:\/\/user:password@host:5432\/database/.test(error.message) && !error.message.includes('hunter2') && !error.message.includes('db.internal'),
+    );
+  }
+  for (const url of ['postgres://u:p@h:5432/d', 'postgresql://h/d', 'socket:/var/run/postgresql?db=d']) assert.equal(loadConfig({ DATABASE_URL: url }).databaseUrl, url);
+  assert.equal(loadConfig({}).databaseWaitMs, 15_000);
+  assert.equal(loadConfig({ POCKETBOOK_DATABASE_WAIT_MS: '0' }).databaseWaitMs, 0);
+});
