@@ -9,11 +9,18 @@ import type { CustomerAccountStatus } from './onboarding.schemas.ts';
 import type { Customer } from './onboarding.domain.ts';
 
 export { createOnboardingService, type OnboardingService, APPLICATION_EVENT_OBJECT_TYPE } from './onboarding.service.ts';
+export { type BusinessOnboarding, createBusinessOnboarding } from './business.service.ts';
+export { type OnboardingUploads, createOnboardingUploads, ID_IMAGE_TYPES } from './onboarding.uploads.ts';
+export type { ApplicationMember, BusinessApplication, BusinessDocument, RelatedParty } from './business.domain.ts';
+export { maskIdentification } from './business.domain.ts';
+export { FORCEABLE_OUTCOMES, REVIEW_SCENARIOS, ENTITY_DOCUMENTS, type ReviewStatus } from './business.sandbox.ts';
+export { DOCUMENT_REVIEW_AT_MINUTES } from './onboarding.review.ts';
 export type { AgreementBundle, AgreementDocument } from './onboarding.agreements.ts';
 export { CURRENT_AGREEMENTS } from './onboarding.agreements.ts';
-export type { Address, Application, ApplicationDocument, Customer, InvestmentProfile, PersonName } from './onboarding.domain.ts';
+export type { Address, Application, ApplicationDocument, BusinessCustomer, Customer, IndividualCustomer, InvestmentProfile, PersonName } from './onboarding.domain.ts';
 export { sandboxDecision, APPLICANT_AGE_YEARS_MIN } from './onboarding.domain.ts';
 export * from './onboarding.schemas.ts';
+export * from './business.schemas.ts';
 
 /**
  * One customer of the tenant, or undefined when the tenant has none with this id (another

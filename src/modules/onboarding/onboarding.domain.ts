@@ -1,5 +1,6 @@
 import { isIsoDate, marketDate } from '../../platform/clock.ts';
 import type { FieldIssue } from '../../platform/errors.ts';
+import type { BusinessIdentification } from './business.domain.ts';
 import { isCountryCode } from './countries.ts';
 import type {
   ApplicationRequest,
@@ -93,8 +94,30 @@ export interface Application extends ApplicationDraft {
   readonly submittedAt: Date | null;
 }
 
+/** A customer: a person (INDIVIDUAL) or a business (BUSINESS), made by an approved application. */
+export type Customer = IndividualCustomer | BusinessCustomer;
+
+/** A business customer, created when a business application is approved. */
+export interface BusinessCustomer {
+  readonly id: string;
+  readonly partnerId: string;
+  readonly type: 'BUSINESS';
+  /** PENDING until the customer has an open pocket; the pockets module moves it. */
+  readonly accountStatus: CustomerAccountStatus;
+  readonly businessApplicationId: string;
+  /** The legal name. */
+  readonly name: string;
+  /** The business contact's e-mail and phone (E.164). */
+  readonly email: string;
+  readonly phoneNumber: string;
+  readonly address: Address;
+  readonly identification: BusinessIdentification;
+  /** Tenant clock time. */
+  readonly createdAt: Date;
+}
+
 /** An individual customer, created when an application is approved. */
-export interface Customer {
+export interface IndividualCustomer {
   readonly id: string;
   readonly partnerId: string;
   readonly type: 'INDIVIDUAL';

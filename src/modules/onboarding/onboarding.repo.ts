@@ -1,5 +1,6 @@
 import type { Queryable, Tx } from '../../platform/db/index.ts';
 import { isUuid } from '../../platform/ids.ts';
+import type { BusinessIdentificationType } from './business.schemas.ts';
 import type { Address, Application, ApplicationDocument, ApplicationDraft, Customer } from './onboarding.domain.ts';
 import type {
   ApplicationStatus,
@@ -13,7 +14,7 @@ import type {
 } from './onboarding.schemas.ts';
 
 /** The address columns every onboarding table shares. */
-interface AddressColumns {
+export interface AddressColumns {
   street_address: string;
   street_address2: string | null;
   city: string;
@@ -22,7 +23,8 @@ interface AddressColumns {
   country: string;
 }
 
-function addressOf(row: AddressColumns): Address {
+/** The address of a row with the shared address columns. */
+export function addressOf(row: AddressColumns): Address {
   return {
     streetAddress: row.street_address,
     streetAddress2: row.street_address2,
@@ -88,7 +90,7 @@ interface DocumentRow {
 interface CustomerRow {
   id: string;
   partner_id: string;
-  type: 'INDIVIDUAL';
+  type: 'INDIVIDUAL' | 'BUSINESS';
   account_status: CustomerAccountStatus;
   application_id: string;
   first_name: string;
@@ -97,6 +99,11 @@ interface CustomerRow {
   email: string;
   phone_number: string;
   date_of_birth: string;
+  business_application_id: string | null;
+  business_name: string | null;
+  business_identification_number: string | null;
+  business_identification_type: BusinessIdentificationType | null;
+  business_identification_issuing_country: string | null;
   street_address: string;
   street_address2: string | null;
   city: string;
@@ -144,10 +151,29 @@ function toApplication(row: ApplicationRow, documents: ApplicationDocument[]): A
 }
 
 function toCustomer(row: CustomerRow): Customer {
+  if (row.type === 'BUSINESS') {
+    return {
+      id: row.id,
+      partnerId: row.partner_id,
+      type: 'BUSINESS',
+      accountStatus: row.account_status,
+      businessApplicationId: row.business_application_id!,
+      name: row.business_name!,
+      email: row.email,
+      phoneNumber: row.phone_number,
+      address: addressOf(row),
+      identification: {
+        number: row.business_identification_number!,
+        type: row.business_identification_type!,
+        issuingCountry: row.business_identification_issuing_country,
+      },
+      createdAt: row.created_at,
+    };
+  }
   return {
     id: row.id,
     partnerId: row.partner_id,
-    type: row.type,
+    type: 'INDIVIDUAL',
     accountStatus: row.account_status,
     applicationId: row.application_id,
     firstName: row.first_name,
@@ -235,11 +261,13 @@ export async function insertDocumentRequests(
   documents: readonly { id: string; type: DocumentType }[],
   now: Date,
 ): Promise<void> {
-  for (const [position, document] of documents.entries()) {
+  // Each after the last one, which may be a document the applicant uploaded before applying.
+  for (const document of documents) {
     await tx.query(
       `INSERT INTO application_documents (id, partner_id, application_id, position, type, status, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'PENDING_UPLOAD', $6)`,
-      [document.id, partnerId, applicationId, position, document.type, now],
+       VALUES ($1, $2, $3, COALESCE((SELECT max(position) + 1 FROM application_documents WHERE partner_id = $2 AND application_id = $3), 0),
+         $4, 'PENDING_UPLOAD', $5)`,
+      [document.id, partnerId, applicationId, document.type, now],
     );
   }
 }
@@ -286,4 +314,107 @@ export async function updateCustomerAccountStatus(
 export async function countCustomers(q: Queryable, partnerId: string): Promise<number> {
   const rows = await q.query<{ count: number }>('SELECT count(*)::int AS count FROM customers WHERE partner_id = $1', [partnerId]);
   return rows[0]?.count ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uploads to individual applications and customers
+
+/** A document request of an individual application, with the fields the upload and review read. */
+export interface ApplicationDocumentRow {
+  id: string;
+  application_id: string;
+  type: DocumentType;
+  status: DocumentStatus;
+  name: string;
+  uploaded_at: Date | null;
+}
+
+/** The application's requests of one type, in order (locked until the transaction ends). */
+export async function lockDocumentsOfType(tx: Tx, partnerId: string, applicationId: string, type: DocumentType): Promise<ApplicationDocumentRow[]> {
+  return tx.query<ApplicationDocumentRow>(
+    `SELECT id, application_id, type, status, name, uploaded_at FROM application_documents
+     WHERE partner_id = $1 AND application_id = $2 AND type = $3 ORDER BY position FOR UPDATE`,
+    [partnerId, applicationId, type],
+  );
+}
+
+/** Attaches an uploaded file to a request, which then waits for review (PENDING_REVIEW). */
+export async function fulfilApplicationDocument(tx: Tx, partnerId: string, id: string, file: { fileId: string; name: string }, now: Date): Promise<void> {
+  await tx.query(
+    `UPDATE application_documents SET status = 'PENDING_REVIEW', exception_reason = '', name = $3, file_id = $4, uploaded_at = $5
+     WHERE partner_id = $1 AND id = $2`,
+    [partnerId, id, file.name, file.fileId, now],
+  );
+}
+
+/** Adds a document the applicant sent unasked (before or after apply), waiting for review. */
+export async function insertUploadedApplicationDocument(
+  tx: Tx,
+  partnerId: string,
+  applicationId: string,
+  document: { id: string; type: DocumentType; fileId: string; name: string },
+  now: Date,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO application_documents (id, partner_id, application_id, position, type, status, name, file_id, uploaded_at, created_at)
+     VALUES ($1, $2, $3, COALESCE((SELECT max(position) + 1 FROM application_documents WHERE partner_id = $2 AND application_id = $3), 0),
+       $4, 'PENDING_REVIEW', $5, $6, $7, $7)`,
+    [document.id, partnerId, applicationId, document.type, document.name, document.fileId, now],
+  );
+}
+
+/** The application's documents' statuses, in order. */
+export async function applicationDocumentStatuses(q: Queryable, partnerId: string, applicationId: string): Promise<DocumentStatus[]> {
+  const rows = await q.query<{ status: DocumentStatus }>(
+    'SELECT status FROM application_documents WHERE partner_id = $1 AND application_id = $2 ORDER BY position',
+    [partnerId, applicationId],
+  );
+  return rows.map((row) => row.status);
+}
+
+/** The tenant's individual-application files waiting for review, uploaded at or before `upTo`, oldest first. */
+export async function applicationDocumentsToReview(q: Queryable, partnerId: string, upTo: Date, limit: number): Promise<ApplicationDocumentRow[]> {
+  return q.query<ApplicationDocumentRow>(
+    `SELECT id, application_id, type, status, name, uploaded_at FROM application_documents
+     WHERE partner_id = $1 AND status = 'PENDING_REVIEW' AND uploaded_at <= $2 ORDER BY uploaded_at, id LIMIT $3`,
+    [partnerId, upTo, limit],
+  );
+}
+
+/** Records the review of an individual application's file. */
+export async function setApplicationDocumentReview(tx: Tx, partnerId: string, id: string, review: { status: DocumentStatus; exceptionReason: string }): Promise<void> {
+  await tx.query('UPDATE application_documents SET status = $3, exception_reason = $4 WHERE partner_id = $1 AND id = $2', [
+    partnerId, id, review.status, review.exceptionReason,
+  ]);
+}
+
+/** Sets an individual application's status (and its customer, when approved). */
+export async function setApplicationStatus(
+  tx: Tx,
+  partnerId: string,
+  applicationId: string,
+  change: { status: ApplicationStatus; now: Date; customerId?: string },
+): Promise<void> {
+  await tx.query(
+    'UPDATE individual_applications SET status = $3, updated_at = $4, customer_id = COALESCE($5, customer_id) WHERE partner_id = $1 AND id = $2',
+    [partnerId, applicationId, change.status, change.now, change.customerId ?? null],
+  );
+}
+
+/** Records a document uploaded for a customer. */
+export async function insertCustomerDocument(tx: Tx, partnerId: string, document: { id: string; customerId: string; type: DocumentType | string; fileId: string }, now: Date): Promise<void> {
+  await tx.query(
+    'INSERT INTO customer_documents (id, partner_id, customer_id, type, file_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+    [document.id, partnerId, document.customerId, document.type, document.fileId, now],
+  );
+}
+
+/** True when a file of the tenant (individual or business application) uploaded by `upTo` waits for review. */
+export async function hasDocumentsToReview(q: Queryable, partnerId: string, upTo: Date): Promise<boolean> {
+  const rows = await q.query<{ waiting: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM application_documents WHERE partner_id = $1 AND status = 'PENDING_REVIEW' AND uploaded_at <= $2)
+         OR EXISTS (SELECT 1 FROM business_documents WHERE partner_id = $1 AND status = 'PENDING_REVIEW' AND uploaded_at <= $2) AS waiting`,
+    [partnerId, upTo],
+  );
+  return rows[0]?.waiting === true;
 }

@@ -45,7 +45,8 @@ export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 export type AgreementCategory = (typeof AGREEMENT_CATEGORIES)[number];
 export type AgreementType = (typeof AGREEMENT_TYPES)[number];
 
-const CountryCode = (description: string) =>
+/** A country code field (ISO 3166-1 alpha-2; the service checks it against the list). */
+export const CountryCode = (description: string) =>
   Type.String({ minLength: 2, maxLength: 2, description: `${description} (ISO 3166-1 alpha-2)`, examples: ['US'] });
 
 /** Jiko's Name: first and last required, each at most 50 characters. */
@@ -141,8 +142,8 @@ export const InternationalApplicationSchema = Type.Object(
 );
 export type InternationalApplicationJson = Static<typeof InternationalApplicationSchema>;
 
-/** Jiko's Customer, INDIVIDUAL variant. */
-export const CustomerSchema = Type.Object(
+/** Jiko's Customer, INDIVIDUAL variant (`CustomerSchema`, business.schemas.ts, is either variant). */
+export const IndividualCustomerSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     type: Type.Literal('INDIVIDUAL'),
@@ -154,9 +155,8 @@ export const CustomerSchema = Type.Object(
     address: AddressSchema,
     object_type: Type.Literal('Customer'),
   },
-  { $id: 'Customer' },
 );
-export type CustomerJson = Static<typeof CustomerSchema>;
+export type IndividualCustomerJson = Static<typeof IndividualCustomerSchema>;
 
 /** Jiko's Agreement: the versioned bundle of documents an applicant consents to. */
 export const AgreementSchema = Type.Object(
