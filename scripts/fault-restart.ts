@@ -1,7 +1,8 @@
 /**
  * Fault drills on PostgreSQL, as a Jiko client meets them: the real server runs as a child process
- * on a scratch database, a few clients send signed on-us transfers (retrying a failed request with
- * the same idempotency key, as Jiko's clients do) while the database is taken away, and then:
+ * on a scratch database, a few clients send signed on-us transfers through the typed client
+ * (`pocketbook/client`), retrying a failed request with the same idempotency key as Jiko's clients
+ * do, while the database is taken away, and then:
  * the server is still up, `GET /health/ready` is 200 again, a new transfer succeeds, every
  * transfer that got a 2xx exists exactly once, and every ledger entry balances.
  *
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { sign } from '../src/seed/inject-client.ts';
+import { LoginError, type PocketbookClient, type Session, createPocketbookClient } from '../src/client/index.ts';
 import { applicationRequest } from '../test/support/fixtures.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../', import.meta.url));
@@ -124,6 +125,7 @@ export function drillServerEnv(target: { databaseUrl: string } | { dataDir: stri
     PORT: String(port),
     POCKETBOOK_MODE: 'sandbox',
     POCKETBOOK_SEED_DEMO: 'false',
+    POCKETBOOK_POCKET_OPEN_DELAY_MS: '0',
     POCKETBOOK_FAULTS: faults.join(','),
     POCKETBOOK_RATE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',
@@ -190,7 +192,7 @@ export async function startServer(target: string | DrillTarget, faults: readonly
 }
 
 // ---------------------------------------------------------------------------------------------
-// A signed Jiko client over HTTP
+// The typed client over HTTP
 
 export interface HttpAnswer {
   /** 0 when no HTTP response came back (connection error, timeout). */
@@ -199,75 +201,90 @@ export interface HttpAnswer {
   readonly replayed: boolean;
 }
 
-/** A logged-in partner that signs every request as Jiko's clients do. */
-export class DrillClient {
-  constructor(
-    readonly baseUrl: string,
-    readonly sharedSecret: string,
-    readonly token: string,
-  ) {}
+/** A partner's login (the sandbox partner's, for a server started by `startServer`). */
+export interface DrillCredentials {
+  readonly username: string;
+  readonly password: string;
+  readonly sharedSecret: string;
+}
 
-  /** Logs in the sandbox partner of a server started by `startServer`. */
+/** What a typed call answered, as an HttpAnswer. */
+function answerOf(result: { data?: unknown; error?: unknown; response: Response }): HttpAnswer {
+  return { status: result.response.status, body: result.data ?? result.error, replayed: result.response.headers.get('idempotent-replayed') === 'true' };
+}
+
+/** The answer of a typed call; never throws: no response is status 0, a refused login its status. */
+export async function attempt(call: () => Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<HttpAnswer> {
+  try {
+    return answerOf(await call());
+  } catch (error) {
+    if (error instanceof LoginError) return { status: error.status, body: error.body, replayed: false };
+    return { status: 0, body: error instanceof Error ? error.message : String(error), replayed: false };
+  }
+}
+
+/** Bounds one HTTP request of a drill client (its `signal`). */
+export const requestTimeout = (): AbortSignal => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+
+/**
+ * A partner on one server, through the typed client (`pocketbook/client`: it logs in, signs every
+ * request as Jiko's clients do, and renews its token).
+ */
+export class DrillClient {
+  readonly baseUrl: string;
+  readonly credentials: DrillCredentials;
+  /** The typed client. */
+  readonly api: PocketbookClient;
+
+  constructor(baseUrl: string, credentials: DrillCredentials, session?: Session) {
+    this.baseUrl = baseUrl;
+    this.credentials = credentials;
+    this.api = createPocketbookClient({ baseUrl, ...credentials, ...(session ? { session } : {}) });
+  }
+
+  /** Logs in the sandbox partner of a server started by `startServer`. @throws LoginError when refused. */
   static async login(server: ServerProcess): Promise<DrillClient> {
     const partner = loadConfig(server.env).sandboxPartner;
-    const response = await fetch(`${server.baseUrl}/api/v1/login/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: partner.username, password: partner.password }),
-    });
-    if (response.status !== 200) throw new Error(`login: ${response.status} ${await response.text()}`);
-    const { token } = (await response.json()) as { token: string };
-    return new DrillClient(server.baseUrl, partner.sharedSecret, token);
+    const client = new DrillClient(server.baseUrl, { username: partner.username, password: partner.password, sharedSecret: partner.sharedSecret });
+    await client.api.login();
+    return client;
   }
 
-  /** One request; never throws (a transport error is status 0). `key` is the idempotency key. */
-  async send(method: 'GET' | 'POST', path: string, body: unknown, key: string = randomUUID(), signed = true, extraHeaders: Record<string, string> = {}): Promise<HttpAnswer> {
-    const payload = body === undefined ? '' : JSON.stringify(body);
-    const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${this.token}` };
-    if (signed) {
-      headers['x-jiko-idempotency'] = key;
-      headers['x-jiko-signature'] = sign(this.sharedSecret, key, path, payload);
-    }
-    if (payload) headers['content-type'] = 'application/json';
-    try {
-      const response = await fetch(this.baseUrl + path, {
-        method,
-        headers,
-        body: payload || undefined,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // Not JSON: keep the text.
-      }
-      return { status: response.status, body: parsed, replayed: response.headers.get('idempotent-replayed') === 'true' };
-    } catch (error) {
-      return { status: 0, body: error instanceof Error ? error.message : String(error), replayed: false };
-    }
+  /** The same partner on another server (of the same database), with this client's session: no new login. */
+  at(baseUrl: string): DrillClient {
+    return new DrillClient(baseUrl, this.credentials, this.api.session());
   }
 
-  /** A request that must answer `status`. @throws Error otherwise. */
-  async expect(status: number, method: 'GET' | 'POST', path: string, body?: unknown, signed = true): Promise<unknown> {
-    const answer = await this.send(method, path, body, randomUUID(), signed);
-    if (answer.status !== status) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return answer.body;
+  /**
+   * One request to a path that is not a template (ids filled in), signed unless it is a sandbox
+   * endpoint; never throws (no response is status 0). `key` is the idempotency key.
+   */
+  async send(method: 'GET' | 'POST', path: string, body: unknown, key: string = randomUUID(), extraHeaders: Record<string, string> = {}): Promise<HttpAnswer> {
+    const init = { ...(body === undefined ? {} : { body }), headers: { ...extraHeaders, 'x-jiko-idempotency': key }, signal: requestTimeout() };
+    return attempt(() => (method === 'GET' ? this.api.GET(path as never, init as never) : this.api.POST(path as never, init as never)));
   }
+}
+
+/** The data of a call that must succeed. @throws Error naming the call, its status and body otherwise. */
+function must<T>(label: string, result: { data?: T; error?: unknown; response: Response }): T {
+  if (!result.response.ok) throw new Error(`${label}: ${result.response.status} ${JSON.stringify(result.error ?? null)}`);
+  return result.data as T;
 }
 
 /** An approved customer with two funded UST-4W pockets. */
 export async function prepareAccounts(client: DrillClient): Promise<{ pockets: [string, string] }> {
-  const application = (await client.expect(201, 'POST', '/api/v1/applications/', applicationRequest())) as { id: string };
-  const applied = (await client.expect(200, 'POST', `/api/v1/applications/${application.id}/apply/`, {})) as { customer_id: string };
+  const { api } = client;
+  const application = must('create application', await api.POST('/api/v1/applications', { body: applicationRequest() }));
+  const applied = must('apply', await api.POST('/api/v1/applications/{application_id}/apply', { params: { path: { application_id: application.id } } }));
+  if (!applied.customer_id) throw new Error(`apply: the application ended ${applied.status}`);
   const pockets: string[] = [];
   for (const name of ['drill a', 'drill b']) {
-    const answer = await client.send('POST', `/api/v2/customers/${applied.customer_id}/pockets/`, { pocket_name: name, deposit_strategy_id: 'UST-4W' });
-    if (answer.status !== 200 && answer.status !== 201) throw new Error(`create pocket: ${answer.status} ${JSON.stringify(answer.body)}`);
-    const pocketId = (answer.body as { id: string }).id;
-    await client.expect(202, 'POST', '/api/v1/sandbox/fund/', { account_id: pocketId, amount_usdc: FUND_CENTS, count: 1 }, false);
-    pockets.push(pocketId);
+    const pocket = must(
+      'create pocket',
+      await api.POST('/api/v2/customers/{customer_id}/pockets/', { params: { path: { customer_id: applied.customer_id } }, body: { pocket_name: name, deposit_strategy_id: 'UST-4W' } }),
+    );
+    must('fund', await api.POST('/api/v1/sandbox/fund', { body: { account_id: pocket.id, amount_usdc: FUND_CENTS, count: 1 } }));
+    pockets.push(pocket.id);
   }
   return { pockets: [pockets[0] as string, pockets[1] as string] };
 }
@@ -327,10 +344,10 @@ export async function transferWithRetries(client: DrillClient, pockets: readonly
     to_account: { id: forward ? pockets[1] : pockets[0], type: 'JIKO_ACCOUNT' },
     amount: { type: 'REQUESTED_AMOUNT', amount_usdc: amountCents },
     transfer_id: transferId,
-  };
-  for (let attempt = 1; ; attempt++) {
-    if (attempt > 1) result.retries++;
-    const answer = await client.send('POST', '/api/v1/transfers/on-us/', body, key);
+  } as const;
+  for (let tries = 1; ; tries++) {
+    if (tries > 1) result.retries++;
+    const answer = await attempt(() => client.api.POST('/api/v1/transfers/on-us', { body, params: { header: { 'x-jiko-idempotency': key } }, signal: requestTimeout() }));
     result.statuses.set(answer.status, (result.statuses.get(answer.status) ?? 0) + 1);
     if (answer.status >= 200 && answer.status < 300) {
       result.acknowledged.push({ transferId, id: (answer.body as { id: string }).id });
@@ -398,9 +415,8 @@ export async function verifyDrill(
   if (fresh.acknowledged.length !== 1) problems.push(`a transfer after recovery failed: ${JSON.stringify(fresh.unacknowledged[0]?.last)}`);
 
   for (const { id, transferId } of load.acknowledged) {
-    const answer = await client.send('GET', `/api/v1/transfers/on-us/${id}/`, undefined);
-    const found = (answer.body as { transfer?: { transfer_id?: string } } | undefined)?.transfer?.transfer_id;
-    if (answer.status !== 200 || found !== transferId) problems.push(`acknowledged transfer ${id}: GET answered ${answer.status} ${JSON.stringify(answer.body)}`);
+    const { data, error, response } = await client.api.GET('/api/v1/transfers/on-us/{transfer_id}', { params: { path: { transfer_id: id } }, signal: requestTimeout() });
+    if (response.status !== 200 || data?.transfer.transfer_id !== transferId) problems.push(`acknowledged transfer ${id}: GET answered ${response.status} ${JSON.stringify(data ?? error)}`);
   }
   const drillIds = [...load.acknowledged.map((a) => a.transferId), ...load.unacknowledged.map((u) => u.transferId)];
   const counts = await adminQuery<{ transfer_id: string; n: string }>(

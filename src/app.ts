@@ -1,19 +1,86 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import pretty from 'pino-pretty';
 import type { AppDeps } from './deps.ts';
+import type { RequestContext } from './platform/context.ts';
 import { httpConventions } from './platform/http/index.ts';
 import { REQUEST_BODY_BYTES_MAX } from './platform/limits.ts';
 import { partnerApi } from './api/partner/index.ts';
 import { sandboxApi } from './api/sandbox/index.ts';
+import { jikoFrameworkError } from './api/jiko/errors.ts';
 import { healthRoutes } from './api/health.routes.ts';
-import { eventWebhooksOpenApi } from './modules/events/index.ts';
+import { apiReference } from './api/docs/index.ts';
 import type { Services } from './services.ts';
 
 export interface BuildAppOptions {
-  /** Log requests (the server does; tests keep quiet). */
+  /** Log at config.logLevel (LOG_LEVEL); the server does, tests keep quiet. */
   readonly logger?: boolean;
+  /** Human-readable log lines (pino-pretty) instead of JSON lines: the server's choice when stdout is a terminal. */
+  readonly prettyLogs?: boolean;
+  /** Where log lines go; stdout when absent (tests read them from a stream). */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/** Characters of a refused request's answer kept in its debug line. */
+const LOGGED_DETAIL_CHARS_MAX = 500;
+/** The levels at which each request gets its log line. */
+const REQUEST_LOG_LEVELS: readonly string[] = ['debug', 'trace'];
+
+/**
+ * Fastify's request lines, quieter: none when a request arrives, and one at debug when it is
+ * answered (method, URL, status, milliseconds, tenant, and for a refusal the answer's body, which
+ * says why) instead of two at info. Fastify's other lines (errors while sending) are kept.
+ */
+class RequestLines extends LogController {
+  /** The answers of refused requests, kept by `onSend` for the request's line (at debug only). */
+  readonly refusals = new WeakMap<FastifyRequest, string>();
+  readonly enabled: boolean;
+
+  constructor(level: string) {
+    super();
+    this.enabled = REQUEST_LOG_LEVELS.includes(level);
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) return super.requestCompleted(error, request, reply);
+    if (!this.enabled) return;
+    const tenant = (request.ctx as RequestContext | null | undefined)?.tenantId;
+    const detail = this.refusals.get(request);
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), tenant };
+    request.log.debug(detail === undefined ? line : { ...line, detail }, `${request.method} ${request.url} ${reply.statusCode}`);
+  }
+
+  /** Keeps the body of each refused answer for the request's line. */
+  keepRefusals(app: FastifyInstance): void {
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode >= 400 && typeof payload === 'string') this.refusals.set(request, payload.slice(0, LOGGED_DETAIL_CHARS_MAX));
+      return payload;
+    });
+  }
+}
+
+/**
+ * Fastify's logger: level LOG_LEVEL, JSON lines or pretty ones. Its "Server listening at" line is
+ * dropped: main.ts prints the banner once the server listens. Unexpected errors are logged by the
+ * error handler (platform/http) with their reason and tenant.
+ */
+function loggerOptions(level: string, options: BuildAppOptions) {
+  if (!options.logger) return false;
+  const stream = options.prettyLogs
+    ? pretty({ destination: options.logStream ?? 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+    : options.logStream;
+  return {
+    level,
+    ...(stream ? { stream } : {}),
+    hooks: {
+      logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => void): void {
+        if (typeof args[0] === 'string' && args[0].startsWith('Server listening at ')) return;
+        method.apply(this, args);
+      },
+    },
+  };
 }
 
 /**
@@ -21,36 +88,23 @@ export interface BuildAppOptions {
  * `app.inject()` on it; `main.ts` listens.
  */
 export async function buildApp(deps: AppDeps, services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const requestLines = new RequestLines(deps.config.logLevel);
   const app = Fastify({
-    logger: options.logger ? { level: deps.config.logLevel } : false,
+    logger: loggerOptions(deps.config.logLevel, options),
+    logController: requestLines,
     bodyLimit: REQUEST_BODY_BYTES_MAX,
+    // The router's refusals (undecodable path, over-long parameter) in Jiko's error shape.
+    frameworkErrors: jikoFrameworkError,
     routerOptions: { ignoreTrailingSlash: true },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(httpConventions);
+  if (options.logger && requestLines.enabled) requestLines.keepRefusals(app);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'pocketbook Partner API',
-        version: '0.1.0',
-        description: "A Jiko-compatible banking core in which every dollar sits in US Treasury bills.",
-      },
-      components: {
-        securitySchemes: {
-          HTTPBearer: { type: 'http', scheme: 'bearer' },
-        },
-      },
-      // The event catalog's deliveries (OpenAPI 3.1 webhooks).
-      webhooks: eventWebhooksOpenApi(),
-    } as never,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The API reference (/openapi.json, /docs) documents the routes registered after it.
+  await app.register(apiReference, { config: deps.config });
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => reply.type('application/json').send('"OK"'));
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { db: deps.db });
 
   const { config, wallClock } = deps;
@@ -61,6 +115,8 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
     ...common,
     market: services.market,
     onboarding: services.onboarding,
+    business: services.business,
+    uploads: services.uploads,
     pockets: services.pockets,
     activity: services.activity,
     onUs: services.onUs,

@@ -20,6 +20,16 @@ function faults(value: string | undefined, mode: Mode): FaultSetting[] {
   return points as FaultSetting[];
 }
 
+/**
+ * The sandbox partner's built-in credentials (POCKETBOOK_PARTNER_USERNAME, _PASSWORD and
+ * _SHARED_SECRET when unset): public, so that a fresh sandbox works out of the box.
+ */
+export const SANDBOX_PARTNER_DEFAULTS = {
+  username: 'sandbox',
+  password: 'sandbox-password',
+  sharedSecret: 'sandbox-shared-secret-0123456789',
+} as const;
+
 export interface Config {
   /** `sandbox` (default) enables test clocks, sandbox endpoints and the seeded sandbox partner. */
   readonly mode: Mode;
@@ -27,8 +37,16 @@ export interface Config {
   readonly port: number;
   /** PostgreSQL server URL; when absent the embedded PGlite database in `dataDir` is used. */
   readonly databaseUrl: string | undefined;
+  /**
+   * How long boot waits for a PostgreSQL server that does not answer yet (refused, starting up),
+   * in milliseconds (POCKETBOOK_DATABASE_WAIT_MS, default 15 000; 0: one attempt). A server that
+   * answers and refuses (user, password, database) fails boot at once.
+   */
+  readonly databaseWaitMs: number;
   /** Folder of the embedded database (POCKETBOOK_DATA_DIR, default `./.pocketbook`). */
   readonly dataDir: string;
+  /** Where uploaded documents are kept (docs/DOCUMENTS.md). */
+  readonly documents: DocumentsConfig;
   readonly sandboxPartner: {
     readonly username: string;
     readonly password: string;
@@ -49,6 +67,13 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Run the webhook delivery worker inside the server process. */
   readonly runWorker: boolean;
+  /**
+   * How long a new customer pocket stays PENDING before it opens, in wall-clock milliseconds
+   * (POCKETBOOK_POCKET_OPEN_DELAY_MS; default 1 000 in sandbox mode, as Jiko's pockets open
+   * asynchronously within seconds; 0: open in the creating request). The job queue opens it, so
+   * a delay needs a running worker (the server's, or `pocketbook worker`).
+   */
+  readonly pocketOpenDelayMs: number;
   readonly webhooks: {
     /** Base delay of the exponential backoff, in milliseconds. */
     readonly retryBaseMs: number;
@@ -70,6 +95,58 @@ export interface Config {
   readonly faults: readonly FaultSetting[];
 }
 
+/** The document store: a folder, or an S3-compatible bucket when one is named. */
+export interface DocumentsConfig {
+  /**
+   * Folder of the filesystem store (POCKETBOOK_DOCUMENTS_DIR, default `<dataDir>/documents`, also
+   * on PostgreSQL); with S3, uploads are staged there before they are sent.
+   */
+  readonly dir: string;
+  /** Set when POCKETBOOK_DOCUMENTS_S3_BUCKET is: files go to that bucket instead of `dir`. */
+  readonly s3: DocumentsS3Config | undefined;
+}
+
+/** An S3-compatible bucket (AWS S3, MinIO, R2, ...). */
+export interface DocumentsS3Config {
+  readonly bucket: string;
+  /** POCKETBOOK_DOCUMENTS_S3_ENDPOINT: a non-AWS server's URL; unset for AWS. */
+  readonly endpoint: string | undefined;
+  /** POCKETBOOK_DOCUMENTS_S3_REGION, default us-east-1. */
+  readonly region: string;
+  /** POCKETBOOK_DOCUMENTS_S3_PREFIX: prepended to every key (`pocketbook/`), default none. */
+  readonly prefix: string;
+  /** Path-style URLs (`endpoint/bucket/key`), as most S3-compatible servers want; default true with an endpoint. */
+  readonly forcePathStyle: boolean;
+  /**
+   * POCKETBOOK_DOCUMENTS_S3_ACCESS_KEY_ID and _SECRET_ACCESS_KEY; when unset the AWS SDK's own
+   * chain is used (AWS_ACCESS_KEY_ID, profiles, instance roles).
+   */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+}
+
+function documents(env: NodeJS.ProcessEnv, dataDir: string): DocumentsConfig {
+  const bucket = env.POCKETBOOK_DOCUMENTS_S3_BUCKET;
+  const endpoint = env.POCKETBOOK_DOCUMENTS_S3_ENDPOINT || undefined;
+  const accessKeyId = env.POCKETBOOK_DOCUMENTS_S3_ACCESS_KEY_ID;
+  const secretAccessKey = env.POCKETBOOK_DOCUMENTS_S3_SECRET_ACCESS_KEY;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError('POCKETBOOK_DOCUMENTS_S3_ACCESS_KEY_ID and POCKETBOOK_DOCUMENTS_S3_SECRET_ACCESS_KEY go together');
+  }
+  return {
+    dir: env.POCKETBOOK_DOCUMENTS_DIR || `${dataDir.replace(/\/+$/, '')}/documents`,
+    s3: bucket
+      ? {
+          bucket,
+          endpoint,
+          region: env.POCKETBOOK_DOCUMENTS_S3_REGION || 'us-east-1',
+          prefix: env.POCKETBOOK_DOCUMENTS_S3_PREFIX ?? '',
+          forcePathStyle: bool(env, 'POCKETBOOK_DOCUMENTS_S3_PATH_STYLE', endpoint !== undefined),
+          credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+        }
+      : undefined,
+  };
+}
+
 /** Thrown for an environment variable that does not parse; boot stops with its message. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -82,6 +159,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   const value = Number.parseInt(raw, 10);
   if (value < min) throw new ConfigError(`${name} must be at least ${min}, got ${value}`);
   return value;
+}
+
+/**
+ * DATABASE_URL as given, or undefined when unset. Its value is never echoed (it may hold a password).
+ * @throws ConfigError unless it is a postgres:// or postgresql:// URL, a socket: URL or a socket folder.
+ */
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (!raw) return undefined;
+  if (/^(postgres|postgresql|socket):/i.test(raw) || raw.startsWith('/')) return raw;
+  throw new ConfigError('DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:5432/database');
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -106,12 +194,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mode,
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 8000),
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: databaseUrl(env),
+    databaseWaitMs: int(env, 'POCKETBOOK_DATABASE_WAIT_MS', 15_000),
     dataDir: env.POCKETBOOK_DATA_DIR || './.pocketbook',
+    documents: documents(env, env.POCKETBOOK_DATA_DIR || './.pocketbook'),
     sandboxPartner: {
-      username: env.POCKETBOOK_PARTNER_USERNAME || 'sandbox',
-      password: env.POCKETBOOK_PARTNER_PASSWORD || 'sandbox-password',
-      sharedSecret: env.POCKETBOOK_PARTNER_SHARED_SECRET || 'sandbox-shared-secret-0123456789',
+      username: env.POCKETBOOK_PARTNER_USERNAME || SANDBOX_PARTNER_DEFAULTS.username,
+      password: env.POCKETBOOK_PARTNER_PASSWORD || SANDBOX_PARTNER_DEFAULTS.password,
+      sharedSecret: env.POCKETBOOK_PARTNER_SHARED_SECRET || SANDBOX_PARTNER_DEFAULTS.sharedSecret,
     },
     seedDemo: bool(env, 'POCKETBOOK_SEED_DEMO', sandbox),
     spreadBps: int(env, 'POCKETBOOK_SPREAD_BPS', sandbox ? 0 : 2),
@@ -119,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: int(env, 'POCKETBOOK_RATE_LIMIT_PER_MINUTE', 600, 1),
     passwordHashLn: int(env, 'POCKETBOOK_PASSWORD_HASH_LN', 15, 10),
     runWorker: bool(env, 'POCKETBOOK_RUN_WORKER', true),
+    pocketOpenDelayMs: int(env, 'POCKETBOOK_POCKET_OPEN_DELAY_MS', sandbox ? 1000 : 0, 0),
     webhooks: {
       retryBaseMs: int(env, 'POCKETBOOK_WEBHOOK_RETRY_BASE_MS', 30_000, 1),
       retryWindowMs: int(env, 'POCKETBOOK_WEBHOOK_RETRY_WINDOW_MS', 3 * 24 * 3600 * 1000, 1),

@@ -1,7 +1,11 @@
+import { createServer } from 'node:net';
+import { sandboxPartnerBanner } from './banner.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { AppDeps } from './deps.ts';
-import { migrate, openDatabase } from './platform/db/index.ts';
+import { DatabaseOpenError, lockDataDir, migrate, openDatabase } from './platform/db/index.ts';
 import { systemClock } from './platform/clock.ts';
+import { partnerContext } from './platform/context.ts';
+import type { Services } from './services.ts';
 
 /**
  * The composition root: config -> database -> migrations -> services -> app -> listen.
@@ -9,10 +13,19 @@ import { systemClock } from './platform/clock.ts';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  // The database opens (the embedded one compiles its WebAssembly off the main thread) while the
-  // application's modules load.
-  const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // The embedded data folder first: a second process on it is told at once who holds it.
+  const lock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir, 'pocketbook server');
+  // Then the address, before anything is seeded or migrated: a start that cannot listen writes nothing.
+  await checkListen(config.host, config.port).catch(async (error: unknown) => {
+    await lock?.release();
+    throw error;
+  });
+  // The embedded database opens (it compiles its WebAssembly off the main thread) while the
+  // application's modules load. PostgreSQL is connected to first: a refusal ends boot at once, and
+  // module loading, which blocks the event loop, cannot make its connection attempt time out.
+  const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock, bootWaitMs: config.databaseWaitMs });
   opening.catch(() => undefined);
+  if (config.databaseUrl) await opening;
   const [{ buildApp }, { createServices }, { seedDemo }, { loginClient }] = await Promise.all([
     import('./app.ts'),
     import('./services.ts'),
@@ -23,30 +36,31 @@ async function main(): Promise<void> {
   await migrate(db);
   const deps: AppDeps = { config, db, wallClock: systemClock };
   const services = await createServices(deps);
-  const app = await buildApp(deps, services, { logger: true });
+  // Human-readable log lines in a terminal, JSON lines otherwise (a file, a pipe, a log collector).
+  const app = await buildApp(deps, services, { logger: true, prettyLogs: process.stdout.isTTY === true });
 
+  // The job worker starts first: the demo's new pockets open through it.
+  const worker = config.runWorker ? services.events.startWorker() : undefined;
   const banner: string[] = [];
   if (config.mode === 'sandbox') {
     const partner = await services.auth.ensureSandboxPartner();
-    banner.push(
-      'sandbox partner credentials:',
-      `  username       ${partner.username}`,
-      `  password       ${partner.password}`,
-      `  shared secret  ${partner.sharedSecret}`,
-    );
+    banner.push(...sandboxPartnerBanner(partner));
     if (partner.created && config.seedDemo) {
       console.log('first start: seeding the sandbox demo (a year of 2024 history on real Treasury rates)...');
       const client = await loginClient(app, partner.id, partner.username, partner.password, partner.sharedSecret);
-      const demo = await seedDemo(app, client);
+      const seedWorker = worker ? undefined : services.events.startWorker();
+      const demo = await seedDemo(client).finally(() => seedWorker?.stop());
       banner.push(
         '',
         `demo seeded (set POCKETBOOK_SEED_DEMO=false to skip): customer ${demo.customerId}`,
         ...demo.pockets.map((pocket) => `  pocket ${pocket.id}  ${pocket.strategy.padEnd(8)} ${pocket.name.padEnd(14)} ${pocket.totalValue}`),
-        `  the sandbox clock reads ${demo.clock}; move it with POST /api/v1/sandbox/clock/advance/`,
+        `  the sandbox clock reads ${demo.clock}; move it with: npx pocketbook clock advance 1`,
       );
+    } else if (config.seedDemo) {
+      banner.push(...(await demoReminder(services, partner.id)));
     }
   }
-  const background = config.runWorker ? [services.events.startWorker(), services.scheduler.start()] : [];
+  const background = worker ? [worker, services.scheduler.start()] : [];
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -61,16 +75,81 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+    throw listenFailure(config.host, config.port, error);
+  });
+  // The banner, in one write, once the server listens.
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
-  console.log(`\npocketbook ${config.mode} listening on http://${config.host}:${config.port} (database: ${where})`);
-  if (banner.length > 0) console.log(banner.join('\n'));
-  console.log(`API reference: http://${config.host}:${config.port}/docs\n`);
+  const url = `http://${reachableHost(config.host)}:${config.port}`;
+  const commandLine = config.mode === 'sandbox' ? ['', `from a terminal (docs/CLI.md): ${url === CLI_DEFAULT_URL ? '' : `POCKETBOOK_URL=${url} `}npx pocketbook clock | fund | events trigger | listen`] : [];
+  console.log(['', `pocketbook ${config.mode} listening on ${url} (database: ${where})`, ...banner, ...commandLine, `API reference: ${url}/docs`, ''].join('\n'));
+}
+
+/** Where `pocketbook` looks for the server unless told (POCKETBOOK_URL). */
+const CLI_DEFAULT_URL = 'http://127.0.0.1:8000';
+
+/** The host to print in URLs: a wildcard address (0.0.0.0, ::) is reached on this machine as 127.0.0.1. */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The banner's lines about the demo on a later start: the customer the first start seeded (the
+ * sandbox partner's oldest customer pocket belongs to it), or nothing when there is none.
+ */
+async function demoReminder(services: Services, partnerId: string): Promise<string[]> {
+  const page = { after: undefined, backward: false, limit: DEMO_LOOKUP_POCKETS_MAX };
+  const list = await services.pockets.listPockets(partnerContext(partnerId, systemClock.now()), { page, withPortfolio: false });
+  const customerId = list.items.find((view) => view.pocket.customerId !== null)?.pocket.customerId;
+  if (!customerId) return [];
+  return ['', `demo customer ${customerId} (seeded on the first start); its pockets: GET /api/v2/customers/${customerId}/pockets/`];
+}
+
+/** Pockets read to find the demo customer: the funding pocket comes first, the demo's next. */
+const DEMO_LOOKUP_POCKETS_MAX = 5;
+
+/** The server cannot listen where it was told to; the message names the address and the fix. */
+class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+/** One line for a failed listen on `host:port` (EADDRINUSE, EACCES, EADDRNOTAVAIL, ENOTFOUND). */
+function listenFailure(host: string, port: number, error: unknown): ListenError {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ListenError(`port ${port} on ${host} is already in use: stop the program that listens there (another pocketbook server?), or set PORT to a free port`);
+    case 'EACCES':
+      return new ListenError(`port ${port} on ${host} needs privileges this user does not have: set PORT to 1024 or above`);
+    case 'EADDRNOTAVAIL':
+      return new ListenError(`${host} is not an address of this machine: set HOST to 127.0.0.1, 0.0.0.0 or one of its addresses`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ListenError(`the host name ${host} does not resolve: set HOST to 127.0.0.1, 0.0.0.0 or one of this machine's addresses`);
+    default:
+      return new ListenError(`cannot listen on ${host}:${port} (${error instanceof Error ? error.message : String(error)}): check HOST and PORT`);
+  }
+}
+
+/**
+ * Fails unless `host:port` can be listened on now: a probe listens and closes at once.
+ * @throws ListenError naming the address and the fix.
+ */
+async function checkListen(host: string, port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error) => reject(listenFailure(host, port, error)));
+    probe.listen({ host, port }, () => resolve());
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(`configuration error: ${error.message}`);
+  } else if (error instanceof DatabaseOpenError || error instanceof ListenError) {
+    console.error(`pocketbook cannot start: ${error.message}`);
   } else {
     console.error(error);
   }

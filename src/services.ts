@@ -3,12 +3,14 @@ import { createAuthService } from './modules/auth/index.ts';
 import { createEventsService } from './modules/events/index.ts';
 import { createMarketService } from './modules/market/index.ts';
 import { createMovements } from './modules/movements/index.ts';
-import { createOnboardingService } from './modules/onboarding/index.ts';
+import { createDocuments } from './modules/documents/index.ts';
+import { createBusinessOnboarding, createOnboardingService, createOnboardingUploads } from './modules/onboarding/index.ts';
 import { createActivityService, createPocketsService } from './modules/pockets/index.ts';
 import { createOnUsRail } from './modules/rails/onus/index.ts';
 import { createSandbox } from './modules/sandbox/index.ts';
 import { createScheduler } from './modules/scheduler/index.ts';
 import { createTenancy } from './modules/tenancy/index.ts';
+import { createJobQueue } from './platform/jobs/index.ts';
 
 /**
  * Builds the engine's services once per process. Each module is used through its index.ts; the
@@ -19,15 +21,21 @@ export async function createServices(deps: AppDeps) {
   const market = await createMarketService(deps);
   const tenancy = createTenancy({ db, wallClock });
   const scheduler = createScheduler({ db, calendar: market.calendar, tenancy });
-  const events = createEventsService(deps, { tenantNow: async (tenantId) => (await tenancy.clock(tenantId)).now });
+  const tenantNow = async (tenantId: string) => (await tenancy.clock(tenantId)).now;
+  // One job queue per process: every module registers its kinds on it.
+  const jobs = createJobQueue({ db, wallClock, pollIntervalMs: deps.config.webhooks.pollIntervalMs });
+  const events = createEventsService(deps, { tenantNow, jobs });
   const auth = createAuthService(deps);
   const onboarding = createOnboardingService(deps);
-  const pockets = createPocketsService(deps, { market, scheduler });
+  const documents = createDocuments(deps);
+  const business = createBusinessOnboarding(deps, { documents, scheduler });
+  const uploads = createOnboardingUploads(deps, { documents, scheduler });
+  const pockets = createPocketsService(deps, { market, scheduler, jobs, tenantNow });
   const movements = createMovements({ market, pockets: pockets.store });
   const onUs = createOnUsRail({ db, movements });
-  const sandbox = createSandbox({ db, calendar: market.calendar, tenancy, scheduler, pockets, movements });
+  const sandbox = createSandbox({ db, calendar: market.calendar, coverage: market.coverage, tenancy, scheduler, pockets, movements });
   const activity = createActivityService(deps);
-  return { market, tenancy, scheduler, events, auth, onboarding, pockets, onUs, sandbox, activity };
+  return { market, tenancy, scheduler, events, auth, onboarding, documents, business, uploads, pockets, onUs, sandbox, activity };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

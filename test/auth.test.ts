@@ -324,6 +324,24 @@ describe('bearer token and request signature', () => {
     assert.equal(anonymous.headers['www-authenticate'], 'Bearer');
   });
 
+  test('x-jiko-partner-id: absent or the partner\'s own id passes; any other value is 401 and nothing runs', async () => {
+    const other = await partnerOf(t);
+    const own = await t.app.inject({ method: 'GET', url: '/api/v1/echo/', headers: { ...signedHeaders(client, '/api/v1/echo/', ''), 'x-jiko-partner-id': client.partnerId } });
+    assert.equal(own.statusCode, 200, own.body);
+    assert.equal(own.json().partner_id, client.partnerId);
+    const before = t.runs.get('/api/v1/count') ?? 0;
+    const body = JSON.stringify({ amount: 3 });
+    for (const claimed of [other.partnerId, 'not-a-partner', '']) {
+      const response = await t.app.inject({
+        method: 'POST', url: '/api/v1/count/', payload: body,
+        headers: { ...signedHeaders(client, '/api/v1/count/', body), 'x-jiko-partner-id': claimed },
+      });
+      assert.equal(response.statusCode, 401, `${claimed}: ${response.body}`);
+      assert.equal(response.json().detail, 'x-jiko-partner-id is not the id of the authenticated partner');
+    }
+    assert.equal(t.runs.get('/api/v1/count') ?? 0, before);
+  });
+
   test('authentication comes before body validation: 401 rather than 422', async () => {
     const body = JSON.stringify({ amount: 'lots' });
     const unsigned = await t.app.inject({ method: 'POST', url: '/api/v1/count/', payload: body, headers: { 'content-type': 'application/json' } });

@@ -146,8 +146,8 @@ describe(`exactly-once against the real server process (${DATABASE_LABEL})`, () 
   /** Transfers that moved money, over the whole file (the database's ON_US entries must match). */
   let completedTransfers = 0;
 
-  /** The client of `server` (the bearer token lives in the database: it outlives restarts). */
-  const clientOf = (to: SpawnedServer) => new DrillClient(to.baseUrl, client.sharedSecret, client.token);
+  /** The client of `server`, with the current client's session (the bearer token lives in the database: it outlives restarts). */
+  const clientOf = (to: SpawnedServer) => client.at(to.baseUrl);
 
   /** Boot times of the servers, in milliseconds, for the report. */
   const bootsMs: number[] = [];
@@ -211,7 +211,7 @@ describe(`exactly-once against the real server process (${DATABASE_LABEL})`, () 
 
   /** Sends a transfer to a server with a fault point: the connection must die without an answer, and the process with it. */
   async function crash(body: unknown, key: string, point: FaultPoint): Promise<void> {
-    const answer = await client.send('POST', TRANSFER_PATH, body, key, true, { 'x-pocketbook-fault': point });
+    const answer = await client.send('POST', TRANSFER_PATH, body, key, { 'x-pocketbook-fault': point });
     assert.equal(answer.status, 0, `no response from a server killed at ${point}: got ${answer.status} ${JSON.stringify(answer.body)}`);
     const died = await Promise.race([server.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), CRASH_MS_MAX).unref())]);
     assert.ok(died, `the server killed itself at ${point}`);

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { strategiesRoutes } from '../src/api/partner/strategies.routes.ts';
 import { type TbillMarket, createMarketService } from '../src/modules/market/index.ts';
-import { marketInstant } from '../src/platform/clock.ts';
+import { daysBetween, marketInstant } from '../src/platform/clock.ts';
 import { type RequestContext, partnerContext } from '../src/platform/context.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
+import { assertSound, createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 
 let t: TestApp;
 let market: TbillMarket;
@@ -35,7 +36,8 @@ test('GET /api/v2/trading-strategies/ lists the strategies of the tenant busines
   const response = await app.inject({ method: 'GET', url: '/api/v2/trading-strategies/' });
   assert.equal(response.statusCode, 200, response.body);
   const body = response.json();
-  assert.deepEqual(body, { offset: 0, count: 5, items: market.strategies('2024-03-08'), object_type: 'List' });
+  // last_updated: the yields took effect at the start of Friday 2024-03-08 in New York (EST, UTC-5).
+  assert.deepEqual(body, { offset: 0, count: 5, items: market.strategies('2024-03-08'), object_type: 'List', last_updated: '2024-03-08T05:00:00.000Z' });
   assert.equal(body.items[1]?.description, 'US T-bills, 4-week, Buy-and-hold');
   await app.close();
 });
@@ -81,4 +83,60 @@ test('CLI: pocketbook tbill prices a bill, recovers a rate, refuses bad argument
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--rate must be a decimal/);
   assert.equal(bad.stdout, '');
+});
+
+test('a UST-13W pocket funded on 2024-02-29 records its buy with yield_to_maturity 0.0539, rounded once', async () => {
+  const client = await newPartner(t);
+  await client.setClock('2024-02-29T15:00:00Z');
+  const pocketId = await createPocket(client, await createCustomer(client), 'UST-13W');
+  await fund(client, pocketId, 1_000_000);
+  // 912797HS9 (issued that day, 91 days) at the 13-week rate 5.25: price 98.672917, investment
+  // rate 5.394505...% (derivation in src/modules/market/market.service.test.ts), so 0.0539; the
+  // 3-decimal percent first (5.395) made it 0.0540.
+  const trades = await t.db.query<{ activity: string; cusip: string; price_per_100: string; yield_to_maturity: string }>(
+    `SELECT activity, cusip, price_per_100::text AS price_per_100, yield_to_maturity::text AS yield_to_maturity
+       FROM trades WHERE partner_id = $1 AND pocket_id = $2`,
+    [client.partnerId, pocketId],
+  );
+  assert.deepEqual(trades, [{ activity: 'BUY', cusip: '912797HS9', price_per_100: '98.672917', yield_to_maturity: '0.0539' }]);
+  const portfolio = await getPortfolio(client, pocketId);
+  assert.equal(portfolio.securities[0]?.yield_to_maturity, '0.0539');
+  await assertSound(t.db, client.partnerId);
+});
+
+test('a UST-52W pocket does not jump where the rates switch between Treasury\'s file and FRED', async () => {
+  // Treasury's daily file has no rows from 2024-11-06 to 2024-12-31; FRED has the 4- and 13-week
+  // rates then but no 52-week rate. When the 13-week rate stood in for the 52-week one, this
+  // pocket's 417 units of 912797ZC4 (issued 2024-10-31) lost $142.48 on 2024-11-06 (its rate went
+  // from 4.085% to 4.440%) and gained $75.35 on 2025-01-02 (4.230% to 4.042%), with no market
+  // move behind either.
+  const client = await newPartner(t);
+  await client.setClock('2024-10-31T15:00:00Z');
+  const pocketId = await createPocket(client, await createCustomer(client), 'UST-52W');
+  await fund(client, pocketId, 4_000_000);
+  await client.advanceClock({ to: '2025-01-03T23:30:00Z' });
+  await assertSound(t.db, client.partnerId);
+
+  const [buy] = await t.db.query<{ quantity: bigint; maturity_date: string }>(
+    `SELECT quantity, maturity_date::text AS maturity_date FROM trades WHERE partner_id = $1 AND pocket_id = $2 AND activity = 'BUY'`,
+    [client.partnerId, pocketId],
+  );
+  assert.ok(buy, 'the pocket bought the 52-week bill');
+  const values = new Map((await t.db.query<{ business_date: string; total_value_cents: bigint }>(
+    `SELECT business_date::text AS business_date, total_value_cents FROM pocket_daily_values WHERE partner_id = $1 AND pocket_id = $2`,
+    [client.partnerId, pocketId],
+  )).map((row) => [row.business_date, Number(row.total_value_cents)]));
+  const units = Number(buy.quantity);
+  // From one business day to the next a bill's price (per 100 of face) moves by its pull to par,
+  // discount rate x days passed / 360 (bill rates were below 5% then), plus the change of its rate
+  // x days to maturity / 360. A switch of source is no market move; we allow 10 bp of rate, more
+  // than Treasury's own 52-week rate moved between consecutive rows on 621 of 649 days of 2023-2025.
+  // A unit is $100 of face, so a price point is 100 cents a unit.
+  for (const [before, after] of [['2024-11-05', '2024-11-06'], ['2024-12-31', '2025-01-02']] as const) {
+    const change = Math.abs(values.get(after)! - values.get(before)!);
+    const allowedPoints = 5 * daysBetween(before, after) / 360 + 0.10 * daysBetween(before, buy.maturity_date) / 360;
+    const allowedCents = Math.ceil(units * 100 * allowedPoints);
+    assert.ok(values.has(before) && values.has(after), `end-of-day values on ${before} and ${after}`);
+    assert.ok(change <= allowedCents, `${before} -> ${after}: value moved ${change} cents, at most ${allowedCents} allowed for ${units} units`);
+  }
 });

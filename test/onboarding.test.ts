@@ -326,6 +326,7 @@ describe('service API for other modules and the seed', () => {
     assert.equal(customer.id, customerId);
     assert.equal(customer.partnerId, partnerId);
     assert.equal(customer.accountStatus, 'PENDING');
+    assert.equal(customer.type, 'INDIVIDUAL');
     assert.equal(customer.firstName, 'Ada');
     assert.equal(customer.lastName, 'Hopper');
     assert.equal(await customerCount(t.db, partnerId), 1);

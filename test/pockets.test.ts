@@ -35,8 +35,9 @@ describe('pockets', () => {
   test('a new pocket is OPEN with the Jiko shape, a portal, and the partner funding pocket exists', async () => {
     const { client, customerId, pocketId, pocket } = await setup('2024-03-05T15:00:00Z');
     assert.equal(pocket.status, 'OPEN');
-    assert.equal(pocket.object_type, 'Pocket');
+    assert.equal(pocket.object_type, 'CustomerPocket', 'customer-scoped paths answer Jiko\'s CustomerPocket');
     assert.equal(pocket.type, 'CUSTOMER');
+    assert.deepEqual(pocket.portfolio.fees, [], 'fees is an array, as in Jiko\'s examples');
     assert.equal(pocket.customer_id, customerId);
     assert.deepEqual(pocket.attributes, []);
     assert.equal(pocket.deposit_strategy_id, 'UST-4W');
@@ -45,10 +46,18 @@ describe('pockets', () => {
 
     const all = (await client.get('/api/v2/pockets/')).json();
     assert.equal(all.object_type, 'CursorList');
-    const types = all.items.map((p: { type: string }) => p.type).sort();
-    assert.deepEqual(types, ['CUSTOMER', 'PARTNER_FUNDING']);
-    const funding = all.items.find((p: { type: string }) => p.type === 'PARTNER_FUNDING');
-    assert.equal(funding.customer_id, null);
+    assert.deepEqual(all.items.map((p: { id: string; type: string; object_type: string }) => [p.id, p.type, p.object_type]), [[pocketId, 'CUSTOMER', 'Pocket']]);
+    assert.deepEqual(all.items[0].portfolio.fees, []);
+    const funding = await client.get('/api/v2/partner/funding-pocket/');
+    assert.equal(funding.statusCode, 200, funding.body);
+    assert.equal(funding.json().type, 'PARTNER_FUNDING');
+    assert.equal(funding.json().customer_id, null);
+    assert.equal(funding.json().object_type, 'Pocket');
+    assert.deepEqual(funding.json().portfolio.fees, []);
+    assert.equal((await client.get(`/api/v2/pockets/${funding.json().id}/`)).json().type, 'PARTNER_FUNDING');
+    const fresh = await newPartner(t);
+    const none = await fresh.get('/api/v2/partner/funding-pocket/');
+    assert.equal(none.statusCode, 404, 'no funding pocket before the first customer pocket');
 
     const portals = (await client.get(`/api/v2/pockets/${pocketId}/portals/`)).json();
     assert.equal(portals.count, 1);
@@ -60,6 +69,10 @@ describe('pockets', () => {
 
     const byCustomer = await client.get(`/api/v2/customers/${customerId}/pockets/${pocketId}/`);
     assert.equal(byCustomer.statusCode, 200);
+    assert.equal(byCustomer.json().object_type, 'CustomerPocket');
+    const customerList = (await client.get(`/api/v2/customers/${customerId}/pockets/`)).json();
+    assert.deepEqual(customerList.items.map((p: { object_type: string }) => p.object_type), ['CustomerPocket']);
+    assert.equal((await client.get(`/api/v2/pockets/${pocketId}/`)).json().object_type, 'Pocket');
     const filtered = (await client.get('/api/v2/pockets/?filter[status]=CLOSED')).json();
     assert.equal(filtered.items.length, 0);
     await assertSound(t.db, client.partnerId);
@@ -217,11 +230,12 @@ describe('pockets', () => {
       assert.equal(BigInt(portfolio.total_value.value), BigInt(cash!.cents) + marks);
       assert.equal(BigInt(portfolio.cash.value), BigInt(cash!.cents));
     }
-    const page1 = (await client.get('/api/v2/pockets/?limit=2')).json();
-    assert.equal(page1.items.length, 2);
+    // Two customer pockets (the funding pocket is not listed): one per page.
+    const page1 = (await client.get('/api/v2/pockets/?limit=1')).json();
+    assert.deepEqual(page1.items.map((p: { id: string }) => p.id), [pocketId]);
     assert.ok(page1.next_page);
-    const page2 = (await client.get(`/api/v2/pockets/?limit=2&cursor=${page1.next_page}`)).json();
-    assert.equal(page2.items.length, 1);
+    const page2 = (await client.get(`/api/v2/pockets/?limit=1&cursor=${page1.next_page}`)).json();
+    assert.deepEqual(page2.items.map((p: { id: string }) => p.id), [second]);
     assert.equal(page2.next_page, null);
     const omitted = (await client.get('/api/v2/pockets/?omit[]=portfolio')).json();
     assert.ok(omitted.items.every((p: { portfolio: unknown }) => p.portfolio === null));

@@ -19,6 +19,7 @@ import {
   type ScratchDatabase,
   type ServerProcess,
   adminQuery,
+  attempt,
   createScratchDatabase,
   prepareAccounts,
   runLoad,
@@ -160,15 +161,19 @@ describe('resilience: the server survives the database going away', { skip }, ()
       assert.equal(ready.status, 503);
       assert.deepEqual(await ready.json(), { status: 'unavailable', database: 'down' });
 
-      const pocket = await client.send('GET', `/api/v2/pockets/${pockets[0]}/`, undefined);
+      const pocket = await attempt(() => client.api.GET('/api/v2/pockets/{pocket_id}/', { params: { path: { pocket_id: pockets[0] } } }));
       assert.equal(pocket.status, 503);
       assert.deepEqual(pocket.body, { detail: 'Service Unavailable' });
-      const transfer = await client.send('POST', '/api/v1/transfers/on-us/', {
-        type: 'INTERNAL_REALLOCATION',
-        from_account: { id: pockets[0], type: 'JIKO_ACCOUNT' },
-        to_account: { id: pockets[1], type: 'JIKO_ACCOUNT' },
-        amount: { type: 'REQUESTED_AMOUNT', amount_usdc: 100 },
-      });
+      const transfer = await attempt(() =>
+        client.api.POST('/api/v1/transfers/on-us', {
+          body: {
+            type: 'INTERNAL_REALLOCATION',
+            from_account: { id: pockets[0], type: 'JIKO_ACCOUNT' },
+            to_account: { id: pockets[1], type: 'JIKO_ACCOUNT' },
+            amount: { type: 'REQUESTED_AMOUNT', amount_usdc: 100 },
+          },
+        }),
+      );
       assert.equal(transfer.status, 503);
       assert.deepEqual(transfer.body, { detail: 'Service Unavailable' });
       // Long enough for the background loops to fail a pass or two.

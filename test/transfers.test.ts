@@ -119,8 +119,7 @@ describe('on-us transfers', () => {
     await client.setClock('2024-03-05T15:00:00Z');
     const customerId = await createCustomer(client);
     const pocket = await createPocket(client, customerId, 'UST-4W');
-    const list = (await client.get('/api/v2/pockets/')).json();
-    const fundingId = list.items.find((p: { type: string }) => p.type === 'PARTNER_FUNDING').id as string;
+    const fundingId = (await client.get('/api/v2/partner/funding-pocket/')).json().id as string;
     await fund(client, fundingId, 4_000_000, 2);
 
     const funded = await client.post('/api/v1/transfers/on-us', onUs('PARTNER_CUSTOMER_FUNDING', fundingId, pocket, { type: 'REQUESTED_AMOUNT', amount_usdc: 3_000_000 }));

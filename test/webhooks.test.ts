@@ -3,6 +3,7 @@
  * signatures checked with the standardwebhooks library as a receiver would.
  */
 import assert from 'node:assert/strict';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -49,8 +50,20 @@ async function startReceiver(respond: (call: Received, count: number) => number 
   };
 }
 
-/** Verifies a delivery as a receiver would and returns the envelope. */
+/**
+ * Jiko's sample receiver's check (webhooks-testing-example, `handle_webhook`): the header
+ * `x-jiko-signature` equals base64(HMAC-SHA256(shared secret as UTF-8, raw body)).
+ */
+function jikoReceiverAccepts(secret: string, call: Received): boolean {
+  const expected = Buffer.from(createHmac('sha256', Buffer.from(secret, 'utf8')).update(Buffer.from(call.body, 'utf8')).digest('base64'));
+  const given = Buffer.from(call.headers['x-jiko-signature'] ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Verifies a delivery as both kinds of receiver would (Jiko's and Standard Webhooks') and returns the envelope. */
 function verified(secret: string, call: Received): Record<string, unknown> {
+  assert.ok(jikoReceiverAccepts(secret, call), 'Jiko\'s receiver accepts the x-jiko-signature');
+  assert.ok(!jikoReceiverAccepts(`${secret}-not`, call), 'another secret does not verify');
   const receiver = new Webhook(`whsec_${Buffer.from(secret, 'utf8').toString('base64')}`);
   return receiver.verify(call.body, call.headers) as Record<string, unknown>;
 }
@@ -183,7 +196,10 @@ test('event types are listed in a List of EventType', async () => {
   });
   for (const name of ['application.approved', 'transfers.on-us.success', 'transfers.ach.in.success', 'pocket.status.open', 'trade.maturity']) {
     assert.ok(names.includes(name), name);
-  }
+  }  // Jiko's Partner API documents the first three; the others are pocketbook extensions there.
+  const extension = new Map(list.items.map((item: { event: string; pocketbook_extension: boolean }) => [item.event, item.pocketbook_extension]));
+  for (const name of ['application.approved', 'transfers.on-us.success', 'transfers.ach.in.success']) assert.equal(extension.get(name), false, name);
+  for (const name of ['pocket.status.open', 'trade.maturity', 'trade.buy', 'transfers.on-us.received']) assert.equal(extension.get(name), true, name);
 });
 
 test('a receiver that is down gets every event once it is back, each signature valid, attempts recorded', async () => {

@@ -33,6 +33,7 @@ export async function startInProcessApp(options: { databaseUrl?: string; dataDir
   const config = loadConfig({
     POCKETBOOK_SEED_DEMO: 'false',
     POCKETBOOK_RUN_WORKER: 'false',
+    POCKETBOOK_POCKET_OPEN_DELAY_MS: '0',
     POCKETBOOK_RATE_LIMIT_PER_MINUTE: String(BENCH_RATE_LIMIT_PER_MINUTE),
     LOG_LEVEL: 'warn',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),

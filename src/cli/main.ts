@@ -1,46 +1,35 @@
 /**
- * `pocketbook <command>`: the operator's command line.
- *   partners create --username U --password P --shared-secret S
- *   tbill --rate <discount %> | --price <price per 100> --issue <date> --maturity <date>
- *   worker
+ * `pocketbook <command>`: the entry point of the command line (bin/pocketbook.mjs, `npm run
+ * pocketbook --`). The commands are declared in program.ts; `pocketbook --help` lists them.
+ * Exit status: 0 done, 1 the work failed, 2 the command line is wrong (see errors.ts). Errors are
+ * one line on stderr, without a stack trace.
  */
+import { CommanderError } from 'commander';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.ts';
+import { type Outcome, cliProgram } from './program.ts';
 
-type Command = (args: string[]) => Promise<number>;
-
-const commands: Record<string, () => Promise<Command>> = {
-  partners: async () => (await import('./partners.ts')).partnersCommand,
-  tbill: async () => (await import('./tbill.ts')).tbillCommand,
-  worker: async () => (await import('./worker.ts')).workerCommand,
-};
-
-const USAGE = `usage: pocketbook <command> [options]
-
-commands:
-  partners create --username U --password P --shared-secret S   add a partner tenant
-  tbill --rate D --issue YYYY-MM-DD --maturity YYYY-MM-DD        price a bill from its discount rate
-  tbill --price P --issue YYYY-MM-DD --maturity YYYY-MM-DD       discount and investment rate of a price
-  worker                                                         run the background worker alone
-`;
-
-async function run(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE);
-    return name ? 0 : 2;
+/** Runs the command line `argv` (without node and the script); resolves with the exit status. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const outcome: Outcome = { code: 0, command: '' };
+  try {
+    await cliProgram(outcome).parseAsync([...argv], { from: 'user' });
+    return outcome.code;
+  } catch (error) {
+    // Commander has printed its own message (or the help, or the version) already.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof UsageError) {
+      process.stderr.write(`pocketbook ${outcome.command}: ${error.message}\n(pocketbook ${outcome.command} --help shows the usage)\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILURE;
   }
-  const load = commands[name];
-  if (!load) {
-    process.stderr.write(`unknown command "${name}"\n\n${USAGE}`);
-    return 2;
-  }
-  return (await load())(rest);
 }
 
-
-run(process.argv.slice(2)).then(
+runCli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    process.exit(EXIT_FAILURE);
   },
 );

@@ -1,54 +1,36 @@
-import { parseArgs } from 'node:util';
 import { loadCliConfig } from './config.ts';
 import { createAuthService } from '../modules/auth/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { migrate, openDatabase } from '../platform/db/index.ts';
 import { DomainError } from '../platform/http/index.ts';
 
-const USAGE = 'usage: pocketbook partners create --username U --password P --shared-secret S [--production]\n';
+/** The options of `pocketbook partners create` (commander makes the first three required). */
+export interface PartnerOptions {
+  readonly username: string;
+  readonly password: string;
+  readonly sharedSecret: string;
+  /** A production partner has no test clock; the default follows POCKETBOOK_MODE. */
+  readonly production?: boolean;
+}
 
 /**
  * `pocketbook partners create`: adds a partner tenant to the configured database (DATABASE_URL or
  * the embedded one in POCKETBOOK_DATA_DIR) and prints `{"id", "username"}` as JSON.
- * Exit 0 when created; 2 for a usage error, a bad field or a taken username (message on stderr).
+ * Exit 0 when created; 2 for a usage error, a bad field or a taken username (message on stderr);
+ * 1 when the database cannot be opened (its data folder held by another process, the server
+ * unreachable: a DatabaseOpenError, one line on stderr).
  */
-export async function partnersCommand(args: string[]): Promise<number> {
-  const [action, ...rest] = args;
-  if (action !== 'create') {
-    process.stderr.write(USAGE);
-    return 2;
-  }
-  let values: { username?: string; password?: string; 'shared-secret'?: string; production?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        username: { type: 'string' },
-        password: { type: 'string' },
-        'shared-secret': { type: 'string' },
-        // A production partner has no test clock; the default follows POCKETBOOK_MODE.
-        production: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { username, password, 'shared-secret': sharedSecret } = values;
-  if (username === undefined || password === undefined || sharedSecret === undefined) {
-    process.stderr.write(`--username, --password and --shared-secret are required\n${USAGE}`);
-    return 2;
-  }
-
+export async function createPartnerCommand(options: PartnerOptions): Promise<number> {
+  const { username, password, sharedSecret } = options;
   const config = loadCliConfig();
   if (!config) return 2;
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // The embedded data folder is locked for this command: while a server holds it, this fails at once
+  // naming the server (a write here would be lost under the server's own).
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: 'pocketbook partners create', bootWaitMs: config.databaseWaitMs });
   try {
     await migrate(db);
     const auth = createAuthService({ config, db, wallClock: systemClock });
-    const isSandbox = values.production ? false : config.mode === 'sandbox';
+    const isSandbox = options.production ? false : config.mode === 'sandbox';
     const partner = await auth.createPartner({ username, password, sharedSecret, isSandbox });
     process.stdout.write(`${JSON.stringify({ id: partner.id, username: partner.username })}\n`);
     return 0;

@@ -8,7 +8,6 @@
  * 3 decimals), days and the `y` of the investment-rate formula. Formulas: tbill-math.md sections 1-2.
  * Exit codes: 0 done, 2 bad or missing arguments (message on stderr).
  */
-import { parseArgs } from 'node:util';
 import { Decimal, fixed } from '../money/index.ts';
 import { daysBetween, isIsoDate } from '../platform/clock.ts';
 import {
@@ -21,40 +20,24 @@ import {
   isDecimalText,
   pricePer100,
 } from '../modules/market/index.ts';
+import { UsageError } from './errors.ts';
 
 /** Longest bill the command prices: 52 weeks plus a holiday shift, with a day to spare. */
 const BILL_DAYS_MAX = 366;
-
-const USAGE = `usage: pocketbook tbill (--rate <discount %> | --price <price per 100>) --issue YYYY-MM-DD --maturity YYYY-MM-DD
-  --rate      bank discount rate in percent, e.g. 5.290
-  --price     price per 100 of face, up to 6 decimals, e.g. 99.588556
-  --issue     issue date (or settlement date of a secondary trade)
-  --maturity  maturity date
-`;
-
-class UsageError extends Error {}
 
 function decimalPlaces(text: string): number {
   return text.includes('.') ? text.length - text.indexOf('.') - 1 : 0;
 }
 
-function compute(args: string[]): Record<string, unknown> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        rate: { type: 'string' },
-        price: { type: 'string' },
-        issue: { type: 'string' },
-        maturity: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+/** The options of `pocketbook tbill`, as parsed from the command line. */
+export interface TbillOptions {
+  readonly rate?: string;
+  readonly price?: string;
+  readonly issue?: string;
+  readonly maturity?: string;
+}
+
+function compute(values: TbillOptions): Record<string, unknown> {
   const { rate, price, issue, maturity } = values;
   if ((rate === undefined) === (price === undefined)) throw new UsageError('give exactly one of --rate and --price');
   if (issue === undefined || !isIsoDate(issue)) throw new UsageError('--issue must be a date YYYY-MM-DD');
@@ -100,14 +83,10 @@ function compute(args: string[]): Record<string, unknown> {
   };
 }
 
-/** Runs `pocketbook tbill <args>`; returns the exit code. */
-export async function tbillCommand(args: string[]): Promise<number> {
-  try {
-    process.stdout.write(`${JSON.stringify(compute(args), null, 2)}\n`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`pocketbook tbill: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
+/**
+ * Runs `pocketbook tbill` with its parsed options: prints the JSON object.
+ * @throws UsageError for missing, malformed or inconsistent options (exit 2).
+ */
+export async function tbillCommand(options: TbillOptions): Promise<void> {
+  process.stdout.write(`${JSON.stringify(compute(options), null, 2)}\n`);
 }

@@ -5,36 +5,20 @@
  * servers running their own worker, share the work safely (both claim with FOR UPDATE SKIP
  * LOCKED). `--once` runs the jobs due now (until none is left) and exits.
  */
-import { parseArgs } from 'node:util';
 import { loadCliConfig } from './config.ts';
 import type { AppDeps } from '../deps.ts';
 import { systemClock } from '../platform/clock.ts';
 import { migrate, openDatabase } from '../platform/db/index.ts';
 import { createServices } from '../services.ts';
 
-const USAGE = 'usage: pocketbook worker [--once]\n';
-
-export async function workerCommand(args: string[]): Promise<number> {
-  let once: boolean;
-  try {
-    const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
-    if (values.help) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    once = values.once ?? false;
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
-
+/** Runs the worker (see above) until SIGINT/SIGTERM, or once with `once`; returns the exit code. */
+export async function workerCommand(options: { readonly once?: boolean }): Promise<number> {
+  const once = options.once ?? false;
   const config = loadCliConfig();
   if (!config) return 2;
-  if (!config.databaseUrl) {
-    // PGlite is a single-process database: a second process cannot open the server's data folder.
-    process.stderr.write('note: without DATABASE_URL the worker opens the embedded database; do not run it beside a server using the same folder\n');
-  }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // PGlite is a single-process database: the embedded data folder is locked for the worker, so beside
+  // a server on the same folder it stops at once, naming the server.
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: 'pocketbook worker', bootWaitMs: config.databaseWaitMs });
   try {
     await migrate(db);
     const deps: AppDeps = { config, db, wallClock: systemClock };

@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'conflict' // collides with a request in progress or with current state
   | 'precondition' // e.g. a portal already closed
+  | 'too_large' // a body over its limit (an upload)
   | 'rate_limited'
   | 'unavailable'; // a dependency (the database) does not answer
 

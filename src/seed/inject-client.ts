@@ -1,14 +1,19 @@
 /**
- * An in-process Jiko client: logs in as a partner and sends signed requests through
- * `app.inject()`, exactly as a Jiko client would over HTTP. The demo seed and the tests use it.
+ * In-process Jiko clients, through `app.inject()` rather than a socket:
+ * - `injectFetch(app)`: a `fetch` over `app.inject()`, so that the typed client (`pocketbook/client`)
+ *   runs in-process; `loginClient` gives one for a partner (the demo seed uses it);
+ * - `PartnerClient`: the tests' untyped client (a logged-in partner that signs its requests).
+ * Both sign with the typed client's `signRequest`: there is one client-side signing function.
  */
-import { createHmac, randomUUID } from 'node:crypto';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, HTTPMethods, LightMyRequestResponse } from 'fastify';
+import { type PocketbookClient, createPocketbookClient, signRequest } from '../client/index.ts';
 
-/** Jiko's request signature: base64(HMAC-SHA256(shared secret, idempotency + pathname + body)). */
-export function sign(sharedSecret: string, idempotencyKey: string, pathname: string, body: string): string {
-  return createHmac('sha256', sharedSecret).update(idempotencyKey + pathname + body, 'utf8').digest('base64');
-}
+/**
+ * Jiko's request signature: base64(HMAC-SHA256(shared secret, idempotency + pathname + body)).
+ * The typed client's `signRequest` (src/client/signing.ts), under the name the tests use.
+ */
+export const sign = signRequest;
 
 export interface RequestOptions {
   /** Reuse a key to test replays; a fresh UUID otherwise. */
@@ -75,12 +80,47 @@ export class PartnerClient {
   }
 }
 
+/** The origin of in-process requests (nothing listens there: `injectFetch` never opens a socket). */
+export const IN_PROCESS_BASE_URL = 'http://pocketbook.in-process';
+
+/** Statuses whose responses have no body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
 /**
- * Logs in with a username and password through POST /api/v1/login/.
- * @throws Error when the login is refused.
+ * A `fetch` that hands each request to `app.inject()`: method, path and query as sent, headers,
+ * and the body's exact bytes (the signature covers them); the answer comes back as a Response
+ * (status, headers, body bytes).
  */
-export async function loginClient(app: FastifyInstance, partnerId: string, username: string, password: string, sharedSecret: string): Promise<PartnerClient> {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/login/', payload: { username, password } });
-  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
-  return new PartnerClient(app, partnerId, username, sharedSecret, (response.json() as { token: string }).token);
+export function injectFetch(app: FastifyInstance): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+    const answer = await app.inject({
+      method: request.method as HTTPMethods,
+      url: url.pathname + url.search,
+      headers,
+      ...(body && body.length > 0 ? { payload: body } : {}),
+    });
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value === undefined) continue;
+      for (const one of Array.isArray(value) ? value : [String(value)]) responseHeaders.append(name, one);
+    }
+    return new Response(NULL_BODY_STATUSES.has(answer.statusCode) ? null : new Uint8Array(answer.rawPayload), { status: answer.statusCode, headers: responseHeaders });
+  };
+}
+
+/**
+ * The typed client (`pocketbook/client`) of a partner, in-process: logs in now, through
+ * POST /api/v1/login/, so that refused credentials fail here.
+ * @throws LoginError when the login is refused.
+ */
+export async function loginClient(app: FastifyInstance, partnerId: string, username: string, password: string, sharedSecret: string): Promise<PocketbookClient> {
+  const client = createPocketbookClient({ baseUrl: IN_PROCESS_BASE_URL, username, password, sharedSecret, partnerId, fetch: injectFetch(app) });
+  await client.login();
+  return client;
 }

@@ -45,9 +45,10 @@ export interface TestOptions {
   readonly wallClock?: WallClock;
 }
 
-/** Config for tests: sandbox mode, no demo, no background worker, fast webhook retries. */
+/** Config for tests: sandbox mode, no demo, no background worker, fast webhook retries, pockets open at once. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const base = loadConfig({ ...process.env, POCKETBOOK_SEED_DEMO: 'false', POCKETBOOK_RUN_WORKER: 'false' });
+  // Pockets open in the creating request unless a test asks for the asynchronous opening.
+  const base = loadConfig({ ...process.env, POCKETBOOK_SEED_DEMO: 'false', POCKETBOOK_RUN_WORKER: 'false', POCKETBOOK_POCKET_OPEN_DELAY_MS: '0' });
   return {
     ...base,
     webhooks: { ...base.webhooks, retryBaseMs: 50, retryWindowMs: 5_000, timeoutMs: 2_000, pollIntervalMs: 20 },

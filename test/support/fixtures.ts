@@ -75,3 +75,16 @@ export async function assertSound(db: Queryable, partnerId: string): Promise<voi
   assert.deepEqual(await checkLedgerInvariants(db, partnerId), []);
   assert.deepEqual(await checkPortfolioInvariants(db, partnerId), []);
 }
+
+/** Moves money between two pockets of a customer (INTERNAL_REALLOCATION, COMPLETED); returns the amount moved, in cents. */
+export async function reallocate(client: PartnerClient, from: string, to: string, amount: Record<string, unknown>): Promise<bigint> {
+  const response = await client.post('/api/v1/transfers/on-us', {
+    type: 'INTERNAL_REALLOCATION',
+    from_account: { id: from, type: 'JIKO_ACCOUNT' },
+    to_account: { id: to, type: 'JIKO_ACCOUNT' },
+    amount,
+  });
+  assert.equal(response.statusCode, 201, response.body);
+  assert.equal(response.json().status, 'COMPLETED', response.body);
+  return BigInt(response.json().transfer.amount.value as number);
+}

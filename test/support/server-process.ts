@@ -3,7 +3,10 @@
  * PostgreSQL database (DATABASE_URL) or an embedded PGlite data folder (POCKETBOOK_DATA_DIR), in
  * sandbox mode, without the demo seed, on a free port, optionally with sandbox fault injection
  * (POCKETBOOK_FAULTS). Restarting on the same database is spawning again with the same target.
- * The signed client and the PostgreSQL helpers come from scripts/fault-restart.ts.
+ * The PostgreSQL helpers and the client come from scripts/fault-restart.ts: `DrillClient.login(server)`
+ * logs the server's sandbox partner in with the typed client (`pocketbook/client`), which signs every
+ * request; `client.api` makes typed calls, `client.at(other.baseUrl)` reaches a restarted server with
+ * the same session.
  */
 import type { FaultSetting } from '../../src/config.ts';
 import { type DrillTarget, type ServerProcess, startServer } from '../../scripts/fault-restart.ts';

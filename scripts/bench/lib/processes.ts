@@ -158,7 +158,7 @@ export interface ServerOptions {
 
 /** The pocketbook server exactly as `npm start` runs it: `node --import tsx src/main.ts`. */
 export function spawnServer(options: ServerOptions): Child {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', POCKETBOOK_SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', POCKETBOOK_SEED_DEMO: 'false', LOG_LEVEL: 'warn', POCKETBOOK_POCKET_OPEN_DELAY_MS: '0' };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (options.dataDir) env.POCKETBOOK_DATA_DIR = options.dataDir;

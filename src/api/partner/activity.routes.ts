@@ -59,6 +59,7 @@ async function tradesRoutes(plain: FastifyInstance, options: ActivityRoutesOptio
     schema: {
       tags: ['Trades'],
       summary: "List a customer's trades (BUY, SELL, MATURITY)",
+      description: "Trades of all the customer's pockets, newest first (`order=asc` for oldest first), cursor-paged; filter by execution time, book or settlement date, or `pocket_id[]`. Trades settle the same day; a MATURITY is a bill paying its face value.",
       security,
       params: CustomerParams,
       querystring: TradesV2Query,
@@ -74,6 +75,7 @@ async function tradesRoutes(plain: FastifyInstance, options: ActivityRoutesOptio
     schema: {
       tags: ['Trades'],
       summary: "List a pocket's trades (BUY, SELL, MATURITY)",
+      description: 'Trades of one pocket, newest first (`order=asc` for oldest first), cursor-paged; filter by execution time, book or settlement date.',
       security,
       params: PocketParams,
       querystring: PocketTradesV2Query,
@@ -89,6 +91,7 @@ async function tradesRoutes(plain: FastifyInstance, options: ActivityRoutesOptio
     schema: {
       tags: ['Trades'],
       summary: "List a customer's trades (v1 shape), newest first",
+      description: "Jiko's v1 shape of the customer's trades (`jiko_account_id`, `is_settled`), cursor-paged; filter by `account[]` (pockets) and execution time.",
       security,
       params: CustomerParams,
       querystring: TradesV1Query,
@@ -104,6 +107,7 @@ async function tradesRoutes(plain: FastifyInstance, options: ActivityRoutesOptio
     schema: {
       tags: ['Trades'],
       summary: "List a Jiko account's (pocket's) trades (v1 shape), newest first",
+      description: "Jiko's v1 shape of one pocket's trades (a Jiko account is a pocket), cursor-paged; filter by execution time.",
       security,
       params: AccountParams,
       querystring: AccountTradesV1Query,
@@ -127,6 +131,7 @@ async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoute
     schema: {
       tags: ['Transactions'],
       summary: "List a pocket's bank transactions (ACH, on-us)",
+      description: "Money in and out of the pocket's bank side: ACH credits through its portals and on-us transfers, newest first (`order=asc` for oldest first), cursor-paged. Amounts are positive with a `direction`; filter by direction, amount in cents, type, portal, on-us transfer, or booked or settled time.",
       security,
       params: PocketParams,
       querystring: TransactionsV2Query,
@@ -144,6 +149,7 @@ async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoute
     schema: {
       tags: ['Transactions'],
       summary: 'Get a bank transaction of a pocket',
+      description: "One bank transaction of the pocket by its id; the id of another pocket's transaction is 404.",
       security,
       params: Type.Object({ pocket_id: Uuid(), transaction_id: Uuid() }),
       response: { 200: TransactionV2Schema, ...ErrorResponses },
@@ -155,6 +161,7 @@ async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoute
     schema: {
       tags: ['Transactions'],
       summary: "List the bank transactions of a customer's pockets",
+      description: "The bank transactions of all the customer's pockets, with the filters of a pocket's list plus `pocket[]`.",
       security,
       params: CustomerParams,
       querystring: CustomerTransactionsV2Query,
@@ -172,6 +179,7 @@ async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoute
     schema: {
       tags: ['Transactions'],
       summary: "List the bank transactions of a customer's Jiko accounts (v1 shape)",
+      description: "Jiko's v1 shape: signed amounts (negative for a debit), status COMPLETED, and `details` by transaction type; filter by `account[]` (pockets), `filter[types]`, portal or time.",
       security,
       params: CustomerParams,
       querystring: CustomerTransactionsV1Query,
@@ -189,6 +197,7 @@ async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoute
     schema: {
       tags: ['Transactions'],
       summary: "List a Jiko account's (pocket's) bank transactions (v1 shape)",
+      description: "Jiko's v1 shape of one pocket's bank transactions (a Jiko account is a pocket): signed amounts, newest first unless `order=asc`.",
       security,
       params: AccountParams,
       querystring: AccountTransactionsV1Query,
@@ -206,6 +215,7 @@ async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoute
     schema: {
       tags: ['Transactions'],
       summary: "Get a bank transaction of a Jiko account (v1 shape)",
+      description: "One bank transaction in Jiko's v1 shape; the id of another pocket's transaction is 404.",
       security,
       params: Type.Object({ account_id: Uuid('The Jiko account (pocket)'), transaction_id: Uuid() }),
       response: { 200: TransactionV1Schema, ...ErrorResponses },

@@ -8,8 +8,10 @@ import type { WallClock } from '../../platform/clock.ts';
 import { type IdempotencySeal, partnerContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import type { TenantContext } from '../../platform/http/index.ts';
+import { StreamedUpload } from '../../platform/http/streamed-upload.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { IDEMPOTENCY_RUNNING_STALE_MS, RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
+import { documentDoor } from '../docs/door.ts';
 import { faultArmed, faultPoint } from './faults.ts';
 
 export interface PartnerAuthOptions {
@@ -64,8 +66,23 @@ function replay(reply: FastifyReply, existing: KeyRecordView): FastifyReply {
   return reply.send(body);
 }
 
-/** Checks credentials and signature; reads the key's record in the same query. */
+/**
+ * Jiko's optional `x-jiko-partner-id` header (its sample client sends it when configured with a
+ * partner id): absent is fine; any value but the authenticated partner's id is a 401.
+ */
+function checkPartnerIdHeader(request: FastifyRequest, partnerId: string): void {
+  const claimed = singleHeader(request, 'x-jiko-partner-id');
+  if (claimed !== undefined && claimed.trim().toLowerCase() !== partnerId.toLowerCase()) throw authErrors.partnerIdMismatch();
+}
+
+/** Checks credentials, signature and the partner id header; reads the key's record in the same query. */
 async function authenticate(request: FastifyRequest, options: PartnerAuthOptions): Promise<{ partnerId: string; key: string | undefined; existing: KeyRecordView | undefined }> {
+  const authenticated = await authenticateCredentials(request, options);
+  checkPartnerIdHeader(request, authenticated.partnerId);
+  return authenticated;
+}
+
+async function authenticateCredentials(request: FastifyRequest, options: PartnerAuthOptions): Promise<{ partnerId: string; key: string | undefined; existing: KeyRecordView | undefined }> {
   const token = bearerToken(request.headers.authorization);
   if (!token) throw authErrors.tokenMissing();
   const rawUrl = request.raw.url ?? request.url;
@@ -80,14 +97,22 @@ async function authenticate(request: FastifyRequest, options: PartnerAuthOptions
   if (key === undefined) throw authErrors.idempotencyKeyMissing();
   if (!isUuid(key)) throw authErrors.idempotencyKeyMalformed();
   const signature = singleHeader(request, 'x-jiko-signature');
+  // Only JSON bodies are kept raw; any other body would escape the signature, but an upload's
+  // streamed body, whose signature is fed its bytes as the route reads them and checked at the end.
+  const streamed = request.body instanceof StreamedUpload ? request.body : undefined;
+  if (signature === undefined && streamed) {
+    // Jiko's binary document uploads take an idempotency key but no signature; one that is sent is checked.
+    const { partnerId, existing } = await options.auth.authenticateRequest({ token, key: lookup });
+    return { partnerId, key, existing };
+  }
   if (!signature) throw authErrors.signatureMissing();
-  // Only JSON bodies are kept raw; any other body would escape the signature.
-  if (request.body !== undefined && request.rawBody === '') throw authErrors.unsignedBody();
-  const { partnerId, existing } = await options.auth.authenticateRequest({
+  if (request.body !== undefined && request.rawBody === '' && !streamed) throw authErrors.unsignedBody();
+  const { partnerId, existing, bodySignature } = await options.auth.authenticateRequest({
     token,
     key: lookup,
-    signed: { idempotencyKey: key, pathname: pathnameOf(rawUrl), body: request.rawBody, signature },
+    signed: { idempotencyKey: key, pathname: pathnameOf(rawUrl), body: request.rawBody, signature, ...(streamed ? { streamed: true } : {}) },
   });
+  if (streamed && bodySignature) streamed.expectSignature(bodySignature);
   return { partnerId, key, existing };
 }
 
@@ -98,6 +123,7 @@ async function authenticate(request: FastifyRequest, options: PartnerAuthOptions
  *   1. `Authorization: Bearer <token>` (401);
  *   2. when `signed`: `x-jiko-idempotency` is a UUID and `x-jiko-signature` is Jiko's HMAC of
  *      key + pathname as sent + raw body (401); unsigned contexts honour a key when one is sent;
+ *      `x-jiko-partner-id`, when sent, is the authenticated partner's id (401);
  *   3. `request.ctx` = the token's partner acting for itself, at its tenant clock;
  *   4. the partner's rate limit (429, with X-RateLimit-* and Retry-After);
  *   5. the idempotency key: a recorded repeat replays the stored response
@@ -109,6 +135,8 @@ async function authenticate(request: FastifyRequest, options: PartnerAuthOptions
  */
 export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOptions): Promise<void> {
   const { auth, tenancy, scheduler, config } = options;
+  // The API reference documents what this hook checks, on every route it guards.
+  app.addHook('onRoute', documentDoor(options.signed ? 'signed' : 'bearer'));
   await app.register(rateLimit, { global: false, store: sharedRateStore(options.rateOwner, options.wallClock) });
   const limitPartner = app.rateLimit({
     max: config.rateLimitPerMinute,
@@ -131,7 +159,8 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
     if (reply.sent) return reply;
 
     if (key !== undefined) {
-      const requestHash = requestFingerprint(request.method, request.raw.url ?? request.url, request.rawBody);
+      const body = request.body instanceof StreamedUpload ? request.body.fingerprint : request.rawBody;
+      const requestHash = requestFingerprint(request.method, request.raw.url ?? request.url, body);
       if (existing) {
         if (existing.requestHash !== requestHash) throw authErrors.idempotencyMismatch();
         return replay(reply, existing);

@@ -84,7 +84,13 @@ const PartnerEventSchema = Type.Object({
   object_type: Type.Literal('PartnerEvent'),
 });
 
-const EventTypeSchema = Type.Object({ event: Type.String(), object_type: Type.Literal('EventType') });
+const EventTypeSchema = Type.Object({
+  event: Type.String(),
+  object_type: Type.Literal('EventType'),
+  pocketbook_extension: Type.Boolean({
+    description: 'pocketbook extension: true for a type Jiko\'s Partner API does not document; delivered only to subscriptions that name it',
+  }),
+});
 
 const CountSchema = Type.Object({ count: Type.Integer({ description: 'Deliveries scheduled' }) });
 
@@ -148,6 +154,7 @@ function subscriptionRoutes(plain: FastifyInstance, service: EventsService): voi
     schema: {
       tags: ['Subscriptions'],
       summary: 'Create a webhook subscription',
+      description: 'Events of the listed types (see `GET /api/v1/events/types`) are POSTed to `url`, signed with `shared_secret` (header `x-jiko-signature`: base64 HMAC-SHA256 of the body) and retried with backoff per `retry_policy`. Types marked as pocketbook extensions go only to subscriptions that name them.',
       security: [{ HTTPBearer: [] }],
       body: CreateSubscriptionSchema,
       response: { 201: SubscriptionSchema, ...ErrorResponses },
@@ -168,6 +175,7 @@ function subscriptionRoutes(plain: FastifyInstance, service: EventsService): voi
     schema: {
       tags: ['Subscriptions'],
       summary: 'List webhook subscriptions, newest first',
+      description: "The partner's subscriptions, cursor-paged. Shared secrets are never returned.",
       security: [{ HTTPBearer: [] }],
       querystring: Type.Object(CursorQuery),
       response: { 200: CursorListSchema(SubscriptionSchema), ...ErrorResponses },
@@ -181,6 +189,7 @@ function subscriptionRoutes(plain: FastifyInstance, service: EventsService): voi
     schema: {
       tags: ['Subscriptions'],
       summary: 'Get a webhook subscription',
+      description: "One subscription of the partner's; its shared secret is never returned.",
       security: [{ HTTPBearer: [] }],
       params: SubscriptionParams,
       response: { 200: SubscriptionSchema, ...ErrorResponses },
@@ -191,6 +200,7 @@ function subscriptionRoutes(plain: FastifyInstance, service: EventsService): voi
     schema: {
       tags: ['Subscriptions'],
       summary: 'Update a webhook subscription (url, events, description, status, retry_policy, shared_secret)',
+      description: 'Changes the fields sent and only them: `status: disabled` stops deliveries until it is enabled again; a new `shared_secret` signs the deliveries from then on.',
       security: [{ HTTPBearer: [] }],
       params: SubscriptionParams,
       body: UpdateSubscriptionSchema,
@@ -213,6 +223,7 @@ function subscriptionRoutes(plain: FastifyInstance, service: EventsService): voi
     schema: {
       tags: ['Subscriptions'],
       summary: 'Delete a webhook subscription',
+      description: 'Deletes the subscription: nothing more is delivered to it. Answers 204 with no body.',
       security: [{ HTTPBearer: [] }],
       params: SubscriptionParams,
       response: { 204: Type.Null(), ...ErrorResponses },
@@ -233,6 +244,7 @@ function eventRoutes(plain: FastifyInstance, service: EventsService): void {
     schema: {
       tags: ['Events'],
       summary: 'List the event types a subscription may listen to',
+      description: "Every type of the event catalog. `pocketbook_extension: true` marks the types Jiko's Partner API does not document, which go only to subscriptions that name them. Each type's payload is in this document's `webhooks`.",
       security: [{ HTTPBearer: [] }],
       response: { 200: ListSchema(EventTypeSchema), ...ErrorResponses },
     },
@@ -241,7 +253,7 @@ function eventRoutes(plain: FastifyInstance, service: EventsService): void {
     return {
       offset: 0,
       count: types.length,
-      items: types.map((event) => ({ event, object_type: 'EventType' as const })),
+      items: types.map(({ type, partnerExtension }) => ({ event: type, object_type: 'EventType' as const, pocketbook_extension: partnerExtension })),
       object_type: 'List' as const,
     };
   });
@@ -250,6 +262,7 @@ function eventRoutes(plain: FastifyInstance, service: EventsService): void {
     schema: {
       tags: ['Events'],
       summary: 'List past events with their delivery attempts, newest first',
+      description: "The partner's events, cursor-paged, each with its delivery attempts; `subscription_id` keeps those delivered to one subscription (with its attempts), `after` those later than an instant.",
       security: [{ HTTPBearer: [] }],
       querystring: Type.Object({
         subscription_id: Type.Optional(Uuid('Only events delivered to this subscription, with its attempts')),
@@ -272,6 +285,7 @@ function eventRoutes(plain: FastifyInstance, service: EventsService): void {
     schema: {
       tags: ['Events'],
       summary: 'Send again, to one subscription, every event later than `after` that it listens to',
+      description: 'Schedules a new delivery to the subscription of each event later than `after` (every event when absent) whose type it listens to; a disabled subscription is 409. Answers 202 with the number of deliveries scheduled.',
       security: [{ HTTPBearer: [] }],
       body: Type.Object({
         subscription_id: Uuid(),

@@ -4,13 +4,15 @@ import type { Config } from '../../config.ts';
 import type { AuthService } from '../../modules/auth/index.ts';
 import type { EventsService } from '../../modules/events/index.ts';
 import type { MarketService } from '../../modules/market/index.ts';
-import type { OnboardingService } from '../../modules/onboarding/index.ts';
+import type { BusinessOnboarding, OnboardingService, OnboardingUploads } from '../../modules/onboarding/index.ts';
 import type { ActivityService, PocketsService } from '../../modules/pockets/index.ts';
 import type { OnUsRail } from '../../modules/rails/onus/index.ts';
 import type { Scheduler } from '../../modules/scheduler/index.ts';
 import type { Tenancy } from '../../modules/tenancy/index.ts';
 import type { WallClock } from '../../platform/clock.ts';
 import { activityRoutes } from './activity.routes.ts';
+import { businessApplicationsRoutes } from './business-applications.routes.ts';
+import { documentsRoutes } from './documents.routes.ts';
 import { partnerAuth } from './auth.hooks.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { loginRoutes } from './login.routes.ts';
@@ -35,6 +37,8 @@ export interface DoorBase {
 export interface PartnerDoorOptions extends DoorBase {
   readonly market: MarketService;
   readonly onboarding: OnboardingService;
+  readonly business: BusinessOnboarding;
+  readonly uploads: OnboardingUploads;
   readonly pockets: PocketsService;
   readonly activity: ActivityService;
   readonly onUs: OnUsRail;
@@ -52,6 +56,8 @@ export async function partnerApi(app: FastifyInstance, door: PartnerDoorOptions)
     await secured.register(fp(partnerAuth), { ...door, signed: true });
     await secured.register(strategiesRoutes, { market: door.market });
     await secured.register(onboardingRoutes, { onboarding: door.onboarding });
+    await secured.register(businessApplicationsRoutes, { business: door.business });
+    await secured.register(documentsRoutes, { business: door.business, uploads: door.uploads });
     await secured.register(pocketsRoutes, { pockets: door.pockets });
     await secured.register(activityRoutes, { activity: door.activity });
     await secured.register(transfersRoutes, { onUs: door.onUs });

@@ -20,7 +20,9 @@ const LoginResponse = Type.Object({
 const loginSchema = {
   tags: ['Security'],
   summary: 'Login',
-  description: 'Exchanges the partner username and password for a bearer token valid 60 minutes.',
+  description:
+    'Exchanges the partner username and password for a bearer token valid 60 minutes. After a few failed logins for a ' +
+    'username, or many from one address, further attempts wait a growing time (429 with Retry-After).',
   operationId: 'Security_authenticateUser',
   security: [],
   body: LoginInput,
@@ -29,7 +31,9 @@ const loginSchema = {
 
 /**
  * POST /api/v1/login/: username and password in, bearer token out. No token, signature or
- * idempotency key; limited per client IP (config.rateLimitPerMinute) against password guessing.
+ * idempotency key. Against password guessing: requests are limited per client IP
+ * (config.rateLimitPerMinute), and failed logins are throttled per username and per client IP
+ * with a growing wait (429 with Retry-After; the auth module's login throttle).
  */
 /** What the login route is given. */
 export interface LoginRoutesOptions {
@@ -58,7 +62,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
       },
     },
     async (request) => {
-      const { token, expires } = await options.auth.login(request.body.username, request.body.password);
+      const { token, expires } = await options.auth.login(request.body.username, request.body.password, request.ip);
       return { token, expires: expires.toISOString() };
     },
   );

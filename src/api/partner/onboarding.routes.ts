@@ -36,6 +36,7 @@ export async function onboardingRoutes(plain: FastifyInstance, options: Onboardi
     schema: {
       tags: ['Individuals'],
       summary: 'Get the agreement bundle applicants consent to',
+      description: 'The documents an applicant consents to, with links to their PDFs on this server. An application names the bundle version it consented to (`agreement_consent.version`).',
       security: [{ HTTPBearer: [] }],
       response: { 200: AgreementSchema, ...ErrorResponses },
     },
@@ -45,6 +46,7 @@ export async function onboardingRoutes(plain: FastifyInstance, options: Onboardi
     schema: {
       tags: ['Individuals'],
       summary: 'Create an individual application',
+      description: 'Records an individual application in status CREATED; nothing is decided until `POST /api/v1/applications/{application_id}/apply`. The identification number is kept but never returned.',
       security: [{ HTTPBearer: [] }],
       body: ApplicationRequestSchema,
       response: { 201: InternationalApplicationSchema, ...ErrorResponses },
@@ -55,6 +57,7 @@ export async function onboardingRoutes(plain: FastifyInstance, options: Onboardi
     schema: {
       tags: ['Individuals'],
       summary: 'Get an individual application',
+      description: "An application of the partner's, with its status and, once APPROVED, its `customer_id`.",
       security: [{ HTTPBearer: [] }],
       params: ApplicationParams,
       response: { 200: InternationalApplicationSchema, ...ErrorResponses },
@@ -78,6 +81,7 @@ export async function onboardingRoutes(plain: FastifyInstance, options: Onboardi
     schema: {
       tags: ['Customers'],
       summary: 'Get customer data',
+      description: 'A customer made by an approved application, with its `account_status` (OPEN once it has an open pocket).',
       security: [{ HTTPBearer: [] }],
       params: Type.Object({ customer_id: Uuid() }),
       response: { 200: CustomerSchema, ...ErrorResponses },
@@ -105,7 +109,7 @@ export function agreementJson(bundle: AgreementBundle, baseUrl: string): Agreeme
 }
 
 /** Drops the keys whose value is null, for Jiko's optional fields. */
-function present<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
+export function present<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
 }
 
@@ -151,8 +155,25 @@ export function applicationJson(application: Application): InternationalApplicat
   };
 }
 
-/** Jiko's Customer, INDIVIDUAL variant. */
+/** Jiko's Customer: the Individual or Business variant. */
 export function customerJson(customer: Customer): CustomerJson {
+  if (customer.type === 'BUSINESS') {
+    return {
+      id: customer.id,
+      type: 'BUSINESS',
+      account_status: customer.accountStatus,
+      name: customer.name,
+      email: customer.email,
+      phone_number: customer.phoneNumber,
+      address: addressJson(customer.address),
+      identification_number: present({
+        identification_number: customer.identification.number,
+        type: customer.identification.type,
+        issuing_country: customer.identification.issuingCountry,
+      }),
+      object_type: 'Customer',
+    };
+  }
   return {
     id: customer.id,
     type: customer.type,
@@ -166,7 +187,8 @@ export function customerJson(customer: Customer): CustomerJson {
   };
 }
 
-function addressJson(address: Application['address']) {
+/** Jiko's address JSON, optional fields left out when empty. */
+export function addressJson(address: Application['address']) {
   return present({
     street_address: address.streetAddress,
     street_address2: address.streetAddress2,

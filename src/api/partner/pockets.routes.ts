@@ -5,6 +5,7 @@ import { type Static, Type } from 'typebox';
 import type { EarningsPeriod, PocketStatus, PocketView, PocketsService } from '../../modules/pockets/index.ts';
 import type { Portal } from '../../modules/rails/portal/index.ts';
 import { money } from '../../money/index.ts';
+import { assert } from '../../platform/assert.ts';
 import {
   CursorListSchema,
   CursorQuery,
@@ -42,6 +43,9 @@ const SecuritySchema = Type.Object({
   ask: DecimalString('Price per 100 of face when buying, same-day settlement'),
 });
 
+/** One fee deducted (Jiko's Fee: an AUM fee with its amount). */
+const FeeSchema = Type.Object({ type: Type.Literal('AUM_FEE'), amount: Money });
+
 const PortfolioSchema = Type.Object({
   securities: Type.Array(SecuritySchema),
   cash: Money,
@@ -49,7 +53,10 @@ const PortfolioSchema = Type.Object({
   all_time_earnings: Money,
   liquidation_value_t0: Money,
   liquidation_value_t1: Money,
-  fees: Money,
+  fees: Type.Array(FeeSchema, {
+    description: 'Fees deducted from the pocket, as Jiko lists them; pocketbook charges none, so always []',
+    examples: [[]],
+  }),
 });
 
 export const PocketSchema = Type.Object({
@@ -65,6 +72,13 @@ export const PocketSchema = Type.Object({
   }),
   customer_id: Type.Union([Uuid(), Type.Null()]),
   object_type: Type.Literal('Pocket'),
+});
+
+/** A pocket as the customer-scoped paths answer it: Jiko's `CustomerPocket`, always with its customer. */
+export const CustomerPocketSchema = Type.Object({
+  ...PocketSchema.properties,
+  customer_id: Uuid(),
+  object_type: Type.Literal('CustomerPocket'),
 });
 
 const CreatePocketBody = Type.Object(
@@ -169,7 +183,7 @@ export function pocketJson(view: PocketView) {
       all_time_earnings: money(portfolio.allTimeEarningsCents),
       liquidation_value_t0: money(portfolio.liquidationT0Cents),
       liquidation_value_t1: money(portfolio.liquidationT1Cents),
-      fees: money(0n),
+      fees: [] as { type: 'AUM_FEE'; amount: ReturnType<typeof money> }[],
     },
     status: pocket.status,
     attributes: [] as string[],
@@ -179,6 +193,13 @@ export function pocketJson(view: PocketView) {
     customer_id: pocket.customerId,
     object_type: 'Pocket' as const,
   };
+}
+
+/** Jiko's CustomerPocket JSON: the Pocket JSON of a customer's pocket under its customer-scoped path. */
+export function customerPocketJson(view: PocketView) {
+  const json = pocketJson(view);
+  assert(json.customer_id !== null, 'a customer-scoped pocket has a customer');
+  return { ...json, customer_id: json.customer_id, object_type: 'CustomerPocket' as const };
 }
 
 function portalJson(portal: Portal) {
@@ -204,6 +225,7 @@ export interface PocketsRoutesOptions {
  */
 export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRoutesOptions): Promise<void> {
   await plain.register(pocketDetailsRoutes, options);
+  await plain.register(fundingPocketRoutes, options);
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const pockets = () => options.pockets;
   const tags = ['Pockets'];
@@ -221,10 +243,10 @@ export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRout
       security,
       params: CustomerParams,
       body: CreatePocketBody,
-      response: { 201: PocketSchema, ...responses },
+      response: { 201: CustomerPocketSchema, ...responses },
     },
   }, async (request, reply) => {
-    const send = sealedReply(request, reply, 201, pocketJson);
+    const send = sealedReply(request, reply, 201, customerPocketJson);
     return send(
       await pockets().createPocket(request.ctx, request.params.customer_id, {
         pocketName: request.body.pocket_name,
@@ -238,10 +260,11 @@ export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRout
     schema: {
       tags,
       summary: "List a customer's pockets",
+      description: "The customer's pockets, oldest first, cursor-paged; `filter[status]` keeps some statuses, `omit[]=portfolio` leaves the portfolios out.",
       security,
       params: CustomerParams,
       querystring: ListQuery,
-      response: { 200: CursorListSchema(PocketSchema), ...responses },
+      response: { 200: CursorListSchema(CustomerPocketSchema), ...responses },
     },
   }, async (request) => {
     const statuses = statusFilter(request.query['filter[status]']);
@@ -251,14 +274,14 @@ export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRout
       page: pageRequest(request.query),
       withPortfolio: !omitsPortfolio(request.query['omit[]']),
     });
-    return { ...list, items: list.items.map(pocketJson) };
+    return { ...list, items: list.items.map(customerPocketJson) };
   });
 
   app.get('/api/v2/pockets/', {
     schema: {
       tags,
-      summary: "List the tenant's pockets",
-      description: "Every customer's pockets and the tenant's partner funding pocket, oldest first.",
+      summary: "List the tenant's customer pockets",
+      description: "Every customer's pockets, oldest first. The partner funding pocket is not listed: it has its own path, GET /api/v2/partner/funding-pocket/.",
       security,
       querystring: ListQuery,
       response: { 200: CursorListSchema(PocketSchema), ...responses },
@@ -274,7 +297,15 @@ export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRout
   });
 
   app.get('/api/v2/pockets/:pocket_id/', {
-    schema: { tags, summary: 'Get a pocket', security, params: PocketParams, querystring: PocketQuery, response: { 200: PocketSchema, ...responses } },
+    schema: {
+      tags,
+      summary: 'Get a pocket',
+      description: "The pocket and its portfolio valued at today's bid: bills held (units of $100 of face), cash, total value, all-time earnings and liquidation values. `omit[]=portfolio` leaves the portfolio out.",
+      security,
+      params: PocketParams,
+      querystring: PocketQuery,
+      response: { 200: PocketSchema, ...responses },
+    },
   }, async (request) =>
     pocketJson(await pockets().getPocket(request.ctx, request.params.pocket_id, { withPortfolio: !omitsPortfolio(request.query['omit[]']) })),
   );
@@ -283,13 +314,14 @@ export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRout
     schema: {
       tags,
       summary: "Get a customer's pocket",
+      description: "As `GET /api/v2/pockets/{pocket_id}/`, under the customer's path: a pocket of another customer is 404.",
       security,
       params: CustomerPocketParams,
       querystring: PocketQuery,
-      response: { 200: PocketSchema, ...responses },
+      response: { 200: CustomerPocketSchema, ...responses },
     },
   }, async (request) =>
-    pocketJson(
+    customerPocketJson(
       await pockets().getPocket(request.ctx, request.params.pocket_id, {
         customerId: request.params.customer_id,
         withPortfolio: !omitsPortfolio(request.query['omit[]']),
@@ -324,18 +356,41 @@ export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRout
     schema: {
       tags,
       summary: "Update or close a customer's pocket",
+      description: "As `PATCH /api/v2/pockets/{pocket_id}/`, under the customer's path: a pocket of another customer is 404.",
       security,
       params: CustomerPocketParams,
       body: UpdatePocketBody,
-      response: { 200: PocketSchema, ...responses },
+      response: { 200: CustomerPocketSchema, ...responses },
     },
     config: { jikoLocs: { fields: { pocket: ['path', 'pocket_id'] } } },
   }, async (request, reply) =>
-    sealedReply(request, reply, 200, pocketJson)(
+    sealedReply(request, reply, 200, customerPocketJson)(
       await pockets().updatePocket(request.ctx, request.params.pocket_id, updateInput(request.body), request.params.customer_id),
     ),
   );
 
+}
+
+/** The partner's own funding pocket, at a path of its own (a pocketbook extension). */
+async function fundingPocketRoutes(plain: FastifyInstance, options: PocketsRoutesOptions): Promise<void> {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const pockets = () => options.pockets;
+  const tags = ['Pockets'];
+  const security = [{ HTTPBearer: [] }];
+  const responses = { ...ErrorResponses, 409: DetailErrorSchema };
+
+  app.get('/api/v2/partner/funding-pocket/', {
+    schema: {
+      tags,
+      summary: "Get the partner's funding pocket (pocketbook extension)",
+      description:
+        "pocketbook extension. The tenant's own pocket: the source of PARTNER_CUSTOMER_FUNDING and the target of " +
+        'PARTNER_CUSTOMER_DEFUNDING on-us transfers (type PARTNER_FUNDING, customer_id null). It is made with the ' +
+        "tenant's first customer pocket; before that the answer is 404.",
+      security,
+      response: { 200: PocketSchema, ...responses },
+    },
+  }, async (request) => pocketJson(await pockets().getFundingPocket(request.ctx)));
 }
 
 /** A pocket's earnings by period and its portals. */
@@ -373,6 +428,7 @@ async function pocketDetailsRoutes(plain: FastifyInstance, options: PocketsRoute
     schema: {
       tags: ['Portals'],
       summary: "List a pocket's portals",
+      description: "The pocket's portals: the routing and account numbers to which ACH credits are sent (one, named Default, made with the pocket).",
       security,
       params: PocketParams,
       response: { 200: PortalListSchema, ...responses },

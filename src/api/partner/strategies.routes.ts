@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { MarketService } from '../../modules/market/index.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { marketDate } from '../../platform/clock.ts';
-import { DecimalString, ErrorResponses, ListSchema } from '../../platform/http/index.ts';
+import { marketDate, marketInstant } from '../../platform/clock.ts';
+import { DateTimeString, DecimalString, ErrorResponses, ListSchema } from '../../platform/http/index.ts';
 
 /** Jiko's TradingStrategy: yields are fractions with 4 decimals ("0.0522"). */
 export const TradingStrategySchema = Type.Object(
@@ -44,12 +44,18 @@ export async function strategiesRoutes(plain: FastifyInstance, options: Strategi
         'Yields are those of the bill each strategy would buy today at the ask, settling the same day: ' +
         'the latest issued bill of the term (UST-1W: the outstanding bill maturing soonest, at least 7 days out).',
       security: [{ HTTPBearer: [] }],
-      response: { 200: ListSchema(TradingStrategySchema), ...ErrorResponses },
+      response: {
+        200: Type.Object({
+          ...ListSchema(TradingStrategySchema).properties,
+          last_updated: DateTimeString('When these yields took effect: the start (00:00, New York) of the business date they are priced for'),
+        }),
+        ...ErrorResponses,
+      },
     },
   }, async (request) => {
     const market = options.market;
     const businessDate = market.calendar.onOrBefore(marketDate(request.ctx.now));
     const items = market.strategies(businessDate);
-    return { offset: 0, count: items.length, items, object_type: 'List' as const };
+    return { offset: 0, count: items.length, items, object_type: 'List' as const, last_updated: marketInstant(businessDate).toISOString() };
   });
 }

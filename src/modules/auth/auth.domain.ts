@@ -131,6 +131,31 @@ export function signatureMatches(
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** The signature of a body read as a stream, checked once its last byte is in (see `streamedSignature`). */
+export interface StreamedSignature {
+  /** Feeds the next bytes of the body, as sent. */
+  update(chunk: Buffer): void;
+  /** True when the bytes fed are the body that was signed; compares in constant time. */
+  holds(): boolean;
+}
+
+/**
+ * Jiko's request signature for a body that is streamed rather than kept (document uploads): the
+ * same HMAC-SHA256 as `requestSignature`, over the key and pathname (UTF-8) followed by the body's
+ * bytes exactly as sent, fed chunk by chunk. For a UTF-8 text body it equals `requestSignature`.
+ */
+export function streamedSignature(sharedSecret: string, idempotencyKey: string, pathname: string, provided: string): StreamedSignature {
+  const hmac = createHmac('sha256', sharedSecret).update(idempotencyKey + pathname, 'utf8');
+  return {
+    update: (chunk) => void hmac.update(chunk),
+    holds() {
+      const expected = Buffer.from(hmac.digest('base64'), 'utf8');
+      const actual = Buffer.from(provided, 'utf8');
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    },
+  };
+}
+
 /** The pathname of a request target exactly as the client wrote it: no decoding, no query string. */
 export function pathnameOf(rawUrl: string): string {
   const query = rawUrl.indexOf('?');

@@ -18,6 +18,8 @@ export const authErrors = {
     new DomainError('auth.idempotency_key_missing', 'unauthorized', 'Missing x-jiko-idempotency header'),
   idempotencyKeyMalformed: () =>
     new DomainError('auth.idempotency_key_malformed', 'unauthorized', 'x-jiko-idempotency must be a UUID'),
+  partnerIdMismatch: () =>
+    new DomainError('auth.partner_id_mismatch', 'unauthorized', 'x-jiko-partner-id is not the id of the authenticated partner'),
   signatureMissing: () => new DomainError('auth.signature_missing', 'unauthorized', 'Missing x-jiko-signature header'),
   signatureInvalid: () => new DomainError('auth.signature_invalid', 'unauthorized', 'Invalid request signature'),
   unsignedBody: () =>
@@ -30,6 +32,9 @@ export const authErrors = {
     new DomainError('auth.idempotency_in_progress', 'conflict', 'A request with this x-jiko-idempotency key is still in progress'),
   rateLimited: (retryAfterSeconds: number) =>
     new DomainError('auth.rate_limited', 'rate_limited', `Rate limit exceeded, retry in ${retryAfterSeconds} seconds`),
+  /** Too many failed logins for the username or from the address; the same for unknown usernames. */
+  loginThrottled: (retryAfterSeconds: number) =>
+    new DomainError('auth.login_throttled', 'rate_limited', `Too many failed logins, retry in ${retryAfterSeconds} seconds`, undefined, retryAfterSeconds),
   idempotencyReplay: () =>
     new DomainError('auth.idempotency_replay', 'conflict', 'A request with this x-jiko-idempotency key has just completed; retry to get its response'),
 };

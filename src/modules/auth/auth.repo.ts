@@ -1,9 +1,10 @@
 /**
- * SQL of the auth module: partners (credentials), partner_tokens, idempotency_keys.
+ * SQL of the auth module: partners (credentials), login_throttles, partner_tokens, idempotency_keys.
  * All instants are wall-clock times passed in by the service; nothing here reads the time.
  */
 import type { Queryable, Tx } from '../../platform/db/index.ts';
 import type { StoredResponse } from './auth.domain.ts';
+import type { ThrottleState } from './login-throttle.ts';
 
 export interface PartnerCredentialsRow {
   id: string;
@@ -45,6 +46,53 @@ export async function updatePartnerCredentials(
     credentials.passwordHash,
     credentials.sharedSecret,
   ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login throttles
+
+/**
+ * Locks the throttle rows of `keys` until `tx` ends, in key order, making the missing ones (no
+ * failures yet, `now` as their last failure's instant), and returns them.
+ */
+export async function lockThrottles(tx: Tx, keys: readonly string[], now: Date): Promise<ThrottleState[]> {
+  const rows = await tx.query<{ key: string; failures: number; last_failure_at: Date; locked_until: Date | null }>(
+    `INSERT INTO login_throttles AS t (key, failures, last_failure_at)
+     SELECT k, 0, $2 FROM unnest($1::text[]) AS k ORDER BY k
+     ON CONFLICT (key) DO UPDATE SET failures = t.failures
+     RETURNING key, failures, last_failure_at, locked_until`,
+    [[...keys].sort(), now],
+  );
+  return rows.map((row) => ({ key: row.key, failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until }));
+}
+
+/** Writes throttle states (rows locked by lockThrottles; deferred: sent with the commit). */
+export function writeThrottles(tx: Tx, states: readonly ThrottleState[]): void {
+  tx.defer(
+    `UPDATE login_throttles AS t SET failures = x.failures, last_failure_at = x.last_failure_at, locked_until = x.locked_until
+       FROM jsonb_to_recordset($1::jsonb) AS x(key text, failures integer, last_failure_at timestamptz, locked_until timestamptz)
+      WHERE t.key = x.key`,
+    [JSON.stringify(states.map((s) => ({ key: s.key, failures: s.failures, last_failure_at: s.lastFailureAt, locked_until: s.lockedUntil })))],
+  );
+}
+
+/** Forgets the throttles of `keys` (a successful login; deferred). */
+export function clearThrottles(tx: Tx, keys: readonly string[]): void {
+  tx.defer(`DELETE FROM login_throttles WHERE key IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(keys)]);
+}
+
+/**
+ * Removes up to `rowsMax` rows whose last failure is before `before` and whose wait is over
+ * (rows another login holds are skipped; deferred).
+ */
+export function pruneThrottles(tx: Tx, before: Date, rowsMax: number): void {
+  tx.defer(
+    `DELETE FROM login_throttles WHERE key IN (
+       SELECT key FROM login_throttles
+        WHERE last_failure_at < $1::timestamptz AND (locked_until IS NULL OR locked_until < $1::timestamptz)
+        LIMIT $2::integer FOR UPDATE SKIP LOCKED)`,
+    [before, rowsMax],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

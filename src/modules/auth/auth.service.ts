@@ -2,7 +2,13 @@ import type { AppDeps } from '../../deps.ts';
 import { assert } from '../../platform/assert.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import { IDEMPOTENCY_WINDOW_MS, TOKEN_CACHE_ENTRIES_MAX, TOKEN_CACHE_TTL_MS } from '../../platform/limits.ts';
+import {
+  IDEMPOTENCY_WINDOW_MS,
+  LOGIN_FAILURES_FORGET_MS,
+  LOGIN_THROTTLE_PRUNE_ROWS_MAX,
+  TOKEN_CACHE_ENTRIES_MAX,
+  TOKEN_CACHE_TTL_MS,
+} from '../../platform/limits.ts';
 import {
   type NewPartner,
   type StoredResponse,
@@ -14,10 +20,13 @@ import {
   newPartnerIssues,
   newToken,
   signatureMatches,
+  type StreamedSignature,
+  streamedSignature,
   verifyPassword,
 } from './auth.domain.ts';
 import { authErrors } from './auth.errors.ts';
 import * as repo from './auth.repo.ts';
+import { type ThrottleKey, throttleKeys, waitMs, withFailure } from './login-throttle.ts';
 
 /** A signed Partner API request, as the auth hook hands it over. */
 export interface SignedRequest {
@@ -28,6 +37,8 @@ export interface SignedRequest {
   /** The raw request body ('' when there is none). */
   readonly body: string;
   readonly signature: string;
+  /** The body is streamed (an upload): its signature is checked as it is read, see `streamedSignature`. */
+  readonly streamed?: boolean;
 }
 
 /** A stored record of an idempotency key: the request's fingerprint and the response it got. */
@@ -107,11 +118,33 @@ export function createAuthService(deps: AppDeps) {
   }
 
   /**
+   * Counts a login attempt against the throttles of its keys before its password is checked (so
+   * that concurrent guesses count too): it is a failure until a success clears it.
+   * @returns the milliseconds the attempt must wait first (nothing counted), or 0.
+   */
+  async function admitLogin(keys: readonly ThrottleKey[], now: Date): Promise<number> {
+    return db.tx(async (tx) => {
+      const states = await repo.lockThrottles(tx, keys.map((k) => k.key), now);
+      const wait = Math.max(0, ...states.map((state) => waitMs(state, now)));
+      if (wait > 0) return wait;
+      repo.writeThrottles(tx, keys.map((k) => withFailure(states.find((state) => state.key === k.key)!, now, k.failuresFree)));
+      repo.pruneThrottles(tx, new Date(now.getTime() - LOGIN_FAILURES_FORGET_MS), LOGIN_THROTTLE_PRUNE_ROWS_MAX);
+      return 0;
+    });
+  }
+
+  /**
    * Checks a partner's username and password and issues a bearer token that lives
    * `config.tokenTtlMinutes` of wall-clock time. Also drops the partner's expired tokens and keys.
-   * @throws DomainError `auth.bad_credentials` (401), the same for an unknown user and a wrong password.
+   * Failed logins are throttled per username and per client `address` (login-throttle.ts): an
+   * attempt that must wait is refused before its password is checked.
+   * @throws DomainError `auth.bad_credentials` (401), the same for an unknown user and a wrong
+   *   password; `auth.login_throttled` (429, with the seconds to wait), the same for both too.
    */
-  async function login(username: string, password: string): Promise<{ token: string; expires: Date }> {
+  async function login(username: string, password: string, address: string): Promise<{ token: string; expires: Date }> {
+    const keys = throttleKeys(username, address);
+    const wait = await admitLogin(keys, wallClock.now());
+    if (wait > 0) throw authErrors.loginThrottled(Math.ceil(wait / 1000));
     const partner = await repo.findPartnerByUsername(db, username);
     // Verify against a decoy when the user is unknown, so both failures take the same time.
     const ok = await verifyPassword(password, partner?.password_hash ?? (await decoyPasswordHash(cost)));
@@ -122,6 +155,7 @@ export function createAuthService(deps: AppDeps) {
     await db.tx(async (tx) => {
       await repo.deleteExpired(tx, partner.id, now);
       await repo.insertToken(tx, { tokenHash: hashToken(token), partnerId: partner.id, createdAt: now, expiresAt: expires });
+      repo.clearThrottles(tx, keys.map((k) => k.key));
     });
     return { token, expires };
   }
@@ -151,7 +185,7 @@ export function createAuthService(deps: AppDeps) {
    * @returns the partner id and the record of the key, if any.
    * @throws DomainError `auth.token_invalid` or `auth.signature_invalid` (unauthorized).
    */
-  async function authenticateRequest(request: { token: string; key: string | undefined; signed?: Omit<SignedRequest, 'token'> }): Promise<{ partnerId: string; existing: KeyRecordView | undefined }> {
+  async function authenticateRequest(request: { token: string; key: string | undefined; signed?: Omit<SignedRequest, 'token'> }): Promise<{ partnerId: string; existing: KeyRecordView | undefined; bodySignature?: StreamedSignature }> {
     if (!isWellFormedToken(request.token)) throw authErrors.tokenInvalid();
     const tokenHash = hashToken(request.token);
     const nowMs = wallClock.now().getTime();
@@ -162,12 +196,16 @@ export function createAuthService(deps: AppDeps) {
         : await repo.findLiveTokenAndKey(db, tokenHash, wallClock.now(), request.key);
     if (!live) throw authErrors.tokenInvalid();
     if (live !== cached) rememberToken(tokenHash, { partner_id: live.partner_id, shared_secret: live.shared_secret, token_expires_at: live.token_expires_at, cachedAtMs: nowMs });
-    if (request.signed) {
+    let bodySignature: StreamedSignature | undefined;
+    if (request.signed?.streamed) {
+      const { idempotencyKey, pathname, signature } = request.signed;
+      bodySignature = streamedSignature(live.shared_secret, idempotencyKey, pathname, signature);
+    } else if (request.signed) {
       const { idempotencyKey, pathname, body, signature } = request.signed;
       if (!signatureMatches(live.shared_secret, idempotencyKey, pathname, body, signature)) throw authErrors.signatureInvalid();
     }
     const existing = 'request_hash' in live && live.request_hash ? { requestHash: live.request_hash, response: repo.toStoredResponse(live as repo.IdempotencyRow) } : undefined;
-    return { partnerId: live.partner_id, existing };
+    return { partnerId: live.partner_id, existing, ...(bodySignature ? { bodySignature } : {}) };
   }
 
   /**

@@ -7,6 +7,8 @@ export {
   pathnameOf,
   requestFingerprint,
   requestSignature,
+  type StreamedSignature,
+  streamedSignature,
 } from './auth.domain.ts';
 export { authErrors } from './auth.errors.ts';
 export { WallClockRateStore, sharedRateStore } from './rate-limit.store.ts';

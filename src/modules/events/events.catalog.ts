@@ -176,6 +176,16 @@ export function isEventType(value: string): value is EventType {
 }
 
 /** The catalog entry of `type`. */
+/**
+ * True when Jiko's Partner API does not document `type`: a pocketbook extension on the Partner
+ * door (pocketbook's own types, and types Jiko documents only in its Customer API, such as
+ * `transfers.on-us.received`). Subscriptions match types by exact name, so an extension reaches
+ * only the subscriptions that name it.
+ */
+export function isPartnerExtension(type: EventType): boolean {
+  return !EVENT_CATALOG[type].jiko.includes('partner');
+}
+
 export function eventDefinition(type: EventType): EventDefinition {
   return EVENT_CATALOG[type];
 }

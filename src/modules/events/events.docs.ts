@@ -25,7 +25,7 @@ function json(schema: TSchema): SchemaJson & Record<string, unknown> {
 function jikoText(apis: readonly JikoApi[]): string {
   if (apis.length === 0) return 'pocketbook extension';
   if (apis.length === 2) return 'Partner and Customer APIs';
-  return apis[0] === 'partner' ? 'Partner API' : 'Customer API';
+  return apis[0] === 'partner' ? 'Partner API' : 'Customer API (a pocketbook extension on the Partner API)';
 }
 
 function fieldType(field: SchemaJson): string {
@@ -89,7 +89,10 @@ export function renderEventsMarkdown(): string {
     `pocketbook knows ${EVENT_TYPES.length} event types; \`GET /api/v1/events/types/\` lists them in this order.`,
     'Types that Jiko documents keep Jiko\'s names and payload fields; the column "Jiko" says in which of',
     `its APIs. The ${extensions.length} pocketbook extensions (${extensions.map((type) => `\`${type}\``).join(', ')})`,
-    'follow the same dotted style. Types marked "not yet" are accepted in subscriptions (so a Jiko',
+    'follow the same dotted style. On the Partner API every type Jiko\'s Partner API does not document (the',
+    'extensions and the Customer API\'s types) is marked `pocketbook_extension: true` by',
+    '`GET /api/v1/events/types/`; subscriptions match types by exact name, so such a type reaches only the',
+    'subscriptions that name it. Types marked "not yet" are accepted in subscriptions (so a Jiko',
     'client\'s subscriptions work unchanged) and can be sent with the sandbox trigger, but no pocketbook',
     `flow emits them yet (${notYet.length} of them). Account ids in payloads are pocket ids (Jiko calls pockets`,
     '"Jiko accounts").',
@@ -100,6 +103,13 @@ export function renderEventsMarkdown(): string {
 }
 
 const SIGNATURE_HEADERS = [
+  {
+    name: 'x-jiko-signature',
+    in: 'header',
+    required: true,
+    description: 'Jiko\'s signature: base64 of HMAC-SHA256 of the raw body, keyed with the UTF-8 bytes of the shared secret',
+    schema: { type: 'string' },
+  },
   { name: 'webhook-id', in: 'header', required: true, description: 'The event id; the same on every retry and replay', schema: { type: 'string', format: 'uuid' } },
   { name: 'webhook-timestamp', in: 'header', required: true, description: 'Unix seconds of the call (wall clock)', schema: { type: 'string' } },
   {
@@ -258,7 +268,7 @@ sends them as usual (signed, retried, recorded). A disabled subscription gets 40
 \`{event_id?, timestamp?, event_type, payload}\`, records it as a test event of the tenant and sends it
 to every enabled subscription listening to \`event_type\`, exactly like a real event. It answers
 **202** with \`{"event_id": "...", "count": n}\`. \`event_id\` defaults to a new id and \`timestamp\` to
-the tenant's clock; an \`event_id\` already used is refused with 409 (replay a stored event with the
+the tenant's clock; an \`event_id\` the tenant already used is refused with 409 (replay a stored event with the
 redeliver endpoint instead). The payload is sent as given (it is not checked against the catalog, so
 a receiver can be tested with odd payloads). Test events appear in the events list like any other,
 each being its own object with \`sequence\` 1.

@@ -2,6 +2,24 @@
  * Pure rules of events and webhooks: the envelope a receiver gets, and when a failed delivery is
  * tried again. No I/O here.
  */
+import type { PageRequest } from '../../platform/http/index.ts';
+import { isUuid } from '../../platform/ids.ts';
+import { eventsErrors } from './events.errors.ts';
+
+const KEY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/**
+ * Checks the boundary key of a page of events or subscriptions: both lists are ordered by
+ * (time, id), so the key of a cursor we made is [ISO 8601 UTC time, UUID].
+ * @throws DomainError `events.cursor_invalid` (422) for any other key (it would reach SQL as a
+ * timestamp or a uuid it is not).
+ */
+export function checkTimeIdKey(page: PageRequest): void {
+  if (page.after === undefined) return;
+  const [time, id, ...rest] = page.after;
+  const valid = rest.length === 0 && typeof time === 'string' && KEY_TIME.test(time) && !Number.isNaN(Date.parse(time)) && typeof id === 'string' && isUuid(id);
+  if (!valid) throw eventsErrors.cursorInvalid();
+}
 
 /** Jiko's optional per-subscription retry policy, stored and returned as sent (snake_case). */
 export interface RetryPolicy {

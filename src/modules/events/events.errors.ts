@@ -12,6 +12,7 @@ export const eventsErrors = {
     invalid(field, `must serialize to at most ${bytesMax} bytes`, 'value_error', 'events.payload_too_large'),
   eventIdTaken: () =>
     new DomainError('events.id_taken', 'conflict', 'event_id is already used; replay a stored event with POST /api/v1/events/{event_id}/redeliver/'),
+  cursorInvalid: () => invalid(['cursor'], 'cursor is not valid', 'value_error', 'events.cursor_invalid'),
   subscriptionDisabled: () => new DomainError('subscriptions.disabled', 'conflict', 'the subscription is disabled'),
   subscriptionNotListening: (type: string) =>
     invalid(['subscription_id'], `the subscription does not list the event type "${type}"`, 'value_error', 'subscriptions.type_not_listed'),

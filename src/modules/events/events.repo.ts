@@ -153,9 +153,9 @@ export async function findEvent(q: Queryable, partnerId: string, id: string): Pr
   return rows[0] ? toStoredEvent(rows[0]) : undefined;
 }
 
-/** True when any tenant has an event with this id (ids are global primary keys). */
-export async function eventIdExists(q: Queryable, id: string): Promise<boolean> {
-  const rows = await q.query(`SELECT 1 FROM events WHERE id = $1`, [id]);
+/** True when the tenant has an event with this id (ids are unique per tenant; another tenant's id is free). */
+export async function eventIdExists(q: Queryable, partnerId: string, id: string): Promise<boolean> {
+  const rows = await q.query(`SELECT 1 FROM events WHERE partner_id = $1 AND id = $2`, [partnerId, id]);
   return rows.length > 0;
 }
 
@@ -371,7 +371,7 @@ export async function findDeliveryToSend(q: Queryable, partnerId: string, delive
               'retry_policy', s.retry_policy, 'deleted', s.deleted_at IS NOT NULL
             ) AS subscription
        FROM webhook_deliveries d
-       JOIN events e ON e.id = d.event_id
+       JOIN events e ON e.partner_id = d.partner_id AND e.id = d.event_id
        JOIN subscriptions s ON s.id = d.subscription_id
       WHERE d.partner_id = $1 AND d.id = $2`,
     [partnerId, deliveryId],

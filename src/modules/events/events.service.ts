@@ -8,8 +8,8 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type CursorList, type PageRequest, cursorList, invalid } from '../../platform/http/index.ts';
 import { isUuid, newId } from '../../platform/ids.ts';
 import { type JobPoolHandle, type JobPoolOptions, type JobQueue, type JobScope, createJobQueue } from '../../platform/jobs/index.ts';
-import { EVENT_TYPES, type EventType, isEventType } from './events.catalog.ts';
-import { type StoredEvent, WEBHOOK_JOB_KIND } from './events.domain.ts';
+import { EVENT_TYPES, type EventType, isEventType, isPartnerExtension } from './events.catalog.ts';
+import { type StoredEvent, WEBHOOK_JOB_KIND, checkTimeIdKey } from './events.domain.ts';
 import { type TenantNow, webhookDeliveryKind } from './events.delivery.ts';
 import { eventsErrors } from './events.errors.ts';
 import { EVENT_PAYLOAD_BYTES_MAX, recordTestEvent } from './events.outbox.ts';
@@ -77,6 +77,7 @@ async function listEvents(env: EventsEnv, ctx: RequestContext, filter: EventFilt
   if (filter.subscriptionId !== undefined && !isUuid(filter.subscriptionId)) {
     throw invalid(['subscription_id'], 'Input should be a valid UUID', 'uuid_parsing');
   }
+  checkTimeIdKey(page);
   const rows = await repo.listEvents(env.db, ctx.tenantId, filter, page);
   const shown = rows.slice(0, page.limit);
   const attempts = await repo.listAttempts(env.db, ctx.tenantId, shown.map((event) => event.id), filter.subscriptionId, EVENT_ATTEMPTS_LISTED_MAX);
@@ -144,7 +145,8 @@ async function redeliverAfter(env: EventsEnv, ctx: RequestContext, subscriptionI
  * Sandbox: records a made-up event (marked as a test; any payload) and schedules it to every
  * enabled subscription that lists its type, exactly as a real one.
  * @returns the event id and how many deliveries were scheduled.
- * @throws 422 for an unknown type or an oversized payload; 409 for an event_id already used.
+ * @throws 422 for an unknown type or an oversized payload; 409 for an event_id the tenant already used
+ *   (ids are per tenant: another tenant's id is as free as an unknown one).
  */
 async function triggerTestEvent(env: EventsEnv, ctx: RequestContext, input: TestEventInput): Promise<{ eventId: string; deliveries: number }> {
   if (!isEventType(input.eventType)) throw eventsErrors.unknownEventType(['event_type'], input.eventType);
@@ -157,7 +159,7 @@ async function triggerTestEvent(env: EventsEnv, ctx: RequestContext, input: Test
   const occurredAt = new Date((input.timestamp ?? ctx.now).getTime());
   const taken = () => eventsErrors.eventIdTaken();
   return env.db.tx(async (tx) => {
-    if (input.eventId !== undefined && (await repo.eventIdExists(tx, input.eventId))) throw taken();
+    if (input.eventId !== undefined && (await repo.eventIdExists(tx, ctx.tenantId, input.eventId))) throw taken();
     const deliveries = await recordTestEvent(tx, { id: eventId, partnerId: ctx.tenantId, eventType, payload: input.payload, occurredAt });
     return { eventId, deliveries };
   }).catch((error: unknown) => {
@@ -176,8 +178,9 @@ export function createEventsService(deps: AppDeps, options: EventsServiceOptions
   const jobs = options.jobs ?? createJobQueue({ db: deps.db, wallClock: deps.wallClock, pollIntervalMs: deps.config.webhooks.pollIntervalMs });
   jobs.register(WEBHOOK_JOB_KIND, webhookDeliveryKind(deps, options.tenantNow ?? (async () => deps.wallClock.now())));
   return {
-    /** Every event type a subscription may list, in catalog order. */
-    eventTypes: (): readonly EventType[] => EVENT_TYPES,
+    /** Every catalog type, each with whether it is a pocketbook extension on the Partner door. */
+    eventTypes: (): readonly { type: EventType; partnerExtension: boolean }[] =>
+      EVENT_TYPES.map((type) => ({ type, partnerExtension: isPartnerExtension(type) })),
     createSubscription: (ctx: RequestContext, input: subscriptions.CreateSubscriptionInput) => subscriptions.createSubscription(env, ctx, input),
     listSubscriptions: (ctx: RequestContext, page: PageRequest) => subscriptions.listSubscriptions(env, ctx, page),
     getSubscription: (ctx: RequestContext, id: string) => subscriptions.getSubscription(env, ctx, id),

@@ -8,7 +8,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type CursorList, type PageRequest, cursorList, invalid } from '../../platform/http/index.ts';
 import { isUuid, newId } from '../../platform/ids.ts';
 import { type EventType, isEventType } from './events.catalog.ts';
-import { type RetryPolicy, WEBHOOK_ATTEMPTS_MAX } from './events.domain.ts';
+import { type RetryPolicy, WEBHOOK_ATTEMPTS_MAX, checkTimeIdKey } from './events.domain.ts';
 import { eventsErrors } from './events.errors.ts';
 import * as repo from './events.repo.ts';
 import { type TargetPolicy, targetProblem, urlProblem } from './webhook.target.ts';
@@ -185,6 +185,7 @@ export async function createSubscription(env: SubscriptionsEnv, ctx: RequestCont
 
 /** One page of the tenant's subscriptions, newest first. */
 export async function listSubscriptions(env: SubscriptionsEnv, ctx: RequestContext, page: PageRequest): Promise<CursorList<Subscription>> {
+  checkTimeIdKey(page);
   const rows = await repo.listSubscriptions(env.db, ctx.tenantId, page);
   return cursorList(page, rows, (row) => [row.time_created.toISOString(), row.id], toSubscription);
 }

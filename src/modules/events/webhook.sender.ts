@@ -1,8 +1,10 @@
 /**
- * One webhook HTTP call: POST the envelope, signed with the Standard Webhooks scheme, bounded in
- * time and size, never following redirects. The HMAC key is the UTF-8 bytes of the subscription's
- * shared_secret (docs/WEBHOOKS.md shows how a receiver verifies).
+ * One webhook HTTP call: POST the envelope, signed twice (Jiko's `x-jiko-signature` and the
+ * Standard Webhooks headers), bounded in time and size, never following redirects. The HMAC key
+ * of both is the UTF-8 bytes of the subscription's shared_secret (docs/WEBHOOKS.md shows how a
+ * receiver verifies either).
  */
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
@@ -36,10 +38,24 @@ export interface WebhookResult {
   readonly durationMs: number;
 }
 
-/** The three Standard Webhooks headers for `body`. */
+/**
+ * Jiko's webhook signature of `body`: base64(HMAC-SHA256(key = UTF-8 bytes of the subscription's
+ * shared_secret, message = the raw body bytes)), with no timestamp or id in the signed message
+ * (Jiko's public webhooks-testing-example, the receiver's `handle_webhook`).
+ */
+export function jikoWebhookSignature(sharedSecret: string, body: string): string {
+  return createHmac('sha256', Buffer.from(sharedSecret, 'utf8')).update(Buffer.from(body, 'utf8')).digest('base64');
+}
+
+/**
+ * The signature headers of one delivery of `body`: Jiko's `x-jiko-signature`, which a receiver
+ * written for Jiko checks, and the three Standard Webhooks headers (`webhook-id`,
+ * `webhook-timestamp`, `webhook-signature`), which add an id and a timestamp against replays.
+ */
 export function signatureHeaders(sharedSecret: string, messageId: string, sentAt: Date, body: string): Record<string, string> {
   const signer = new Webhook(Buffer.from(sharedSecret, 'utf8'), { format: 'raw' });
   return {
+    'x-jiko-signature': jikoWebhookSignature(sharedSecret, body),
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
     'webhook-signature': signer.sign(messageId, sentAt, body),

@@ -11,6 +11,8 @@ export const PocketErrors = {
   statusNotSupported: () => invalid(['status'], 'only CLOSED can be requested', 'enum', 'pockets.status_not_supported'),
   closureReasonRequired: () =>
     invalid(['closureReason'], 'closure_reason is required to close a pocket', 'missing', 'pockets.closure_reason_required'),
+  fundingPocketMissing: () =>
+    new DomainError('pockets.funding_pocket_missing', 'not_found', 'no partner funding pocket yet: it is made with the first customer pocket'),
   fundingPocketImmutable: () =>
     invalid(['pocket'], 'the partner funding pocket cannot be changed', 'value_error', 'pockets.funding_pocket_immutable'),
   notOpen: (field: readonly string[]) => invalid(field, 'pocket is not open', 'value_error', 'pockets.not_open'),

@@ -85,7 +85,8 @@ export async function insertFundingPocketOnce(
 }
 
 /**
- * A page of the tenant's pockets (or one customer's), oldest first, keyset on (created_at, id).
+ * A page of the tenant's customer pockets (or one customer's), oldest first, keyset on
+ * (created_at, id); the partner funding pocket is not among them (see `findFundingPocket`).
  * Fetches `limit + 1` rows in the page's direction.
  */
 export async function listPockets(
@@ -95,7 +96,7 @@ export async function listPockets(
   page: { after: SortKey | undefined; backward: boolean; limit: number },
 ): Promise<{ pocket: Pocket; key: SortKey }[]> {
   const params: unknown[] = [partnerId];
-  const where = ['partner_id = $1'];
+  const where = ['partner_id = $1', "type = 'CUSTOMER'"];
   if (filter.customerId) {
     params.push(filter.customerId);
     where.push(`customer_id = $${params.length}`);
@@ -115,6 +116,26 @@ export async function listPockets(
     params,
   );
   return rows.map((row) => ({ pocket: toPocket(row), key: [row.created_at.toISOString(), row.id] }));
+}
+
+/** The tenant's partner funding pocket, or undefined before the tenant's first pocket made it. */
+export async function findFundingPocket(q: Queryable, partnerId: string): Promise<Pocket | undefined> {
+  const [row] = await q.query<PocketRow>(`SELECT ${POCKET_COLUMNS} FROM pockets WHERE partner_id = $1 AND type = 'PARTNER_FUNDING'`, [partnerId]);
+  return row ? toPocket(row) : undefined;
+}
+
+/**
+ * Opens a PENDING pocket of the tenant (the asynchronous opening's job). @returns its customer
+ * (null for the funding pocket), or undefined when it is not PENDING (already open, or gone):
+ * a repeated run changes nothing.
+ */
+export async function openPendingPocket(tx: Tx, partnerId: string, pocketId: string, at: Date): Promise<{ customerId: string | null } | undefined> {
+  const [row] = await tx.query<{ customer_id: string | null }>(
+    `UPDATE pockets SET status = 'OPEN', opened_at = $3::timestamptz, updated_at = $3::timestamptz
+      WHERE partner_id = $1 AND id = $2 AND status = 'PENDING' RETURNING customer_id`,
+    [partnerId, pocketId, at],
+  );
+  return row ? { customerId: row.customer_id } : undefined;
 }
 
 /** Opens a provisioned pocket (deferred: sent with the transaction's next query or commit). */
@@ -175,13 +196,18 @@ export async function countCustomerPockets(q: Queryable, partnerId: string, cust
   return Number(rows[0]?.n ?? 0n);
 }
 
-/** Pockets whose value belongs in the end-of-day values of `date`: created by then, not closed before it. */
-export async function pocketsForDailyValues(q: Queryable, partnerId: string, dayEnd: Date, date: string): Promise<string[]> {
+/**
+ * Pockets whose value belongs in a day's end-of-day values: created before `dayEnd`, and open or
+ * closed at or after `closedSince` (the end of the business day before), so that a pocket closed
+ * since the last end-of-day values gets one more, of 0, and no end-of-day value of a closed pocket
+ * is its value before it was emptied.
+ */
+export async function pocketsForDailyValues(q: Queryable, partnerId: string, dayEnd: Date, closedSince: Date): Promise<string[]> {
   const rows = await q.query<{ id: string }>(
     `SELECT id FROM pockets
-      WHERE partner_id = $1 AND created_at < $2 AND (closed_at IS NULL OR closed_at >= $3::date)
+      WHERE partner_id = $1 AND created_at < $2 AND (closed_at IS NULL OR closed_at >= $3)
       ORDER BY id`,
-    [partnerId, dayEnd, date],
+    [partnerId, dayEnd, closedSince],
   );
   return rows.map((row) => row.id);
 }

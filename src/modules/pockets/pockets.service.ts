@@ -12,9 +12,11 @@ import { marketDate } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Queryable, Tx } from '../../platform/db/index.ts';
 import { exactlyOnce } from '../../platform/exactly-once.ts';
+import type { JobQueue } from '../../platform/jobs/index.ts';
 import { type CursorList, type PageRequest, cursorList } from '../../platform/http/index.ts';
 import { newId } from '../../platform/ids.ts';
 import { type EarningsPeriod, type Pocket, type PocketStatus, earningsWindow } from './pockets.domain.ts';
+import { timeIdKey } from './activity.domain.ts';
 import { PocketErrors } from './pockets.errors.ts';
 import * as repo from './pockets.repo.ts';
 import { pocketTasks } from './pockets.tasks.ts';
@@ -51,16 +53,42 @@ const FUNDING_POCKET_NAME = 'Partner funding';
 const FUNDING_POCKET_STRATEGY: StrategyId = 'UST-4W';
 const DEFAULT_PORTAL_NAME = 'Default';
 
+/** The job kind that opens a PENDING pocket (payload: the pocket's id). */
+export const POCKET_OPEN_JOB_KIND = 'pocket.open';
+
+interface OpenPocketJob {
+  readonly pocketId: string;
+}
+
+/** What the pockets service is built from. */
+export interface PocketsModules {
+  readonly market: MarketService;
+  readonly scheduler: Scheduler;
+  /** The process's job queue: pockets register the job that opens a PENDING pocket. */
+  readonly jobs: JobQueue;
+  /** A tenant's clock now (the opening's time and its event's). */
+  readonly tenantNow: (tenantId: string) => Promise<Date>;
+}
+
 /**
  * The pockets service: pocket lifecycle (create, rename, change strategies, close), valuation and
  * earnings, and the pockets' business-day tasks. Money movement is the movements primitive's and
  * the rails'; they reach pockets through `store`.
  */
-export function createPocketsService(deps: AppDeps, modules: { market: MarketService; scheduler: Scheduler }) {
+export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
   const { db } = deps;
-  const { market, scheduler } = modules;
+  const { market, scheduler, jobs, tenantNow } = modules;
   const calendar = market.calendar;
   for (const task of pocketTasks(market)) scheduler.register(task);
+  jobs.register<OpenPocketJob>(POCKET_OPEN_JOB_KIND, {
+    maxAttempts: 10,
+    timeoutMs: 10_000,
+    run: async (job) => {
+      // The clock is read before the transaction: on PGlite the transaction holds the one connection.
+      const now = await tenantNow(job.tenantId);
+      await db.tx(async (tx) => openPending(tx, job.tenantId, job.payload.pocketId, now));
+    },
+  });
 
   async function views(q: Queryable, tenantId: string, pockets: readonly Pocket[], now: Date, withPortfolio: boolean): Promise<PocketView[]> {
     if (!withPortfolio) return pockets.map((pocket) => ({ pocket, portfolio: null }));
@@ -74,20 +102,38 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
     });
   }
 
-  /** Provisions and opens a pocket already inserted: ledger accounts, a portal, the open event. */
-  async function provision(tx: Tx, tenantId: string, id: string, customerId: string | null, now: Date): Promise<void> {
+  /** Provisions a pocket already inserted (ledger accounts, a portal); it stays PENDING. */
+  async function provision(tx: Tx, tenantId: string, id: string, now: Date): Promise<void> {
     await openPocketAccounts(tx, tenantId, id, now);
     await createPortal(tx, tenantId, id, DEFAULT_PORTAL_NAME, now);
-    // Provisioning is immediate here: no bank or broker to wait for.
+  }
+
+  /** Provisions and opens a pocket already inserted, in the same transaction, with the open event. */
+  async function provisionOpen(tx: Tx, tenantId: string, id: string, customerId: string | null, now: Date): Promise<void> {
+    await provision(tx, tenantId, id, now);
     repo.setPocketOpen(tx, id, now);
     await emitEvent(tx, { partnerId: tenantId, eventType: 'pocket.status.open', objectType: 'Pocket', objectId: id, customerId, payload: { pocket_id: id }, occurredAt: now });
+  }
+
+  /**
+   * Opens a PENDING pocket at `now` (the tenant's clock): status OPEN, the open event, and the
+   * customer's account status OPEN with its first open pocket. Nothing when it is not PENDING.
+   */
+  async function openPending(tx: Tx, tenantId: string, pocketId: string, now: Date): Promise<void> {
+    const opened = await repo.openPendingPocket(tx, tenantId, pocketId, now);
+    if (!opened) return;
+    const { customerId } = opened;
+    if (customerId !== null && (await repo.countCustomerPockets(tx, tenantId, customerId, 'OPEN', pocketId)) === 0) {
+      await setCustomerAccountStatus(tx, tenantId, customerId, 'OPEN');
+    }
+    await emitEvent(tx, { partnerId: tenantId, eventType: 'pocket.status.open', objectType: 'Pocket', objectId: pocketId, customerId, payload: { pocket_id: pocketId }, occurredAt: now });
   }
 
   /** The tenant's partner funding pocket, made on first use. */
   async function ensureFundingPocket(tx: Tx, tenantId: string, now: Date): Promise<void> {
     const id = newId();
     const inserted = await repo.insertFundingPocketOnce(tx, { id, partnerId: tenantId, pocketName: FUNDING_POCKET_NAME, depositStrategyId: FUNDING_POCKET_STRATEGY, at: now });
-    if (inserted) await provision(tx, tenantId, id, null, now);
+    if (inserted) await provisionOpen(tx, tenantId, id, null, now);
   }
 
   /** The pocket, checked against the tenant and (customer routes) the customer. */
@@ -122,9 +168,12 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
     store,
 
     /**
-     * Creates a pocket for a customer of the tenant; it opens at once (event `pocket.status.open`)
-     * with a portal. The customer's account status becomes OPEN with its first open pocket. The
-     * tenant's first pocket also makes its partner funding pocket and enrolls it with the scheduler.
+     * Creates a pocket for a customer of the tenant, with its portal. As Jiko documents, the new
+     * pocket is PENDING and opens asynchronously: `config.pocketOpenDelayMs` of wall-clock time
+     * later a job of the queue opens it (event `pocket.status.open`); with a delay of 0 it opens in
+     * this request. The customer's account status becomes OPEN with its first open pocket. The
+     * tenant's first pocket also makes its partner funding pocket (open at once) and enrolls the
+     * tenant with the scheduler.
      * @throws DomainError not_found for an unknown customer.
      */
     async createPocket(ctx: RequestContext, customerId: string, input: NewPocketInput): Promise<PocketView> {
@@ -139,20 +188,40 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
           id, partnerId: tenantId, customerId, type: 'CUSTOMER', pocketName: input.pocketName,
           depositStrategyId: input.depositStrategyId, reinvestmentStrategyId: input.reinvestmentStrategyId ?? null, at: now,
         });
-        await provision(tx, tenantId, id, customerId, now);
-        if (!hadOpen) await setCustomerAccountStatus(tx, tenantId, customerId, 'OPEN');
+        const delayMs = deps.config.pocketOpenDelayMs;
+        if (delayMs === 0) {
+          await provisionOpen(tx, tenantId, id, customerId, now);
+          if (!hadOpen) await setCustomerAccountStatus(tx, tenantId, customerId, 'OPEN');
+        } else {
+          await provision(tx, tenantId, id, now);
+          const runAt = new Date(deps.wallClock.now().getTime() + delayMs);
+          await jobs.enqueue<OpenPocketJob>(tx, { tenantId, kind: POCKET_OPEN_JOB_KIND, payload: { pocketId: id }, runAt });
+        }
         const pocket = (await repo.findPocket(tx, tenantId, id))!;
         return (await views(tx, tenantId, [pocket], now, true))[0]!;
       });
     },
 
-    /** A page of the tenant's pockets (or one customer's), oldest first. */
+    /**
+     * The tenant's partner funding pocket (the source of PARTNER_CUSTOMER_FUNDING and target of
+     * PARTNER_CUSTOMER_DEFUNDING transfers) with its portfolio. It is made with the tenant's
+     * first pocket. @throws DomainError not_found `pockets.funding_pocket_missing` before that.
+     */
+    async getFundingPocket(ctx: RequestContext): Promise<PocketView> {
+      const pocket = await repo.findFundingPocket(db, ctx.tenantId);
+      if (!pocket) throw PocketErrors.fundingPocketMissing();
+      return (await views(db, ctx.tenantId, [pocket], ctx.now, true))[0]!;
+    },
+
+    /** A page of the tenant's customer pockets (or one customer's), oldest first; never the funding pocket. */
     async listPockets(
       ctx: RequestContext,
       options: { customerId?: string; statuses?: readonly PocketStatus[]; page: PageRequest; withPortfolio: boolean },
     ): Promise<CursorList<PocketView>> {
       const { tenantId, now } = ctx;
       if (options.customerId !== undefined && !(await findCustomer(db, tenantId, options.customerId))) throw PocketErrors.customerNotFound();
+      // The repo puts the key into SQL as (timestamptz, uuid): a forged one is 422 here.
+      timeIdKey(options.page);
       const rows = await repo.listPockets(
         db,
         tenantId,
@@ -203,8 +272,9 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
 
     /**
      * Earnings of a pocket over a period: value at the end minus value the business day before the
-     * start minus net money moved in between. Past days come from end-of-day values; today (a
-     * business day) from live marks.
+     * start minus net money moved in between. Past days come from end-of-day values (0 from the
+     * day a closed pocket closed); today (a business day) from live marks. Rules: docs/ENGINE.md
+     * "Valuation and earnings".
      * @throws DomainError not_found; invalid for a range without both dates or with dateFrom after dateTo.
      */
     async earnings(ctx: RequestContext, pocketId: string, query: { period: EarningsPeriod; dateFrom?: string | undefined; dateTo?: string | undefined }): Promise<EarningsView> {
@@ -218,10 +288,14 @@ export function createPocketsService(deps: AppDeps, modules: { market: MarketSer
       const today = marketDate(now);
       const window = earningsWindow(calendar, { period: query.period, today, pocketStart: marketDate(pocket.createdAt), dateFrom: query.dateFrom, dateTo: query.dateTo });
       const live = window.endDate === today;
+      // Only an empty pocket closes, and nothing reaches it afterwards: 0 from its closing date on,
+      // whatever end-of-day value came last.
+      const closedOn = pocket.closedAt ? marketDate(pocket.closedAt) : undefined;
+      const valueAtEndOf = async (date: string) => (closedOn !== undefined && date >= closedOn ? 0n : repo.dailyValueOnOrBefore(db, pocket.id, date));
       const endValue = live
         ? (await valuePockets(db, market, tenantId, [pocket.id], today)).get(pocket.id)!.totalValueCents
-        : await repo.dailyValueOnOrBefore(db, pocket.id, window.endDate);
-      const baseValue = await repo.dailyValueOnOrBefore(db, pocket.id, window.baseDate);
+        : await valueAtEndOf(window.endDate);
+      const baseValue = await valueAtEndOf(window.baseDate);
       const flows = (await netFlows(db, tenantId, [pocket.id], { afterDate: window.baseDate, throughDate: window.endDate })).get(pocket.id) ?? 0n;
       return { earningsCents: endValue - baseValue - flows, dateFrom: window.dateFrom, dateTo: window.dateTo };
     },

@@ -10,7 +10,8 @@ import * as repo from './pockets.repo.ts';
  *   then the pockets' waiting and matured cash is invested (reinvestment strategy for matured cash);
  *   all pockets of the tenant at once, set-based.
  * - `pockets.end-of-day` (end of the business day): every pocket's value at the day's same-day bid,
- *   kept for earnings of past periods.
+ *   kept for earnings of past periods; a pocket closed since the previous business day's end gets
+ *   its last value (0: only an empty pocket closes).
  */
 export function pocketTasks(market: MarketService): ScheduledTask[] {
   return [
@@ -38,7 +39,8 @@ export function pocketTasks(market: MarketService): ScheduledTask[] {
       name: 'pockets.end-of-day',
       atMinutes: 1440,
       async run(tx, ctx, date) {
-        const ids = await repo.pocketsForDailyValues(tx, ctx.tenantId, marketInstant(addDays(date, 1), 0), date);
+        const dayEnd = (businessDate: string) => marketInstant(addDays(businessDate, 1), 0);
+        const ids = await repo.pocketsForDailyValues(tx, ctx.tenantId, dayEnd(date), dayEnd(market.calendar.previousBusinessDay(date)));
         const values = await valuePockets(tx, market, ctx.tenantId, ids, date);
         await repo.insertDailyValues(
           tx,

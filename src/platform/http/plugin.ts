@@ -5,6 +5,8 @@ import { isDatabaseUnavailable } from '../db/index.ts';
 import { routeLocs, toJikoError } from '../../api/jiko/errors.ts';
 import { DomainError } from '../errors.ts';
 import type { ValidationIssue } from './errors.ts';
+import { unstorableText } from './unstorable.ts';
+import { requestValidators } from './validation.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,26 +40,37 @@ export function validationIssues(context: string | undefined, errors: AjvError[]
 }
 
 /**
- * The HTTP conventions shared by every API surface: JSON bodies kept raw for signatures, Jiko-shaped
- * errors (422 `{detail: [...]}`, 404 `{detail: "Not Found"}`, 503 `{detail: "Service Unavailable"}` while
- * the database cannot be reached), and no internals in 500 bodies.
+ * The HTTP conventions shared by every API surface: JSON bodies kept raw for signatures and
+ * validated as typed (query strings and path parameters converted to their types, see
+ * requestValidators), Jiko-shaped errors (422 `{detail: [...]}`, 404 `{detail: "Not Found"}`, 503
+ * `{detail: "Service Unavailable"}` while the database cannot be reached), and no internals in 500
+ * bodies.
  */
 export const httpConventions = fp(async (app: FastifyInstance) => {
   app.decorateRequest('rawBody', '');
+  app.setValidatorCompiler(requestValidators());
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     request.rawBody = text;
     if (text.trim() === '') return done(null, undefined);
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      value = JSON.parse(text);
     } catch {
       const error = new DomainError('request.malformed_json', 'invalid', 'JSON decode error', [
         { field: ['body'], msg: 'JSON decode error', type: 'json_invalid' },
       ]);
-      done(error, undefined);
+      return done(error, undefined);
     }
+    // Text no database can store (U+0000, an unpaired surrogate): refused here, where it is named.
+    const unstorable = unstorableText(value, text);
+    if (unstorable) {
+      const { path, msg, type } = unstorable;
+      return done(new DomainError('request.unstorable_text', 'invalid', msg, [{ field: ['body', ...path], msg, type }]), undefined);
+    }
+    done(null, value);
   });
 
   app.setNotFoundHandler((_request, reply) => {
@@ -86,10 +99,11 @@ export const httpConventions = fp(async (app: FastifyInstance) => {
     if (isDatabaseUnavailable(error)) {
       // The database is away (restarting, connection dropped): a retry with the same idempotency
       // key is safe, so say 503 rather than 500.
-      request.log.warn({ err: error }, 'database unavailable');
+      request.log.warn({ err: error, tenant: request.ctx?.tenantId }, 'database unavailable');
       return reply.code(503).header('retry-after', '1').send({ detail: 'Service Unavailable' });
     }
-    request.log.error({ err: error }, 'unhandled error');
+    // The reason (err) and the tenant it happened to, for whoever reads the logs.
+    request.log.error({ err: error, tenant: request.ctx?.tenantId }, 'unhandled error');
     return reply.code(500).send({ detail: 'Internal Server Error' });
   });
 });

@@ -7,9 +7,9 @@ import { Type, type TSchema } from 'typebox';
 
 export const MoneySchema = Type.Object(
   {
-    value: Type.Integer({ description: 'Amount in cents' }),
+    value: Type.Integer({ description: 'Amount in cents', examples: [150000] }),
     currency: Type.String({ examples: ['USD'] }),
-    formatted: Type.String({ examples: ['$1,234.56'] }),
+    formatted: Type.String({ description: 'The amount as people read it', examples: ['$1,500.00'] }),
   },
   { $id: 'Money' },
 );
