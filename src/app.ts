@@ -1,6 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import pretty from 'pino-pretty';
 import type { AppDeps } from './deps.ts';
 import type { RequestContext } from './platform/context.ts';
 import { httpConventions } from './platform/http/index.ts';
@@ -66,10 +65,11 @@ class RequestLines extends LogController {
  * dropped: main.ts prints the banner once the server listens. Unexpected errors are logged by the
  * error handler (platform/http) with their reason and tenant.
  */
-function loggerOptions(level: string, options: BuildAppOptions) {
+async function loggerOptions(level: string, options: BuildAppOptions) {
   if (!options.logger) return false;
+  // pino-pretty is loaded only for a terminal: a server writing JSON lines never pays for it.
   const stream = options.prettyLogs
-    ? pretty({ destination: options.logStream ?? 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+    ? (await import('pino-pretty')).default({ destination: options.logStream ?? 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : options.logStream;
   return {
     level,
@@ -90,7 +90,7 @@ function loggerOptions(level: string, options: BuildAppOptions) {
 export async function buildApp(deps: AppDeps, services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const requestLines = new RequestLines(deps.config.logLevel);
   const app = Fastify({
-    logger: loggerOptions(deps.config.logLevel, options),
+    logger: await loggerOptions(deps.config.logLevel, options),
     logController: requestLines,
     bodyLimit: REQUEST_BODY_BYTES_MAX,
     // The router's refusals (undecodable path, over-long parameter) in Jiko's error shape.
