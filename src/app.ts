@@ -120,8 +120,10 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
     pockets: services.pockets,
     activity: services.activity,
     onUs: services.onUs,
+    counterparties: services.counterparties,
+    portals: services.portals,
   });
-  if (config.mode === 'sandbox') await app.register(sandboxApi, { ...common, sandbox: services.sandbox });
+  if (config.mode === 'sandbox') await app.register(sandboxApi, { ...common, sandbox: services.sandbox, counterparties: services.counterparties });
 
   await app.ready();
   return app;

@@ -6,7 +6,9 @@ import { createMovements } from './modules/movements/index.ts';
 import { createDocuments } from './modules/documents/index.ts';
 import { createBusinessOnboarding, createOnboardingService, createOnboardingUploads } from './modules/onboarding/index.ts';
 import { createActivityService, createPocketsService } from './modules/pockets/index.ts';
+import { createCounterpartiesService } from './modules/counterparties/index.ts';
 import { createOnUsRail } from './modules/rails/onus/index.ts';
+import { createPortals } from './modules/rails/portal/index.ts';
 import { createSandbox } from './modules/sandbox/index.ts';
 import { createScheduler } from './modules/scheduler/index.ts';
 import { createTenancy } from './modules/tenancy/index.ts';
@@ -33,9 +35,14 @@ export async function createServices(deps: AppDeps) {
   const pockets = createPocketsService(deps, { market, scheduler, jobs, tenantNow });
   const movements = createMovements({ market, pockets: pockets.store });
   const onUs = createOnUsRail({ db, movements });
+  const portals = createPortals({
+    db,
+    pockets: { get: async (ctx, pocketId) => (await pockets.getPocket(ctx, pocketId, { withPortfolio: false })).pocket, lock: pockets.store.lock },
+  });
   const sandbox = createSandbox({ db, calendar: market.calendar, coverage: market.coverage, tenancy, scheduler, pockets, movements });
   const activity = createActivityService(deps);
-  return { market, tenancy, scheduler, events, auth, onboarding, documents, business, uploads, pockets, onUs, sandbox, activity };
+  const counterparties = createCounterpartiesService({ db });
+  return { market, tenancy, scheduler, events, auth, onboarding, documents, business, uploads, pockets, onUs, portals, sandbox, activity, counterparties };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -5248,76 +5248,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v2/pockets/{pocket_id}/portals/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List a pocket's portals
-         * @description The pocket's portals: the routing and account numbers to which ACH credits are sent (one, named Default, made with the pocket).
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /**
-                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
-                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
-                     */
-                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
-                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
-                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
-                };
-                path: {
-                    pocket_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The pocket's portals */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            count: number;
-                            portals: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                jiko_account_id: string;
-                                routing_number: string;
-                                account_number: string;
-                                status: "OPEN" | "CLOSED";
-                                name: string;
-                                /** @enum {string} */
-                                object_type: "Portal";
-                            }[];
-                            /** @enum {string} */
-                            object_type: "List";
-                        };
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-                422: components["responses"]["ValidationError"];
-                429: components["responses"]["TooManyRequests"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v2/partner/funding-pocket/": {
         parameters: {
             query?: never;
@@ -6892,6 +6822,724 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/jiko-accounts/{account_id}/portals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a pocket's portals (v1)
+         * @description The pocket's portals, oldest first, OPEN and CLOSED; not paged, as Jiko's ListPortalsResponse.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description Pocket id */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pocket's portals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            portals: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The pocket
+                                 */
+                                jiko_account_id: string;
+                                /** @description ABA routing number (9 digits) */
+                                routing_number: string;
+                                /** @description The portal's own account number */
+                                account_number: string;
+                                status: "OPEN" | "CLOSED";
+                                name: string;
+                                /** @enum {string} */
+                                object_type: "Portal";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "List";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a portal (v1)
+         * @description A new OPEN portal of the pocket (name up to 128 characters), with its own account number; exactly once per idempotency key. A closed pocket takes none.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description Pocket id */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new portal, OPEN */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket
+                             */
+                            jiko_account_id: string;
+                            /** @description ABA routing number (9 digits) */
+                            routing_number: string;
+                            /** @description The portal's own account number */
+                            account_number: string;
+                            status: "OPEN" | "CLOSED";
+                            name: string;
+                            /** @enum {string} */
+                            object_type: "Portal";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/portals/{portal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a portal (v1)
+         * @description One of the pocket's portals; a portal of another pocket is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description Pocket id */
+                    account_id: string;
+                    portal_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The portal */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket
+                             */
+                            jiko_account_id: string;
+                            /** @description ABA routing number (9 digits) */
+                            routing_number: string;
+                            /** @description The portal's own account number */
+                            account_number: string;
+                            status: "OPEN" | "CLOSED";
+                            name: string;
+                            /** @enum {string} */
+                            object_type: "Portal";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a portal (v1)
+         * @description A new name, up to 50 characters (Jiko allows 128 at creation, 50 on rename); a closed portal can be renamed too.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description Pocket id */
+                    account_id: string;
+                    portal_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The portal as renamed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket
+                             */
+                            jiko_account_id: string;
+                            /** @description ABA routing number (9 digits) */
+                            routing_number: string;
+                            /** @description The portal's own account number */
+                            account_number: string;
+                            status: "OPEN" | "CLOSED";
+                            name: string;
+                            /** @enum {string} */
+                            object_type: "Portal";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/portals/{portal_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a portal (v1)
+         * @description Closes the portal, irreversibly: money later sent to it is returned R02. Answers 204 with no body; 412 when it is already closed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description Pocket id */
+                    account_id: string;
+                    portal_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Closed; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                /** @description Precondition Failed: the portal is closed */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/pockets/{pocket_id}/portals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a pocket's portals
+         * @description The pocket's portals, oldest first, OPEN and CLOSED: the first, named Default, is made with the pocket.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    pocket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pocket's portals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            portals: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The pocket
+                                 */
+                                jiko_account_id: string;
+                                /** @description ABA routing number (9 digits) */
+                                routing_number: string;
+                                /** @description The portal's own account number */
+                                account_number: string;
+                                status: "OPEN" | "CLOSED";
+                                name: string;
+                                /** @enum {string} */
+                                object_type: "Portal";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "List";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a portal for a pocket
+         * @description A new OPEN portal: the routing number and a fresh account number through which payers send the pocket money by ACH or wire. A pocket may have several; a closed pocket takes none.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    pocket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new portal, OPEN, with its own account number */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket
+                             */
+                            jiko_account_id: string;
+                            /** @description ABA routing number (9 digits) */
+                            routing_number: string;
+                            /** @description The portal's own account number */
+                            account_number: string;
+                            status: "OPEN" | "CLOSED";
+                            name: string;
+                            /** @enum {string} */
+                            object_type: "Portal";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/pockets/{pocket_id}/portals/{portal_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename or close a portal
+         * @description A new `name`, or `status: CLOSED` (the only status accepted; irreversible: money later sent to the portal is returned R02). Closing a closed portal is 412. Answers 204 with no body.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    pocket_id: string;
+                    portal_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description CLOSED, the only status a portal can be given (irreversible) */
+                        status?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                /** @description Precondition Failed: the portal is closed */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/portals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's portals
+         * @description Every pocket's portals (the partner funding pocket's too), oldest first, cursor-paged.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the tenant's portals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The pocket
+                                 */
+                                jiko_account_id: string;
+                                /** @description ABA routing number (9 digits) */
+                                routing_number: string;
+                                /** @description The portal's own account number */
+                                account_number: string;
+                                status: "OPEN" | "CLOSED";
+                                name: string;
+                                /** @enum {string} */
+                                object_type: "Portal";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/pockets/{pocket_id}/portals/{portal_id}/funding-instructions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Funding instructions of a portal
+         * @description What a payer needs to send money to the pocket through this portal: the receiving bank, its routing number and the portal's account number, for ACH and for a wire (with the beneficiary to name). A closed portal takes no money: 412.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    pocket_id: string;
+                    portal_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What a payer needs to send money through the portal */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            portal_id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket the money goes to
+                             */
+                            jiko_account_id: string;
+                            /** @description The receiving bank */
+                            bank_name: string;
+                            routing_number: string;
+                            account_number: string;
+                            ach: {
+                                /** @description ABA routing number of the receiving bank */
+                                routing_number: string;
+                                /** @description The portal's account number */
+                                account_number: string;
+                                /** @enum {string} */
+                                account_type: "CHECKING";
+                            };
+                            wire: {
+                                /** @description ABA routing number of the receiving bank */
+                                routing_number: string;
+                                /** @description The portal's account number */
+                                account_number: string;
+                                bank_name: string;
+                                bank_address: string;
+                                /** @description The beneficiary to name on the wire */
+                                beneficiary_name: string;
+                            };
+                            /** @enum {string} */
+                            object_type: "FundingInstructions";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                /** @description Precondition Failed: the portal is closed */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/customers/{customer_id}/trades/": {
         parameters: {
             query?: never;
@@ -8427,6 +9075,1663 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/counterparties/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the partner's counterparties
+         * @description Every counterparty of the partner and of its customers, newest first, cursor-paged; `type` and `status` filter.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    type?: "ach" | "wire" | "international_wire" | "on_us";
+                    status?: "PENDING" | "LINKED" | "UNLINKED";
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of counterparties */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "prev_page": null,
+                         *       "next_page": null,
+                         *       "items": [
+                         *         {
+                         *           "id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                         *           "customer_id": null,
+                         *           "type": "international_wire",
+                         *           "status": "PENDING",
+                         *           "verification_method": "supporting_documents",
+                         *           "verification_status": "IN_PROGRESS",
+                         *           "counterparty_name": {
+                         *             "type": "business",
+                         *             "business_name": "Babbage Engines Ltd"
+                         *           },
+                         *           "name_on_account": "Babbage Engines Ltd",
+                         *           "bic": "NWBKGB2L",
+                         *           "identifier": "GB82WEST12345698765432",
+                         *           "identifier_type": "IBAN",
+                         *           "address": {
+                         *             "street_address": "10 Downing Street",
+                         *             "city": "London",
+                         *             "postal_code": "SW1A 2AA",
+                         *             "country": "GB"
+                         *           },
+                         *           "time_created": "2024-03-05T15:00:00.000Z",
+                         *           "updated_at": "2024-03-05T15:00:00.000Z",
+                         *           "object_type": "Counterparty"
+                         *         },
+                         *         {
+                         *           "id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                         *           "customer_id": null,
+                         *           "type": "wire",
+                         *           "status": "LINKED",
+                         *           "verification_method": "pre_verified",
+                         *           "verification_status": "VERIFIED",
+                         *           "counterparty_name": {
+                         *             "type": "business",
+                         *             "business_name": "Hopper Ledger Corp."
+                         *           },
+                         *           "name_on_account": "Hopper Ledger Corp.",
+                         *           "routing_number": "011000015",
+                         *           "account_type": "CHECKING",
+                         *           "identifier": "987654321",
+                         *           "address": {
+                         *             "street_address": "1 Main Street",
+                         *             "city": "Springfield",
+                         *             "postal_code": "07081",
+                         *             "state": "NJ",
+                         *             "country": "US"
+                         *           },
+                         *           "time_created": "2024-03-05T15:00:00.000Z",
+                         *           "updated_at": "2024-03-05T15:00:00.000Z",
+                         *           "object_type": "Counterparty"
+                         *         }
+                         *       ],
+                         *       "object_type": "CursorList"
+                         *     }
+                         */
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The customer's id; null for the partner's own counterparty */
+                                customer_id: string | null;
+                                type: "ach" | "wire" | "international_wire" | "on_us";
+                                status: "PENDING" | "LINKED" | "UNLINKED";
+                                verification_method: "micro_deposits" | "plaid" | "pre_verified" | "supporting_documents";
+                                verification_status: "IN_PROGRESS" | "VERIFIED" | "FAILED";
+                                /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                                counterparty_name: {
+                                    type: "business" | "individual";
+                                    business_name?: string;
+                                    first_name?: string;
+                                    middle_name?: string;
+                                    last_name?: string;
+                                };
+                                name_on_account: string;
+                                routing_number?: string;
+                                account_number?: string;
+                                account_type?: "CHECKING" | "SAVINGS";
+                                bic?: string;
+                                identifier?: string;
+                                identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                                address?: {
+                                    street_address: string;
+                                    street_address2?: string;
+                                    city: string;
+                                    postal_code: string;
+                                    /** @description Postal abbreviation for US addresses */
+                                    state?: string;
+                                    /** @description ISO 3166-1 alpha-2 */
+                                    country: string;
+                                };
+                                wire_instructions?: string;
+                                institution_name?: string;
+                                /**
+                                 * Format: uuid
+                                 * @description on_us: the pocket behind the network address
+                                 */
+                                jiko_account_id?: string;
+                                plaid?: {
+                                    mask: string;
+                                    verification_status: string;
+                                    /** @enum {string} */
+                                    object_type: "CounterpartyPlaid";
+                                };
+                                micro_deposits?: {
+                                    verification_failure_count: number;
+                                };
+                                /** Format: date-time */
+                                time_created: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                object_type: "Counterparty";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Create one of the partner's own counterparties
+         * @description An outside account of the partner (customer_id null): `ach` (ABA routing number with a valid check digit, account number), `wire` (routing number, account number as `identifier`, address), `international_wire` (BIC, IBAN checked by ISO 13616 mod 97, address) or `on_us` (the Jiko network address of a pocket of the partner). Money moves only once it is LINKED: pre_verified links at once (sandbox); micro_deposits waits for the two amounts; supporting_documents waits for a review.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        type: "ach" | "wire" | "international_wire" | "on_us";
+                        /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                        counterparty_name: {
+                            type: "business" | "individual";
+                            business_name?: string;
+                            first_name?: string;
+                            middle_name?: string;
+                            last_name?: string;
+                        };
+                        /** @description ach, wire: ABA routing number (check digit verified) */
+                        routing_number?: string;
+                        /** @description ach: 4 to 17 digits; on_us: the Jiko network address (a portal account number) of a pocket of the partner */
+                        account_number?: string;
+                        account_type?: "CHECKING" | "SAVINGS";
+                        /** @description international_wire: BIC/SWIFT code (ISO 9362), 8 or 11 characters */
+                        bic?: string;
+                        /** @description wire: account number; international_wire: IBAN (ISO 13616, checked) or account number */
+                        identifier?: string;
+                        /** @description international_wire: what `identifier` is; IBAN by default */
+                        identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                        address?: {
+                            street_address: string;
+                            street_address2?: string;
+                            city: string;
+                            postal_code: string;
+                            /** @description Postal abbreviation for US addresses */
+                            state?: string;
+                            /** @description ISO 3166-1 alpha-2 */
+                            country: string;
+                        };
+                        wire_instructions?: string;
+                        institution_name?: string;
+                        /** @description ach: micro_deposits (default) or pre_verified; wire and international_wire: supporting_documents (default) or pre_verified; on_us: pre_verified */
+                        verification_method?: "micro_deposits" | "pre_verified" | "supporting_documents";
+                    };
+                };
+            };
+            responses: {
+                /** @description The new counterparty */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                         *       "customer_id": null,
+                         *       "type": "wire",
+                         *       "status": "LINKED",
+                         *       "verification_method": "pre_verified",
+                         *       "verification_status": "VERIFIED",
+                         *       "counterparty_name": {
+                         *         "type": "business",
+                         *         "business_name": "Hopper Ledger Corp."
+                         *       },
+                         *       "name_on_account": "Hopper Ledger Corp.",
+                         *       "routing_number": "011000015",
+                         *       "account_type": "CHECKING",
+                         *       "identifier": "987654321",
+                         *       "address": {
+                         *         "street_address": "1 Main Street",
+                         *         "city": "Springfield",
+                         *         "postal_code": "07081",
+                         *         "state": "NJ",
+                         *         "country": "US"
+                         *       },
+                         *       "time_created": "2024-03-05T15:00:00.000Z",
+                         *       "updated_at": "2024-03-05T15:00:00.000Z",
+                         *       "object_type": "Counterparty"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The customer's id; null for the partner's own counterparty */
+                            customer_id: string | null;
+                            type: "ach" | "wire" | "international_wire" | "on_us";
+                            status: "PENDING" | "LINKED" | "UNLINKED";
+                            verification_method: "micro_deposits" | "plaid" | "pre_verified" | "supporting_documents";
+                            verification_status: "IN_PROGRESS" | "VERIFIED" | "FAILED";
+                            /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                            counterparty_name: {
+                                type: "business" | "individual";
+                                business_name?: string;
+                                first_name?: string;
+                                middle_name?: string;
+                                last_name?: string;
+                            };
+                            name_on_account: string;
+                            routing_number?: string;
+                            account_number?: string;
+                            account_type?: "CHECKING" | "SAVINGS";
+                            bic?: string;
+                            identifier?: string;
+                            identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                            address?: {
+                                street_address: string;
+                                street_address2?: string;
+                                city: string;
+                                postal_code: string;
+                                /** @description Postal abbreviation for US addresses */
+                                state?: string;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                            };
+                            wire_instructions?: string;
+                            institution_name?: string;
+                            /**
+                             * Format: uuid
+                             * @description on_us: the pocket behind the network address
+                             */
+                            jiko_account_id?: string;
+                            plaid?: {
+                                mask: string;
+                                verification_status: string;
+                                /** @enum {string} */
+                                object_type: "CounterpartyPlaid";
+                            };
+                            micro_deposits?: {
+                                verification_failure_count: number;
+                            };
+                            /** Format: date-time */
+                            time_created: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** @enum {string} */
+                            object_type: "Counterparty";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/counterparties/{counterparty_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a counterparty
+         * @description Any counterparty of the partner or of its customers.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    counterparty_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The counterparty */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *       "type": "ach",
+                         *       "status": "PENDING",
+                         *       "verification_method": "micro_deposits",
+                         *       "verification_status": "IN_PROGRESS",
+                         *       "counterparty_name": {
+                         *         "type": "individual",
+                         *         "first_name": "Ada",
+                         *         "last_name": "Lovelace"
+                         *       },
+                         *       "name_on_account": "Ada Lovelace",
+                         *       "routing_number": "021000021",
+                         *       "account_number": "123456789",
+                         *       "account_type": "CHECKING",
+                         *       "micro_deposits": {
+                         *         "verification_failure_count": 0
+                         *       },
+                         *       "time_created": "2024-03-05T15:00:00.000Z",
+                         *       "updated_at": "2024-03-05T15:00:00.000Z",
+                         *       "object_type": "Counterparty"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The customer's id; null for the partner's own counterparty */
+                            customer_id: string | null;
+                            type: "ach" | "wire" | "international_wire" | "on_us";
+                            status: "PENDING" | "LINKED" | "UNLINKED";
+                            verification_method: "micro_deposits" | "plaid" | "pre_verified" | "supporting_documents";
+                            verification_status: "IN_PROGRESS" | "VERIFIED" | "FAILED";
+                            /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                            counterparty_name: {
+                                type: "business" | "individual";
+                                business_name?: string;
+                                first_name?: string;
+                                middle_name?: string;
+                                last_name?: string;
+                            };
+                            name_on_account: string;
+                            routing_number?: string;
+                            account_number?: string;
+                            account_type?: "CHECKING" | "SAVINGS";
+                            bic?: string;
+                            identifier?: string;
+                            identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                            address?: {
+                                street_address: string;
+                                street_address2?: string;
+                                city: string;
+                                postal_code: string;
+                                /** @description Postal abbreviation for US addresses */
+                                state?: string;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                            };
+                            wire_instructions?: string;
+                            institution_name?: string;
+                            /**
+                             * Format: uuid
+                             * @description on_us: the pocket behind the network address
+                             */
+                            jiko_account_id?: string;
+                            plaid?: {
+                                mask: string;
+                                verification_status: string;
+                                /** @enum {string} */
+                                object_type: "CounterpartyPlaid";
+                            };
+                            micro_deposits?: {
+                                verification_failure_count: number;
+                            };
+                            /** Format: date-time */
+                            time_created: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** @enum {string} */
+                            object_type: "Counterparty";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a counterparty
+         * @description Renames it, changes a wire counterparty's address or instructions, or unlinks it (`status: UNLINKED`, final). Account identifiers cannot change: a new account is a new counterparty, verified again.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    counterparty_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The fields to change */
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "UNLINKED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                        counterparty_name?: {
+                            type: "business" | "individual";
+                            business_name?: string;
+                            first_name?: string;
+                            middle_name?: string;
+                            last_name?: string;
+                        };
+                        address?: {
+                            street_address: string;
+                            street_address2?: string;
+                            city: string;
+                            postal_code: string;
+                            /** @description Postal abbreviation for US addresses */
+                            state?: string;
+                            /** @description ISO 3166-1 alpha-2 */
+                            country: string;
+                        };
+                        wire_instructions?: string;
+                        /** @description Only UNLINKED is accepted, and it is final */
+                        status?: "PENDING" | "LINKED" | "UNLINKED";
+                    };
+                };
+            };
+            responses: {
+                /** @description The counterparty as changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                         *       "customer_id": null,
+                         *       "type": "wire",
+                         *       "status": "UNLINKED",
+                         *       "verification_method": "pre_verified",
+                         *       "verification_status": "VERIFIED",
+                         *       "counterparty_name": {
+                         *         "type": "business",
+                         *         "business_name": "Hopper Ledger Corp."
+                         *       },
+                         *       "name_on_account": "Hopper Ledger Corp.",
+                         *       "routing_number": "011000015",
+                         *       "account_type": "CHECKING",
+                         *       "identifier": "987654321",
+                         *       "address": {
+                         *         "street_address": "1 Main Street",
+                         *         "city": "Springfield",
+                         *         "postal_code": "07081",
+                         *         "state": "NJ",
+                         *         "country": "US"
+                         *       },
+                         *       "time_created": "2024-03-05T15:00:00.000Z",
+                         *       "updated_at": "2024-03-05T15:00:00.000Z",
+                         *       "object_type": "Counterparty"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The customer's id; null for the partner's own counterparty */
+                            customer_id: string | null;
+                            type: "ach" | "wire" | "international_wire" | "on_us";
+                            status: "PENDING" | "LINKED" | "UNLINKED";
+                            verification_method: "micro_deposits" | "plaid" | "pre_verified" | "supporting_documents";
+                            verification_status: "IN_PROGRESS" | "VERIFIED" | "FAILED";
+                            /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                            counterparty_name: {
+                                type: "business" | "individual";
+                                business_name?: string;
+                                first_name?: string;
+                                middle_name?: string;
+                                last_name?: string;
+                            };
+                            name_on_account: string;
+                            routing_number?: string;
+                            account_number?: string;
+                            account_type?: "CHECKING" | "SAVINGS";
+                            bic?: string;
+                            identifier?: string;
+                            identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                            address?: {
+                                street_address: string;
+                                street_address2?: string;
+                                city: string;
+                                postal_code: string;
+                                /** @description Postal abbreviation for US addresses */
+                                state?: string;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                            };
+                            wire_instructions?: string;
+                            institution_name?: string;
+                            /**
+                             * Format: uuid
+                             * @description on_us: the pocket behind the network address
+                             */
+                            jiko_account_id?: string;
+                            plaid?: {
+                                mask: string;
+                                verification_status: string;
+                                /** @enum {string} */
+                                object_type: "CounterpartyPlaid";
+                            };
+                            micro_deposits?: {
+                                verification_failure_count: number;
+                            };
+                            /** Format: date-time */
+                            time_created: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** @enum {string} */
+                            object_type: "Counterparty";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/counterparties/{counterparty_id}/micro-deposits/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the micro-deposit amounts (pocketbook extension)
+         * @description The two amounts, in cents and in either order, of the credits under $1 sent to the account. Right: VERIFIED and LINKED. Wrong: `micro_deposits.verification_failure_count` grows and the answer is still 200; the third wrong try FAILS the counterparty (UNLINKED). The ACCTVERIFY ACH entries (the two credits and their offsetting debit) are originated by the ACH rail, which is not built yet: until then the amounts are only recorded.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    counterparty_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The two amounts */
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "amounts_usdc": [
+                     *         12,
+                     *         34
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description USD cents */
+                        amounts_usdc: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The counterparty after the try */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *       "type": "ach",
+                         *       "status": "LINKED",
+                         *       "verification_method": "micro_deposits",
+                         *       "verification_status": "VERIFIED",
+                         *       "counterparty_name": {
+                         *         "type": "individual",
+                         *         "first_name": "Ada",
+                         *         "last_name": "Lovelace"
+                         *       },
+                         *       "name_on_account": "Ada Lovelace",
+                         *       "routing_number": "021000021",
+                         *       "account_number": "123456789",
+                         *       "account_type": "CHECKING",
+                         *       "micro_deposits": {
+                         *         "verification_failure_count": 0
+                         *       },
+                         *       "time_created": "2024-03-05T15:00:00.000Z",
+                         *       "updated_at": "2024-03-07T14:12:00.000Z",
+                         *       "object_type": "Counterparty"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The customer's id; null for the partner's own counterparty */
+                            customer_id: string | null;
+                            type: "ach" | "wire" | "international_wire" | "on_us";
+                            status: "PENDING" | "LINKED" | "UNLINKED";
+                            verification_method: "micro_deposits" | "plaid" | "pre_verified" | "supporting_documents";
+                            verification_status: "IN_PROGRESS" | "VERIFIED" | "FAILED";
+                            /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                            counterparty_name: {
+                                type: "business" | "individual";
+                                business_name?: string;
+                                first_name?: string;
+                                middle_name?: string;
+                                last_name?: string;
+                            };
+                            name_on_account: string;
+                            routing_number?: string;
+                            account_number?: string;
+                            account_type?: "CHECKING" | "SAVINGS";
+                            bic?: string;
+                            identifier?: string;
+                            identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                            address?: {
+                                street_address: string;
+                                street_address2?: string;
+                                city: string;
+                                postal_code: string;
+                                /** @description Postal abbreviation for US addresses */
+                                state?: string;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                            };
+                            wire_instructions?: string;
+                            institution_name?: string;
+                            /**
+                             * Format: uuid
+                             * @description on_us: the pocket behind the network address
+                             */
+                            jiko_account_id?: string;
+                            plaid?: {
+                                mask: string;
+                                verification_status: string;
+                                /** @enum {string} */
+                                object_type: "CounterpartyPlaid";
+                            };
+                            micro_deposits?: {
+                                verification_failure_count: number;
+                            };
+                            /** Format: date-time */
+                            time_created: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** @enum {string} */
+                            object_type: "Counterparty";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/customers/{customer_id}/counterparties/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer's counterparties
+         * @description The customer's counterparties, newest first, cursor-paged; `type` and `status` filter.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    type?: "ach" | "wire" | "international_wire" | "on_us";
+                    status?: "PENDING" | "LINKED" | "UNLINKED";
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    customer_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the customer's counterparties */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "prev_page": null,
+                         *       "next_page": null,
+                         *       "items": [
+                         *         {
+                         *           "id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *           "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *           "type": "ach",
+                         *           "status": "LINKED",
+                         *           "verification_method": "micro_deposits",
+                         *           "verification_status": "VERIFIED",
+                         *           "counterparty_name": {
+                         *             "type": "individual",
+                         *             "first_name": "Ada",
+                         *             "last_name": "Lovelace"
+                         *           },
+                         *           "name_on_account": "Ada Lovelace",
+                         *           "routing_number": "021000021",
+                         *           "account_number": "123456789",
+                         *           "account_type": "CHECKING",
+                         *           "micro_deposits": {
+                         *             "verification_failure_count": 0
+                         *           },
+                         *           "time_created": "2024-03-05T15:00:00.000Z",
+                         *           "updated_at": "2024-03-07T14:12:00.000Z",
+                         *           "object_type": "Counterparty"
+                         *         }
+                         *       ],
+                         *       "object_type": "CursorList"
+                         *     }
+                         */
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The customer's id; null for the partner's own counterparty */
+                                customer_id: string | null;
+                                type: "ach" | "wire" | "international_wire" | "on_us";
+                                status: "PENDING" | "LINKED" | "UNLINKED";
+                                verification_method: "micro_deposits" | "plaid" | "pre_verified" | "supporting_documents";
+                                verification_status: "IN_PROGRESS" | "VERIFIED" | "FAILED";
+                                /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                                counterparty_name: {
+                                    type: "business" | "individual";
+                                    business_name?: string;
+                                    first_name?: string;
+                                    middle_name?: string;
+                                    last_name?: string;
+                                };
+                                name_on_account: string;
+                                routing_number?: string;
+                                account_number?: string;
+                                account_type?: "CHECKING" | "SAVINGS";
+                                bic?: string;
+                                identifier?: string;
+                                identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                                address?: {
+                                    street_address: string;
+                                    street_address2?: string;
+                                    city: string;
+                                    postal_code: string;
+                                    /** @description Postal abbreviation for US addresses */
+                                    state?: string;
+                                    /** @description ISO 3166-1 alpha-2 */
+                                    country: string;
+                                };
+                                wire_instructions?: string;
+                                institution_name?: string;
+                                /**
+                                 * Format: uuid
+                                 * @description on_us: the pocket behind the network address
+                                 */
+                                jiko_account_id?: string;
+                                plaid?: {
+                                    mask: string;
+                                    verification_status: string;
+                                    /** @enum {string} */
+                                    object_type: "CounterpartyPlaid";
+                                };
+                                micro_deposits?: {
+                                    verification_failure_count: number;
+                                };
+                                /** Format: date-time */
+                                time_created: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                object_type: "Counterparty";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a counterparty for a customer
+         * @description Like POST /api/v2/counterparties/, owned by the customer. An `ach` counterparty is verified by micro-deposits unless pre_verified.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    customer_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The counterparty: its type and the fields that type needs */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        type: "ach" | "wire" | "international_wire" | "on_us";
+                        /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                        counterparty_name: {
+                            type: "business" | "individual";
+                            business_name?: string;
+                            first_name?: string;
+                            middle_name?: string;
+                            last_name?: string;
+                        };
+                        /** @description ach, wire: ABA routing number (check digit verified) */
+                        routing_number?: string;
+                        /** @description ach: 4 to 17 digits; on_us: the Jiko network address (a portal account number) of a pocket of the partner */
+                        account_number?: string;
+                        account_type?: "CHECKING" | "SAVINGS";
+                        /** @description international_wire: BIC/SWIFT code (ISO 9362), 8 or 11 characters */
+                        bic?: string;
+                        /** @description wire: account number; international_wire: IBAN (ISO 13616, checked) or account number */
+                        identifier?: string;
+                        /** @description international_wire: what `identifier` is; IBAN by default */
+                        identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                        address?: {
+                            street_address: string;
+                            street_address2?: string;
+                            city: string;
+                            postal_code: string;
+                            /** @description Postal abbreviation for US addresses */
+                            state?: string;
+                            /** @description ISO 3166-1 alpha-2 */
+                            country: string;
+                        };
+                        wire_instructions?: string;
+                        institution_name?: string;
+                        /** @description ach: micro_deposits (default) or pre_verified; wire and international_wire: supporting_documents (default) or pre_verified; on_us: pre_verified */
+                        verification_method?: "micro_deposits" | "pre_verified" | "supporting_documents";
+                    };
+                };
+            };
+            responses: {
+                /** @description The new counterparty */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *       "type": "ach",
+                         *       "status": "PENDING",
+                         *       "verification_method": "micro_deposits",
+                         *       "verification_status": "IN_PROGRESS",
+                         *       "counterparty_name": {
+                         *         "type": "individual",
+                         *         "first_name": "Ada",
+                         *         "last_name": "Lovelace"
+                         *       },
+                         *       "name_on_account": "Ada Lovelace",
+                         *       "routing_number": "021000021",
+                         *       "account_number": "123456789",
+                         *       "account_type": "CHECKING",
+                         *       "micro_deposits": {
+                         *         "verification_failure_count": 0
+                         *       },
+                         *       "time_created": "2024-03-05T15:00:00.000Z",
+                         *       "updated_at": "2024-03-05T15:00:00.000Z",
+                         *       "object_type": "Counterparty"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The customer's id; null for the partner's own counterparty */
+                            customer_id: string | null;
+                            type: "ach" | "wire" | "international_wire" | "on_us";
+                            status: "PENDING" | "LINKED" | "UNLINKED";
+                            verification_method: "micro_deposits" | "plaid" | "pre_verified" | "supporting_documents";
+                            verification_status: "IN_PROGRESS" | "VERIFIED" | "FAILED";
+                            /** @description A business (`business_name`) or a person (`first_name`, `last_name`) */
+                            counterparty_name: {
+                                type: "business" | "individual";
+                                business_name?: string;
+                                first_name?: string;
+                                middle_name?: string;
+                                last_name?: string;
+                            };
+                            name_on_account: string;
+                            routing_number?: string;
+                            account_number?: string;
+                            account_type?: "CHECKING" | "SAVINGS";
+                            bic?: string;
+                            identifier?: string;
+                            identifier_type?: "IBAN" | "ACCOUNT_NUMBER";
+                            address?: {
+                                street_address: string;
+                                street_address2?: string;
+                                city: string;
+                                postal_code: string;
+                                /** @description Postal abbreviation for US addresses */
+                                state?: string;
+                                /** @description ISO 3166-1 alpha-2 */
+                                country: string;
+                            };
+                            wire_instructions?: string;
+                            institution_name?: string;
+                            /**
+                             * Format: uuid
+                             * @description on_us: the pocket behind the network address
+                             */
+                            jiko_account_id?: string;
+                            plaid?: {
+                                mask: string;
+                                verification_status: string;
+                                /** @enum {string} */
+                                object_type: "CounterpartyPlaid";
+                            };
+                            micro_deposits?: {
+                                verification_failure_count: number;
+                            };
+                            /** Format: date-time */
+                            time_created: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** @enum {string} */
+                            object_type: "Counterparty";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}/counterparties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Counterparties (v1)
+         * @description The customer's ACH and wire counterparties in the v1 shape, newest first; international_wire and on_us counterparties are listed by v2 only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    customer_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the customer's counterparties (v1 shape) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "prev_page": null,
+                         *       "next_page": null,
+                         *       "items": [
+                         *         {
+                         *           "id": "f0e1d2c3-b4a5-4968-8776-655443322110",
+                         *           "type": "ACH",
+                         *           "ach": {
+                         *             "time_created": "2024-03-05T15:00:00.000Z",
+                         *             "verification_type": "PLAID",
+                         *             "status": "VERIFIED",
+                         *             "account_number": "11112222330000",
+                         *             "routing_number": "011401533",
+                         *             "name_on_account": "Plaid Checking",
+                         *             "account_type": "CHECKING",
+                         *             "institution_name": "ins_109508",
+                         *             "plaid": {
+                         *               "mask": "0000",
+                         *               "verification_status": "AUTOMATICALLY_VERIFIED",
+                         *               "object_type": "CounterpartyPlaid"
+                         *             }
+                         *           },
+                         *           "object_type": "Counterparty"
+                         *         },
+                         *         {
+                         *           "id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *           "type": "ACH",
+                         *           "ach": {
+                         *             "time_created": "2024-03-05T15:00:00.000Z",
+                         *             "verification_type": "MICRO_DEPOSITS",
+                         *             "status": "IN_PROGRESS",
+                         *             "account_number": "123456789",
+                         *             "routing_number": "021000021",
+                         *             "name_on_account": "Ada Lovelace",
+                         *             "account_type": "CHECKING",
+                         *             "institution_name": "",
+                         *             "micro_deposits": {
+                         *               "verification_failure_count": 0
+                         *             }
+                         *           },
+                         *           "object_type": "Counterparty"
+                         *         }
+                         *       ],
+                         *       "object_type": "CursorList"
+                         *     }
+                         */
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                type: "ACH" | "WIRE";
+                                ach?: {
+                                    /** Format: date-time */
+                                    time_created: string;
+                                    verification_type: "MICRO_DEPOSITS" | "PLAID" | "PRE_VERIFIED" | "INCOMING_WIRE" | "SUPPORTING_DOCUMENTS";
+                                    status: "IN_PROGRESS" | "FAILED" | "VERIFIED";
+                                    account_number: string;
+                                    routing_number: string;
+                                    name_on_account: string;
+                                    account_type: "CHECKING" | "SAVINGS";
+                                    institution_name: string;
+                                    plaid?: {
+                                        mask: string;
+                                        verification_status: string;
+                                        /** @enum {string} */
+                                        object_type: "CounterpartyPlaid";
+                                    };
+                                    micro_deposits?: {
+                                        verification_failure_count: number;
+                                    };
+                                };
+                                wire?: {
+                                    /** Format: date-time */
+                                    time_created: string;
+                                    verification_type: "MICRO_DEPOSITS" | "PLAID" | "PRE_VERIFIED" | "INCOMING_WIRE" | "SUPPORTING_DOCUMENTS";
+                                    status: "IN_PROGRESS" | "FAILED" | "VERIFIED";
+                                    account_number: string;
+                                    routing_number: string;
+                                    name_on_account: string;
+                                    account_type: "CHECKING" | "SAVINGS";
+                                    institution_name: string;
+                                    plaid?: {
+                                        mask: string;
+                                        verification_status: string;
+                                        /** @enum {string} */
+                                        object_type: "CounterpartyPlaid";
+                                    };
+                                    micro_deposits?: {
+                                        verification_failure_count: number;
+                                    };
+                                };
+                                /** @enum {string} */
+                                object_type: "Counterparty";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}/counterparties/{counterparty_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Counterparty (v1)
+         * @description One ACH or wire counterparty of the customer in the v1 shape; poll it to follow the verification.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    customer_id: string;
+                    counterparty_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The counterparty (v1 shape) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "type": "ACH",
+                         *       "ach": {
+                         *         "time_created": "2024-03-05T15:00:00.000Z",
+                         *         "verification_type": "MICRO_DEPOSITS",
+                         *         "status": "IN_PROGRESS",
+                         *         "account_number": "123456789",
+                         *         "routing_number": "021000021",
+                         *         "name_on_account": "Ada Lovelace",
+                         *         "account_type": "CHECKING",
+                         *         "institution_name": "",
+                         *         "micro_deposits": {
+                         *           "verification_failure_count": 0
+                         *         }
+                         *       },
+                         *       "object_type": "Counterparty"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            type: "ACH" | "WIRE";
+                            ach?: {
+                                /** Format: date-time */
+                                time_created: string;
+                                verification_type: "MICRO_DEPOSITS" | "PLAID" | "PRE_VERIFIED" | "INCOMING_WIRE" | "SUPPORTING_DOCUMENTS";
+                                status: "IN_PROGRESS" | "FAILED" | "VERIFIED";
+                                account_number: string;
+                                routing_number: string;
+                                name_on_account: string;
+                                account_type: "CHECKING" | "SAVINGS";
+                                institution_name: string;
+                                plaid?: {
+                                    mask: string;
+                                    verification_status: string;
+                                    /** @enum {string} */
+                                    object_type: "CounterpartyPlaid";
+                                };
+                                micro_deposits?: {
+                                    verification_failure_count: number;
+                                };
+                            };
+                            wire?: {
+                                /** Format: date-time */
+                                time_created: string;
+                                verification_type: "MICRO_DEPOSITS" | "PLAID" | "PRE_VERIFIED" | "INCOMING_WIRE" | "SUPPORTING_DOCUMENTS";
+                                status: "IN_PROGRESS" | "FAILED" | "VERIFIED";
+                                account_number: string;
+                                routing_number: string;
+                                name_on_account: string;
+                                account_type: "CHECKING" | "SAVINGS";
+                                institution_name: string;
+                                plaid?: {
+                                    mask: string;
+                                    verification_status: string;
+                                    /** @enum {string} */
+                                    object_type: "CounterpartyPlaid";
+                                };
+                                micro_deposits?: {
+                                    verification_failure_count: number;
+                                };
+                            };
+                            /** @enum {string} */
+                            object_type: "Counterparty";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}/counterparties/plaid/link-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Plaid Link Token
+         * @description A sandbox Link token, valid four hours. `redirect_uri` and `android_package_name` are mutually exclusive; `counterparty_id` re-enters Link for a Plaid counterparty waiting for same-day micro-deposits.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    customer_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Who asks for the token */
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "client_name": "Hopper"
+                     *     }
+                     */
+                    "application/json": {
+                        client_name: string;
+                        redirect_uri?: string;
+                        android_package_name?: string;
+                        /** Format: uuid */
+                        counterparty_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The Link token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "link_token": "link-sandbox-af1a0311-da53-4636-b754-dd15cc058176",
+                         *       "expiration": "2024-03-05T19:00:00.000Z"
+                         *     }
+                         */
+                        "application/json": {
+                            link_token: string;
+                            /** Format: date-time */
+                            expiration: string;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}/counterparties/plaid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Plaid Counterparties
+         * @description Forwards Plaid Link's result: one ACH counterparty per account. With `institution_id` the accounts are AUTOMATICALLY_VERIFIED (VERIFIED); without it they wait for same-day micro-deposits (PENDING_MANUAL_VERIFICATION) until /plaid/verify. Sandbox: only `public-sandbox-...` tokens. Answers 200, as Jiko does.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    customer_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Plaid Link's onSuccess data */
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "public_token": "public-sandbox-5c224a01-8314-4491-a06f-39e193d5cddc",
+                     *       "institution_id": "ins_109508",
+                     *       "accounts": [
+                     *         {
+                     *           "id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+                     *           "name": "Plaid Checking",
+                     *           "mask": "0000"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        public_token: string;
+                        accounts: {
+                            id: string;
+                            name?: string;
+                            mask?: string;
+                        }[];
+                        institution_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The counterparties made */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "id": "f0e1d2c3-b4a5-4968-8776-655443322110",
+                         *           "type": "ACH",
+                         *           "ach": {
+                         *             "time_created": "2024-03-05T15:00:00.000Z",
+                         *             "verification_type": "PLAID",
+                         *             "status": "VERIFIED",
+                         *             "account_number": "11112222330000",
+                         *             "routing_number": "011401533",
+                         *             "name_on_account": "Plaid Checking",
+                         *             "account_type": "CHECKING",
+                         *             "institution_name": "ins_109508",
+                         *             "plaid": {
+                         *               "mask": "0000",
+                         *               "verification_status": "AUTOMATICALLY_VERIFIED",
+                         *               "object_type": "CounterpartyPlaid"
+                         *             }
+                         *           },
+                         *           "object_type": "Counterparty"
+                         *         }
+                         *       ],
+                         *       "object_type": "PlaidCreateCounterpartiesResponse"
+                         *     }
+                         */
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                type: "ACH" | "WIRE";
+                                ach?: {
+                                    /** Format: date-time */
+                                    time_created: string;
+                                    verification_type: "MICRO_DEPOSITS" | "PLAID" | "PRE_VERIFIED" | "INCOMING_WIRE" | "SUPPORTING_DOCUMENTS";
+                                    status: "IN_PROGRESS" | "FAILED" | "VERIFIED";
+                                    account_number: string;
+                                    routing_number: string;
+                                    name_on_account: string;
+                                    account_type: "CHECKING" | "SAVINGS";
+                                    institution_name: string;
+                                    plaid?: {
+                                        mask: string;
+                                        verification_status: string;
+                                        /** @enum {string} */
+                                        object_type: "CounterpartyPlaid";
+                                    };
+                                    micro_deposits?: {
+                                        verification_failure_count: number;
+                                    };
+                                };
+                                wire?: {
+                                    /** Format: date-time */
+                                    time_created: string;
+                                    verification_type: "MICRO_DEPOSITS" | "PLAID" | "PRE_VERIFIED" | "INCOMING_WIRE" | "SUPPORTING_DOCUMENTS";
+                                    status: "IN_PROGRESS" | "FAILED" | "VERIFIED";
+                                    account_number: string;
+                                    routing_number: string;
+                                    name_on_account: string;
+                                    account_type: "CHECKING" | "SAVINGS";
+                                    institution_name: string;
+                                    plaid?: {
+                                        mask: string;
+                                        verification_status: string;
+                                        /** @enum {string} */
+                                        object_type: "CounterpartyPlaid";
+                                    };
+                                    micro_deposits?: {
+                                        verification_failure_count: number;
+                                    };
+                                };
+                                /** @enum {string} */
+                                object_type: "Counterparty";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "PlaidCreateCounterpartiesResponse";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}/counterparties/{counterparty_id}/plaid/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Plaid Counterparty
+         * @description Says the same-day micro-deposit flow is done: the counterparty becomes MANUALLY_VERIFIED (VERIFIED). A repeat changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    customer_id: string;
+                    counterparty_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Verified; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions": {
         parameters: {
             query?: never;
@@ -9069,7 +11374,7 @@ export interface paths {
         put?: never;
         /**
          * Fund a pocket with simulated ACH credits
-         * @description Sandbox mode only. Books `count` simulated inbound ACH credits of `amount_usdc` cents each through the pocket's portal; each settles at once (event `transfers.ach.in.success`) and the cash is invested by the pocket's strategy, or on the next business day. Answers 202 with no body.
+         * @description Sandbox mode only. Books `count` simulated inbound ACH credits of `amount_usdc` cents each through the pocket's portal; each settles at once (event `transfers.ach.in.success`) and the cash is invested by the pocket's strategy, or on the next business day. pocketbook extension: `portal_id` names the portal (default: the pocket's open portal); credits sent to a CLOSED portal are returned at once with Nacha's R02 (account closed): a CREDIT and its DEBIT return among the pocket's transactions, event `transfers.ach.in.rejected`, nothing stays in the pocket. Answers 202 with no body.
          */
         post: {
             parameters: {
@@ -9106,6 +11411,11 @@ export interface paths {
                          * @default 1
                          */
                         count?: number;
+                        /**
+                         * Format: uuid
+                         * @description pocketbook extension: the pocket's portal the credits are sent to (default: its open portal). Credits sent to a CLOSED portal are returned R02.
+                         */
+                        portal_id?: string;
                     };
                 };
             };
@@ -9400,6 +11710,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sandbox/counterparties/{counterparty_id}/micro-deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show a counterparty's micro-deposit amounts
+         * @description Sandbox mode only, pocketbook extension. The two amounts of an `ach` counterparty verified by micro-deposits, as the customer would read them on the bank statement, to send to POST /api/v2/counterparties/{counterparty_id}/micro-deposits/.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    counterparty_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The two amounts and the wrong tries so far */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "amounts_usdc": [
+                         *         12,
+                         *         34
+                         *       ],
+                         *       "verification_failure_count": 0
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description USD cents, each under $1 */
+                            amounts_usdc: number[];
+                            verification_failure_count: number;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "application.approved": {
@@ -9512,8 +11889,8 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An incoming ACH credit was refused or returned
-         * @description Event about a Transaction; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * An incoming ACH credit was refused or returned (sent to a closed portal: returned R02)
+         * @description Event about a Transaction; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_ach_in_rejected"];
         delete?: never;

@@ -348,6 +348,13 @@ const clock = (now: string, businessDate: string) => ({ now, business_date: busi
 
 const one = (summary: string, value: unknown) => ({ example: { summary, value } });
 
+// ---------------------------------------------------------------------------------------------
+// Portals
+
+const PORTAL = { id: PORTAL_ID, jiko_account_id: RAINY_DAY_ID, routing_number: '099900014', account_number: '128889422798', status: 'OPEN', name: 'Default', object_type: 'Portal' };
+const PAYROLL_PORTAL = { ...PORTAL, id: '3c9e5a71-6b2d-4f08-9e13-d4a7b2c85f16', account_number: '540217736915', name: 'Payroll' };
+const portalList = (portals: unknown[]) => ({ count: portals.length, portals, object_type: 'List' });
+
 /** Every operation's examples; the test fails on an operation without them. */
 export const OPERATION_EXAMPLES: Readonly<Record<string, ExampleSet>> = {
   'GET /health/ready': { responseDescription: 'The database answered: the server takes requests', response: one('Ready', { status: 'ready', database: 'up' }) },
@@ -418,12 +425,53 @@ export const OPERATION_EXAMPLES: Readonly<Record<string, ExampleSet>> = {
   },
   'GET /api/v2/pockets/{pocket_id}/portals/': {
     responseDescription: "The pocket's portals",
-    response: one('The default portal', {
-      count: 1,
-      portals: [{ id: PORTAL_ID, jiko_account_id: RAINY_DAY_ID, routing_number: '099900014', account_number: '128889422798', status: 'OPEN', name: 'Default', object_type: 'Portal' }],
-      object_type: 'List',
+    response: one('The default portal and a second one', portalList([PORTAL, PAYROLL_PORTAL])),
+  },
+  'POST /api/v2/pockets/{pocket_id}/portals/': {
+    request: one('A portal for payroll deposits', { name: 'Payroll' }),
+    responseDescription: 'The new portal, OPEN, with its own account number',
+    response: one('Created', PAYROLL_PORTAL),
+  },
+  'PATCH /api/v2/pockets/{pocket_id}/portals/{portal_id}/': {
+    request: {
+      rename: { summary: 'Rename', value: { name: 'Salary' } },
+      close: { summary: 'Close for good', value: { status: 'CLOSED' } },
+    },
+    responseDescription: 'Changed; no body',
+  },
+  'GET /api/v2/portals/': { responseDescription: "A page of the tenant's portals", response: one('Oldest first', cursorList([PORTAL, PAYROLL_PORTAL], NEXT_PAGE)) },
+  'GET /api/v2/pockets/{pocket_id}/portals/{portal_id}/funding-instructions/': {
+    responseDescription: 'What a payer needs to send money through the portal',
+    response: one('The default portal of the Rainy day pocket', {
+      portal_id: PORTAL_ID,
+      jiko_account_id: RAINY_DAY_ID,
+      bank_name: 'pocketbook Sandbox Bank',
+      routing_number: PORTAL.routing_number,
+      account_number: PORTAL.account_number,
+      ach: { routing_number: PORTAL.routing_number, account_number: PORTAL.account_number, account_type: 'CHECKING' },
+      wire: {
+        routing_number: PORTAL.routing_number,
+        account_number: PORTAL.account_number,
+        bank_name: 'pocketbook Sandbox Bank',
+        bank_address: '1 Sandbox Plaza, New York, NY 10004, US',
+        beneficiary_name: 'Rainy day',
+      },
+      object_type: 'FundingInstructions',
     }),
   },
+  'GET /api/v1/jiko-accounts/{account_id}/portals': { responseDescription: "The pocket's portals", response: one('Two portals', portalList([PORTAL, PAYROLL_PORTAL])) },
+  'POST /api/v1/jiko-accounts/{account_id}/portals': {
+    request: one('A portal for payroll deposits', { name: 'Payroll' }),
+    responseDescription: 'The new portal, OPEN',
+    response: one('Created', PAYROLL_PORTAL),
+  },
+  'GET /api/v1/jiko-accounts/{account_id}/portals/{portal_id}': { responseDescription: 'The portal', response: one('The payroll portal', PAYROLL_PORTAL) },
+  'PATCH /api/v1/jiko-accounts/{account_id}/portals/{portal_id}': {
+    request: one('Rename', { name: 'Salary' }),
+    responseDescription: 'The portal as renamed',
+    response: one('Renamed', { ...PAYROLL_PORTAL, name: 'Salary' }),
+  },
+  'POST /api/v1/jiko-accounts/{account_id}/portals/{portal_id}/close': { responseDescription: 'Closed; no body' },
   'GET /api/v2/customers/{customer_id}/trades/': { responseDescription: "A page of the customer's trades", response: one('Newest first', cursorList([SELL_V2], NEXT_PAGE)) },
   'GET /api/v2/pockets/{pocket_id}/trades/': { responseDescription: "A page of the pocket's trades", response: one('A buy, then a sale for a transfer', cursorList([SELL_V2, BUY_V2])) },
   'GET /api/v1/customers/{customer_id}/trades': { responseDescription: "A page of the customer's trades (v1 shape)", response: one('Newest first', cursorList([tradeV1(SELL_V2)], NEXT_PAGE)) },
@@ -509,7 +557,13 @@ export const OPERATION_EXAMPLES: Readonly<Record<string, ExampleSet>> = {
   },
   'POST /api/v1/events/{event_id}/redeliver': { responseDescription: 'How many deliveries were scheduled', response: one('To one subscription', { count: 1 }) },
   'POST /api/v1/sandbox/fund': {
-    request: one('$1,500.00 by ACH into a pocket', { account_id: RAINY_DAY_ID, amount_usdc: 150000, company_name: 'Acme Payroll', count: 1 }),
+    request: {
+      example: { summary: '$1,500.00 by ACH into a pocket', value: { account_id: RAINY_DAY_ID, amount_usdc: 150000, company_name: 'Acme Payroll', count: 1 } },
+      closedPortal: {
+        summary: 'To a closed portal (extension): returned R02',
+        value: { account_id: RAINY_DAY_ID, amount_usdc: 150000, company_name: 'Acme Payroll', portal_id: PAYROLL_PORTAL.id },
+      },
+    },
     responseDescription: 'Accepted: the credits are booked and settled; no body',
   },
   'GET /api/v1/sandbox/clock': { responseDescription: "The tenant's clock", response: one('On 4 March 2024', clock('2024-03-04T15:00:00.000Z', '2024-03-04')) },

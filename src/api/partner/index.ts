@@ -6,18 +6,22 @@ import type { EventsService } from '../../modules/events/index.ts';
 import type { MarketService } from '../../modules/market/index.ts';
 import type { BusinessOnboarding, OnboardingService, OnboardingUploads } from '../../modules/onboarding/index.ts';
 import type { ActivityService, PocketsService } from '../../modules/pockets/index.ts';
+import type { CounterpartiesService } from '../../modules/counterparties/index.ts';
 import type { OnUsRail } from '../../modules/rails/onus/index.ts';
+import type { Portals } from '../../modules/rails/portal/index.ts';
 import type { Scheduler } from '../../modules/scheduler/index.ts';
 import type { Tenancy } from '../../modules/tenancy/index.ts';
 import type { WallClock } from '../../platform/clock.ts';
 import { activityRoutes } from './activity.routes.ts';
 import { businessApplicationsRoutes } from './business-applications.routes.ts';
+import { counterpartiesRoutes } from './counterparties.routes.ts';
 import { documentsRoutes } from './documents.routes.ts';
 import { partnerAuth } from './auth.hooks.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { loginRoutes } from './login.routes.ts';
 import { onboardingRoutes } from './onboarding.routes.ts';
 import { pocketsRoutes } from './pockets.routes.ts';
+import { portalsRoutes } from './portals.routes.ts';
 import { strategiesRoutes } from './strategies.routes.ts';
 import { transfersRoutes } from './transfers.routes.ts';
 
@@ -42,6 +46,8 @@ export interface PartnerDoorOptions extends DoorBase {
   readonly pockets: PocketsService;
   readonly activity: ActivityService;
   readonly onUs: OnUsRail;
+  readonly counterparties: CounterpartiesService;
+  readonly portals: Portals;
 }
 
 /**
@@ -59,8 +65,10 @@ export async function partnerApi(app: FastifyInstance, door: PartnerDoorOptions)
     await secured.register(businessApplicationsRoutes, { business: door.business });
     await secured.register(documentsRoutes, { business: door.business, uploads: door.uploads });
     await secured.register(pocketsRoutes, { pockets: door.pockets });
+    await secured.register(portalsRoutes, { portals: door.portals });
     await secured.register(activityRoutes, { activity: door.activity });
     await secured.register(transfersRoutes, { onUs: door.onUs });
+    await secured.register(counterpartiesRoutes, { counterparties: door.counterparties });
     await secured.register(eventsRoutes, { events: door.events });
   });
 }

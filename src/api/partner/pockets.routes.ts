@@ -3,7 +3,6 @@ import { sealedReply } from '../jiko/sealed.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import type { EarningsPeriod, PocketStatus, PocketView, PocketsService } from '../../modules/pockets/index.ts';
-import type { Portal } from '../../modules/rails/portal/index.ts';
 import { money } from '../../money/index.ts';
 import { assert } from '../../platform/assert.ts';
 import {
@@ -127,22 +126,6 @@ const EarningsSchema = Type.Object({
   date_to: DateString(),
 });
 
-const PortalSchema = Type.Object({
-  id: Uuid(),
-  jiko_account_id: Uuid(),
-  routing_number: Type.String(),
-  account_number: Type.String(),
-  status: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]),
-  name: Type.String(),
-  object_type: Type.Literal('Portal'),
-});
-
-const PortalListSchema = Type.Object({
-  count: Type.Integer(),
-  portals: Type.Array(PortalSchema),
-  object_type: Type.Literal('List'),
-});
-
 const STATUSES: readonly PocketStatus[] = ['PENDING', 'OPEN', 'FROZEN', 'CLOSED'];
 
 /** `filter[status]` values, repeated or comma-separated. @throws DomainError 422 for an unknown status. */
@@ -202,18 +185,6 @@ export function customerPocketJson(view: PocketView) {
   return { ...json, customer_id: json.customer_id, object_type: 'CustomerPocket' as const };
 }
 
-function portalJson(portal: Portal) {
-  return {
-    id: portal.id,
-    jiko_account_id: portal.pocketId,
-    routing_number: portal.routingNumber,
-    account_number: portal.accountNumber,
-    status: portal.status,
-    name: portal.name,
-    object_type: 'Portal' as const,
-  };
-}
-
 /** What the pockets routes are given. */
 export interface PocketsRoutesOptions {
   readonly pockets: PocketsService;
@@ -221,7 +192,7 @@ export interface PocketsRoutesOptions {
 
 /**
  * Pockets of the Partner API: create, list, get, update or close (both the tenant-wide and the
- * customer-scoped paths), earnings by period, and portals. An id the tenant does not own is 404.
+ * customer-scoped paths) and earnings by period (portals: portals.routes.ts). An id the tenant does not own is 404.
  */
 export async function pocketsRoutes(plain: FastifyInstance, options: PocketsRoutesOptions): Promise<void> {
   await plain.register(pocketDetailsRoutes, options);
@@ -393,7 +364,7 @@ async function fundingPocketRoutes(plain: FastifyInstance, options: PocketsRoute
   }, async (request) => pocketJson(await pockets().getFundingPocket(request.ctx)));
 }
 
-/** A pocket's earnings by period and its portals. */
+/** A pocket's earnings by period. */
 async function pocketDetailsRoutes(plain: FastifyInstance, options: PocketsRoutesOptions): Promise<void> {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const pockets = () => options.pockets;
@@ -422,19 +393,5 @@ async function pocketDetailsRoutes(plain: FastifyInstance, options: PocketsRoute
       dateTo: request.query.date_to ?? undefined,
     });
     return { earnings: money(result.earningsCents), date_from: result.dateFrom, date_to: result.dateTo };
-  });
-
-  app.get('/api/v2/pockets/:pocket_id/portals/', {
-    schema: {
-      tags: ['Portals'],
-      summary: "List a pocket's portals",
-      description: "The pocket's portals: the routing and account numbers to which ACH credits are sent (one, named Default, made with the pocket).",
-      security,
-      params: PocketParams,
-      response: { 200: PortalListSchema, ...responses },
-    },
-  }, async (request) => {
-    const portals = await pockets().listPortals(request.ctx, request.params.pocket_id);
-    return { count: portals.length, portals: portals.map(portalJson), object_type: 'List' as const };
   });
 }

@@ -13,6 +13,7 @@ const FundBody = Type.Object(
     amount_usdc: Type.Integer({ exclusiveMinimum: 0, exclusiveMaximum: SANDBOX_FUND_AMOUNT_CENTS_MAX, description: 'USD cents of each credit' }),
     company_name: Type.Optional(Type.String({ maxLength: 16, default: 'FakeCompany', description: 'Simulated ACH originator' })),
     count: Type.Optional(Type.Integer({ exclusiveMinimum: 0, maximum: SANDBOX_FUND_COUNT_MAX, default: 1, description: 'Number of credits' })),
+    portal_id: Type.Optional(Uuid("pocketbook extension: the pocket's portal the credits are sent to (default: its open portal). Credits sent to a CLOSED portal are returned R02.")),
   },
   { additionalProperties: false },
 );
@@ -20,7 +21,8 @@ const FundBody = Type.Object(
 /**
  * POST /api/v1/sandbox/fund: simulated inbound ACH credits through the pocket's portal. Each
  * credit books and settles at once (`transfers.ach.in.success`); the cash is then invested, or
- * waits for the next business day. 202 with no body, as Jiko answers.
+ * waits for the next business day. Through a closed portal (`portal_id`, an extension) each is
+ * returned R02 (`transfers.ach.in.rejected`). 202 with no body, as Jiko answers.
  */
 /** What the fund route is given. */
 export interface FundRoutesOptions {
@@ -34,7 +36,7 @@ export async function fundRoutes(plain: FastifyInstance, options: FundRoutesOpti
     schema: {
       tags: ['Sandbox'],
       summary: 'Fund a pocket with simulated ACH credits',
-      description: "Sandbox mode only. Books `count` simulated inbound ACH credits of `amount_usdc` cents each through the pocket's portal; each settles at once (event `transfers.ach.in.success`) and the cash is invested by the pocket's strategy, or on the next business day. Answers 202 with no body.",
+      description: "Sandbox mode only. Books `count` simulated inbound ACH credits of `amount_usdc` cents each through the pocket's portal; each settles at once (event `transfers.ach.in.success`) and the cash is invested by the pocket's strategy, or on the next business day. pocketbook extension: `portal_id` names the portal (default: the pocket's open portal); credits sent to a CLOSED portal are returned at once with Nacha's R02 (account closed): a CREDIT and its DEBIT return among the pocket's transactions, event `transfers.ach.in.rejected`, nothing stays in the pocket. Answers 202 with no body.",
       security: [{ HTTPBearer: [] }],
       body: FundBody,
       response: { 202: Type.Null({ description: 'Accepted; no body' }), ...ErrorResponses },
@@ -48,6 +50,7 @@ export async function fundRoutes(plain: FastifyInstance, options: FundRoutesOpti
       amountCents: BigInt(request.body.amount_usdc),
       companyName: request.body.company_name ?? 'FakeCompany',
       count: request.body.count ?? 1,
+      portalId: request.body.portal_id,
     });
     return send(undefined);
   });

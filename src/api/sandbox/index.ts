@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { CounterpartiesService } from '../../modules/counterparties/index.ts';
 import type { Sandbox } from '../../modules/sandbox/index.ts';
 import { partnerAuth } from '../partner/auth.hooks.ts';
 import type { DoorBase } from '../partner/index.ts';
 import { clockRoutes } from './clock.routes.ts';
+import { sandboxCounterpartiesRoutes } from './counterparties.routes.ts';
 import { fundRoutes } from './fund.routes.ts';
 import { webhookRoutes } from './webhook.routes.ts';
 
 /** What the sandbox door is given. */
 export interface SandboxDoorOptions extends DoorBase {
   readonly sandbox: Sandbox;
+  readonly counterparties: CounterpartiesService;
 }
 
 /** Sandbox endpoints (sandbox mode only): they need the bearer token but no request signature. */
@@ -19,5 +22,6 @@ export async function sandboxApi(app: FastifyInstance, door: SandboxDoorOptions)
     await sandbox.register(fundRoutes, { sandbox: door.sandbox });
     await sandbox.register(clockRoutes, { sandbox: door.sandbox });
     await sandbox.register(webhookRoutes, { events: door.events });
+    await sandbox.register(sandboxCounterpartiesRoutes, { counterparties: door.counterparties });
   });
 }

@@ -135,6 +135,29 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
       return bankTransaction(m, pocket, 'CREDIT', amountCents, leg, entryId, transactionId);
     },
 
+    /**
+     * An ACH credit received and returned at once (R02: the portal it was sent to is closed): the
+     * credit reaches the pocket's bank account and the return, a REVERSAL of it, takes it back to
+     * the clearing account, so nothing stays in the pocket; a CREDIT and a DEBIT bank transaction
+     * (Jiko's statuses have no RETURNED), the DEBIT described by `returnDescription`.
+     * @returns the id of the credit's bank transaction.
+     */
+    returnToRail(m: Movement, pocket: MovementPocket, amountCents: bigint, leg: BankLeg & { readonly clearing: 'ach_clearing'; readonly returnDescription: string }): string {
+      const transactionId = newId();
+      const common = { referenceType: 'Transaction', referenceId: transactionId, occurredAt: m.time.at, bookDate: m.time.bookDate };
+      const creditId = m.work.post({ ...common, entryType: 'ACH_CREDIT', description: `ACH credit from ${leg.title}`, postings: [
+        { account: { system: leg.clearing }, amountCents: -amountCents },
+        { account: { pocketId: pocket.id, kind: 'bank_cash' }, amountCents },
+      ] });
+      const returnId = m.work.post({ ...common, entryType: 'REVERSAL', reversesEntryId: creditId, description: leg.returnDescription, postings: [
+        { account: { pocketId: pocket.id, kind: 'bank_cash' }, amountCents: -amountCents },
+        { account: { system: leg.clearing }, amountCents },
+      ] });
+      bankTransaction(m, pocket, 'CREDIT', amountCents, leg, creditId, transactionId);
+      bankTransaction(m, pocket, 'DEBIT', amountCents, { ...leg, description: leg.returnDescription }, returnId);
+      return transactionId;
+    },
+
     /** Invests the pocket's cash now if today is a business day, else leaves it waiting. */
     invest(m: Movement, pocket: MovementPocket, onUsTransferId: string | null): void {
       if (calendar.isBusinessDay(m.time.bookDate)) investCash(m.work, pocket, m.time, 0n, onUsTransferId);

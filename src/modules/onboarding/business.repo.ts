@@ -1,5 +1,5 @@
 import { Decimal } from '../../money/index.ts';
-import type { Queryable, Tx } from '../../platform/db/index.ts';
+import { type Queryable, type Tx, createdAtPage } from '../../platform/db/index.ts';
 import type { PageRequest, SortKey } from '../../platform/http/index.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { ApplicationMember, BusinessApplication, BusinessDocument, BusinessFields, RelatedParty, RelatedPartyFields } from './business.domain.ts';
@@ -146,15 +146,9 @@ export async function findApplication(q: Queryable, partnerId: string, id: strin
 /** A page of the tenant's applications by (created_at, id): `limit + 1` rows in the page's direction. */
 export async function listApplications(q: Queryable, partnerId: string, page: PageRequest): Promise<{ application: BusinessApplication; key: SortKey }[]> {
   const params: unknown[] = [partnerId];
-  let where = 'partner_id = $1';
-  if (page.after) {
-    params.push(String(page.after[0]), String(page.after[1]));
-    where += ` AND (created_at, id) ${page.backward ? '<' : '>'} ($2::timestamptz, $3::uuid)`;
-  }
-  params.push(page.limit + 1);
-  const order = page.backward ? 'DESC' : 'ASC';
+  const keyset = createdAtPage(params, page);
   const rows = await q.query<ApplicationRow>(
-    `SELECT * FROM business_applications WHERE ${where} ORDER BY created_at ${order}, id ${order} LIMIT $${params.length}`,
+    `SELECT * FROM business_applications WHERE partner_id = $1${keyset.after ? ` AND ${keyset.after}` : ''} ${keyset.orderLimit}`,
     params,
   );
   return rows.map((row) => ({ application: toApplication(row), key: [row.created_at.toISOString(), row.id] }));

@@ -17,6 +17,7 @@ export { FORCEABLE_OUTCOMES, REVIEW_SCENARIOS, ENTITY_DOCUMENTS, type ReviewStat
 export { DOCUMENT_REVIEW_AT_MINUTES } from './onboarding.review.ts';
 export type { AgreementBundle, AgreementDocument } from './onboarding.agreements.ts';
 export { CURRENT_AGREEMENTS } from './onboarding.agreements.ts';
+export { isCountryCode } from './countries.ts';
 export type { Address, Application, ApplicationDocument, BusinessCustomer, Customer, IndividualCustomer, InvestmentProfile, PersonName } from './onboarding.domain.ts';
 export { sandboxDecision, APPLICANT_AGE_YEARS_MIN } from './onboarding.domain.ts';
 export * from './onboarding.schemas.ts';

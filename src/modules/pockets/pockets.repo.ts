@@ -1,4 +1,4 @@
-import type { Queryable, Tx } from '../../platform/db/index.ts';
+import { type Queryable, type Tx, createdAtPage } from '../../platform/db/index.ts';
 import type { SortKey } from '../../platform/http/index.ts';
 import type { StrategyId } from '../market/index.ts';
 import type { Pocket, PocketStatus, PocketType } from './pockets.domain.ts';
@@ -105,14 +105,10 @@ export async function listPockets(
     params.push(filter.statuses);
     where.push(`status = ANY($${params.length}::text[])`);
   }
-  if (page.after) {
-    params.push(String(page.after[0]), String(page.after[1]));
-    where.push(`(created_at, id) ${page.backward ? '<' : '>'} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-  }
-  params.push(page.limit + 1);
-  const order = page.backward ? 'DESC' : 'ASC';
+  const keyset = createdAtPage(params, page);
+  if (keyset.after) where.push(keyset.after);
   const rows = await q.query<PocketRow>(
-    `SELECT ${POCKET_COLUMNS} FROM pockets WHERE ${where.join(' AND ')} ORDER BY created_at ${order}, id ${order} LIMIT $${params.length}`,
+    `SELECT ${POCKET_COLUMNS} FROM pockets WHERE ${where.join(' AND ')} ${keyset.orderLimit}`,
     params,
   );
   return rows.map((row) => ({ pocket: toPocket(row), key: [row.created_at.toISOString(), row.id] }));

@@ -5,7 +5,7 @@ import type { MarketService, StrategyId } from '../market/index.ts';
 import { type PocketStore, netFlows } from '../movements/index.ts';
 import { customerCount, findCustomer, setCustomerAccountStatus } from '../onboarding/index.ts';
 import { type Valuation, openLots, valuePockets } from '../portfolio/index.ts';
-import { type Portal, createPortal, listPortals } from '../rails/portal/index.ts';
+import { createPortal } from '../rails/portal/index.ts';
 import type { Scheduler } from '../scheduler/index.ts';
 import { assert } from '../../platform/assert.ts';
 import { marketDate } from '../../platform/clock.ts';
@@ -298,17 +298,6 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
       const baseValue = await valueAtEndOf(window.baseDate);
       const flows = (await netFlows(db, tenantId, [pocket.id], { afterDate: window.baseDate, throughDate: window.endDate })).get(pocket.id) ?? 0n;
       return { earningsCents: endValue - baseValue - flows, dateFrom: window.dateFrom, dateTo: window.dateTo };
-    },
-
-    /** The pocket's portals. @throws DomainError not_found. */
-    async listPortals(ctx: RequestContext, pocketId: string): Promise<Portal[]> {
-      await pocketOf(db, ctx, pocketId);
-      return listPortals(db, ctx.tenantId, pocketId);
-    },
-
-    /** The tenant's open portal of a pocket, or undefined (sandbox funding goes through it). */
-    async openPortal(q: Queryable, ctx: RequestContext, pocketId: string): Promise<Portal | undefined> {
-      return (await listPortals(q, ctx.tenantId, pocketId)).find((p) => p.status === 'OPEN');
     },
 
     /** Number of the tenant's customers (the sandbox clock may move back only while there are none). */

@@ -3,6 +3,8 @@ import { invalid, notFound } from '../../platform/errors.ts';
 /** The coded outcomes of the sandbox: test clock and funding. Field paths are the service's input names. */
 export const SandboxErrors = {
   pocketNotFound: () => notFound('pockets.not_found'),
+  /** A portal that is not the pocket's (unknown, another tenant's or another pocket's). */
+  portalNotFound: () => notFound('portals.not_found'),
   pocketNotOpen: () => invalid(['pocket'], 'pocket is not open', 'value_error', 'pockets.not_open'),
   /** Setting the clock back while the tenant has customers (their activity is booked at later instants). */
   backward: () =>

@@ -1,13 +1,13 @@
 import type { Movements } from '../movements/index.ts';
 import type { BusinessCalendar, MarketCoverage } from '../market/index.ts';
 import type { PocketsService } from '../pockets/index.ts';
-import { newAchTraceNumber } from '../rails/portal/index.ts';
+import { type Portal, findPortal, listPortals, newAchTraceNumber } from '../rails/portal/index.ts';
 import type { Scheduler } from '../scheduler/index.ts';
 import type { Tenancy } from '../tenancy/index.ts';
 import { assert } from '../../platform/assert.ts';
 import { addDays, marketDate, marketInstant } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db/index.ts';
+import type { Db, Tx } from '../../platform/db/index.ts';
 import { exactlyOnce } from '../../platform/exactly-once.ts';
 import { CLOCK_ADVANCE_DAYS_MAX } from '../../platform/limits.ts';
 import { SandboxErrors } from './sandbox.errors.ts';
@@ -25,6 +25,31 @@ export interface SandboxFundInput {
   readonly companyName: string;
   /** Number of credits of `amountCents` each. */
   readonly count: number;
+  /**
+   * The pocket's portal the credits are sent to (a pocketbook extension); by default its first
+   * OPEN portal, or its first portal when all are closed. Credits sent to a closed portal are returned R02.
+   */
+  readonly portalId?: string | undefined;
+}
+
+/** Nacha's return reason R02 (account closed), as the return's description says it. */
+const R02_DESCRIPTION = 'ACH Return R02: account closed';
+
+/**
+ * The portal the credits go to, locked (FOR UPDATE) so that a concurrent close is seen before or
+ * after the credits, never between them. @throws DomainError not_found for a portal not the pocket's.
+ */
+async function portalToFund(tx: Tx, tenantId: string, pocketId: string, portalId: string | undefined): Promise<Portal> {
+  let id = portalId;
+  if (id === undefined) {
+    const portals = await listPortals(tx, tenantId, pocketId);
+    const chosen = portals.find((p) => p.status === 'OPEN') ?? portals[0];
+    if (!chosen) throw SandboxErrors.portalNotFound();
+    id = chosen.id;
+  }
+  const portal = await findPortal(tx, tenantId, id, true);
+  if (!portal || portal.pocketId !== pocketId) throw SandboxErrors.portalNotFound();
+  return portal;
 }
 
 const DAY_MS = 86_400_000;
@@ -110,10 +135,13 @@ export function createSandbox(deps: {
     },
 
     /**
-     * `count` inbound ACH credits of `amountCents` through the pocket's open portal, each booked
-     * and settled at once (event `transfers.ach.in.success`), then invested (or left waiting for
-     * the next business day).
-     * @throws DomainError not_found for another tenant's or an unknown pocket; invalid when it is not open.
+     * `count` inbound ACH credits of `amountCents` through a portal of the pocket (`portalId`, or
+     * its open portal), each booked and settled at once (event `transfers.ach.in.success`), then
+     * invested (or left waiting for the next business day). Through a CLOSED portal each credit is
+     * returned R02 at once (event `transfers.ach.in.rejected`, and no `success`): nothing stays
+     * in the pocket and the money goes back to the ACH clearing account.
+     * @throws DomainError not_found for another tenant's or an unknown pocket, or a portal that is
+     *   not the pocket's; invalid when the pocket is not open.
      */
     async fund(ctx: RequestContext, input: SandboxFundInput): Promise<void> {
       assert(input.amountCents > 0n && input.count > 0, 'fund amount and count are positive');
@@ -122,19 +150,21 @@ export function createSandbox(deps: {
         const pocket = m.pockets.get(input.pocketId);
         if (!pocket) throw SandboxErrors.pocketNotFound();
         if (pocket.status !== 'OPEN') throw SandboxErrors.pocketNotOpen();
-        const portal = await pockets.openPortal(tx, ctx, pocket.id);
-        if (!portal) throw SandboxErrors.pocketNotOpen();
+        const portal = await portalToFund(tx, ctx.tenantId, pocket.id, input.portalId);
+        const payload = { jiko_account_id: pocket.id };
         for (let i = 0; i < input.count; i++) {
-          const transactionId = movements.creditFromRail(m, pocket, input.amountCents, {
+          const leg = {
             type: 'ACH', clearing: 'ach_clearing', description: 'ACH Electronic Credit', title: input.companyName,
             portalId: portal.id, achCompanyName: input.companyName, achTraceNumber: newAchTraceNumber(),
-          });
-          movements.event(m, {
-            eventType: 'transfers.ach.in.success', objectType: 'Transaction', objectId: transactionId,
-            customerId: pocket.customerId, payload: { jiko_account_id: pocket.id },
-          } as never);
+          } as const;
+          const transactionId = portal.status === 'OPEN'
+            ? movements.creditFromRail(m, pocket, input.amountCents, leg)
+            : movements.returnToRail(m, pocket, input.amountCents, { ...leg, returnDescription: R02_DESCRIPTION });
+          const common = { objectType: 'Transaction', objectId: transactionId, customerId: pocket.customerId, payload };
+          const eventType = portal.status === 'OPEN' ? 'transfers.ach.in.success' : 'transfers.ach.in.rejected';
+          movements.event(m, { ...common, eventType } as never);
         }
-        movements.invest(m, pocket, null);
+        if (portal.status === 'OPEN') movements.invest(m, pocket, null);
         await movements.commit(tx, m);
       });
     },

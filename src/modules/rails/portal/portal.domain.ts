@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { assert } from '../../../platform/assert.ts';
+import type { PageRequest } from '../../../platform/http/index.ts';
+import { isUuid } from '../../../platform/ids.ts';
 
 /**
  * Pure rules of portals: ABA routing numbers and check digits, portal account numbers, and the
@@ -53,4 +55,58 @@ export interface Portal {
   readonly accountNumber: string;
   readonly status: 'OPEN' | 'CLOSED';
   readonly createdAt: Date;
+}
+
+/** A portal's status: OPEN takes money; CLOSED is final (money sent to it is returned R02). */
+export type PortalStatus = Portal['status'];
+
+/** Longest portal name at creation, and on rename (Jiko's PortalCreateRequest and PortalUpdateRequest). */
+export const PORTAL_NAME_LENGTH_MAX = 128;
+export const PORTAL_RENAME_LENGTH_MAX = 50;
+
+/** The bank that holds every portal's account in the sandbox (it owns PORTAL_ROUTING_NUMBER). */
+export const PORTAL_BANK_NAME = 'pocketbook Sandbox Bank';
+export const PORTAL_BANK_ADDRESS = '1 Sandbox Plaza, New York, NY 10004, US';
+
+/**
+ * What a payer needs to send money to an OPEN portal by ACH or by wire: the receiving bank, its
+ * routing number and the portal's account number (the same for both rails, as a US bank account
+ * takes both), and the beneficiary to name on a wire.
+ */
+export interface FundingInstructions {
+  readonly portalId: string;
+  readonly pocketId: string;
+  readonly bankName: string;
+  readonly bankAddress: string;
+  readonly routingNumber: string;
+  readonly accountNumber: string;
+  /** The beneficiary a wire names: the pocket, as its owner named it. */
+  readonly beneficiaryName: string;
+}
+
+/** Funding instructions of a portal, for a pocket named `pocketName`. */
+export function fundingInstructions(portal: Portal, pocketName: string): FundingInstructions {
+  assert(portal.status === 'OPEN', 'a closed portal takes no money');
+  return {
+    portalId: portal.id,
+    pocketId: portal.pocketId,
+    bankName: PORTAL_BANK_NAME,
+    bankAddress: PORTAL_BANK_ADDRESS,
+    routingNumber: portal.routingNumber,
+    accountNumber: portal.accountNumber,
+    beneficiaryName: pocketName,
+  };
+}
+
+/** A cursor key's time as we write it: ISO 8601 UTC with milliseconds. */
+const KEY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * True when a page's boundary key is one we made for the portals list: [ISO 8601 UTC time, UUID]
+ * (or none). Any other key would reach SQL as a timestamp or a uuid it is not.
+ */
+export function isPortalsKey(page: PageRequest): boolean {
+  if (page.after === undefined) return true;
+  const [time, id, ...rest] = page.after;
+  return rest.length === 0 && typeof time === 'string' && KEY_TIME.test(time) && !Number.isNaN(Date.parse(time)) && typeof id === 'string' && isUuid(id);
 }

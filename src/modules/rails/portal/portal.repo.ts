@@ -1,4 +1,5 @@
-import type { Queryable, Tx } from '../../../platform/db/index.ts';
+import { type Queryable, type Tx, createdAtPage } from '../../../platform/db/index.ts';
+import type { SortKey } from '../../../platform/http/index.ts';
 import { newId } from '../../../platform/ids.ts';
 import { PORTAL_ROUTING_NUMBER, type Portal, newPortalAccountNumber } from './portal.domain.ts';
 
@@ -55,3 +56,70 @@ export async function listPortals(q: Queryable, partnerId: string, pocketId: str
   return rows.map(toPortal);
 }
 
+const COLUMNS = 'id, pocket_id, name, routing_number, account_number, status, created_at';
+
+/**
+ * One of the tenant's portals, or undefined (unknown id, another tenant's). `lock` takes the row
+ * (FOR UPDATE) so that a close and money arriving through the portal happen one after the other.
+ */
+export async function findPortal(q: Queryable, partnerId: string, portalId: string, lock = false): Promise<Portal | undefined> {
+  const [row] = await q.query<PortalRow>(
+    `SELECT ${COLUMNS} FROM portals WHERE partner_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
+    [partnerId, portalId],
+  );
+  return row ? toPortal(row) : undefined;
+}
+
+/**
+ * A page of the tenant's portals, every pocket's, oldest first (keyset on created_at, id); fetches
+ * `limit + 1` rows so the caller knows whether more exist.
+ */
+export async function listTenantPortals(
+  q: Queryable,
+  partnerId: string,
+  page: { after: SortKey | undefined; backward: boolean; limit: number },
+): Promise<{ portal: Portal; key: SortKey }[]> {
+  const params: unknown[] = [partnerId];
+  const keyset = createdAtPage(params, page);
+  const rows = await q.query<PortalRow>(
+    `SELECT ${COLUMNS} FROM portals WHERE partner_id = $1${keyset.after ? ` AND ${keyset.after}` : ''} ${keyset.orderLimit}`,
+    params,
+  );
+  return rows.map((row) => ({ portal: toPortal(row), key: [row.created_at.toISOString(), row.id] }));
+}
+
+/** Renames a portal of the tenant. @returns the portal as changed, or undefined when there is none. */
+export async function renamePortal(tx: Tx, partnerId: string, portalId: string, name: string): Promise<Portal | undefined> {
+  const [row] = await tx.query<PortalRow>(
+    `UPDATE portals SET name = $3 WHERE partner_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    [partnerId, portalId, name],
+  );
+  return row ? toPortal(row) : undefined;
+}
+
+/**
+ * Closes an OPEN portal of the tenant (irreversible). @returns the portal as closed, or undefined
+ * when it was not OPEN (already closed, or none): the row lock makes a concurrent second close
+ * wait and then find it closed.
+ */
+export async function closePortal(tx: Tx, partnerId: string, portalId: string, at: Date): Promise<Portal | undefined> {
+  const [row] = await tx.query<PortalRow>(
+    `UPDATE portals SET status = 'CLOSED', closed_at = $3 WHERE partner_id = $1 AND id = $2 AND status = 'OPEN' RETURNING ${COLUMNS}`,
+    [partnerId, portalId, at],
+  );
+  return row ? toPortal(row) : undefined;
+}
+
+
+/**
+ * The tenant's portal of pocketbook's routing number with this account number (a pocket's Jiko
+ * network address, which on-us counterparties name), or undefined.
+ */
+export async function findPortalByAccountNumber(q: Queryable, partnerId: string, accountNumber: string): Promise<Portal | undefined> {
+  const [row] = await q.query<PortalRow>(
+    `SELECT id, pocket_id, name, routing_number, account_number, status, created_at FROM portals
+      WHERE partner_id = $1 AND routing_number = $2 AND account_number = $3`,
+    [partnerId, PORTAL_ROUTING_NUMBER, accountNumber],
+  );
+  return row ? toPortal(row) : undefined;
+}
