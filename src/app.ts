@@ -120,10 +120,12 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
     pockets: services.pockets,
     activity: services.activity,
     onUs: services.onUs,
+    ach: services.ach,
     counterparties: services.counterparties,
     portals: services.portals,
+    wires: services.wires,
   });
-  if (config.mode === 'sandbox') await app.register(sandboxApi, { ...common, sandbox: services.sandbox, counterparties: services.counterparties });
+  if (config.mode === 'sandbox') await app.register(sandboxApi, { ...common, sandbox: services.sandbox, counterparties: services.counterparties, ach: services.ach, wires: services.wires });
 
   await app.ready();
   return app;

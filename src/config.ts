@@ -93,7 +93,16 @@ export interface Config {
    * the response goes out; `by-header` lets each keyed request name its point in `x-pocketbook-fault`.
    */
   readonly faults: readonly FaultSetting[];
+  /**
+   * The fee of each outgoing wire, in cents, posted to the tenant's fee income when the wire
+   * settles (POCKETBOOK_WIRE_FEE_CENTS, 0..WIRE_FEE_CENTS_MAX; default 2 500, i.e. $25, in sandbox
+   * mode, 0 in production; docs/WIRES.md).
+   */
+  readonly wireFeeCents: bigint;
 }
+
+/** The highest fee per wire the configuration accepts: $1,000, in cents. */
+export const WIRE_FEE_CENTS_MAX = 100_000;
 
 /** The document store: a folder, or an S3-compatible bucket when one is named. */
 export interface DocumentsConfig {
@@ -152,12 +161,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
   const value = Number.parseInt(raw, 10);
   if (value < min) throw new ConfigError(`${name} must be at least ${min}, got ${value}`);
+  if (value > max) throw new ConfigError(`${name} must be at most ${max}, got ${value}`);
   return value;
 }
 
@@ -219,5 +229,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || 'info',
     faults: faults(env.POCKETBOOK_FAULTS, mode),
+    wireFeeCents: BigInt(int(env, 'POCKETBOOK_WIRE_FEE_CENTS', sandbox ? 2_500 : 0, 0, WIRE_FEE_CENTS_MAX)),
   };
 }

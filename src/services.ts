@@ -7,8 +7,10 @@ import { createDocuments } from './modules/documents/index.ts';
 import { createBusinessOnboarding, createOnboardingService, createOnboardingUploads } from './modules/onboarding/index.ts';
 import { createActivityService, createPocketsService } from './modules/pockets/index.ts';
 import { createCounterpartiesService } from './modules/counterparties/index.ts';
+import { createAchRail } from './modules/rails/ach/index.ts';
 import { createOnUsRail } from './modules/rails/onus/index.ts';
 import { createPortals } from './modules/rails/portal/index.ts';
+import { createWireRail } from './modules/rails/wire/index.ts';
 import { createSandbox } from './modules/sandbox/index.ts';
 import { createScheduler } from './modules/scheduler/index.ts';
 import { createTenancy } from './modules/tenancy/index.ts';
@@ -42,7 +44,13 @@ export async function createServices(deps: AppDeps) {
   const sandbox = createSandbox({ db, calendar: market.calendar, coverage: market.coverage, tenancy, scheduler, pockets, movements });
   const activity = createActivityService(deps);
   const counterparties = createCounterpartiesService({ db });
-  return { market, tenancy, scheduler, events, auth, onboarding, documents, business, uploads, pockets, onUs, portals, sandbox, activity, counterparties };
+  const wires = createWireRail({ db, movements, counterparties, calendar: market.calendar, feeCents: deps.config.wireFeeCents });
+  scheduler.register(wires.task());
+  const ach = createAchRail({
+    db, movements, counterparties, calendar: market.calendar, scheduler,
+    pockets: { get: (ctx, pocketId) => pockets.getPocket(ctx, pocketId, { withPortfolio: false }) },
+  });
+  return { market, tenancy, scheduler, events, auth, onboarding, documents, business, uploads, pockets, onUs, portals, sandbox, activity, counterparties, ach, wires };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -9075,6 +9075,637 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jiko-accounts/{account_id}/ach-originating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a pocket's ACH originations
+         * @description Newest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only these statuses */
+                    "filter[status]"?: ("PENDING" | "IN_TRANSIT" | "PROCESSED" | "REJECTED" | "FAILED" | "CANCELLED")[];
+                    /** @description DEBIT pulls from the counterparty into the pocket; CREDIT pushes out of it */
+                    direction?: "DEBIT" | "CREDIT";
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of originations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "prev_page": null,
+                         *       "next_page": null,
+                         *       "items": [
+                         *         {
+                         *           "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+                         *           "counterparty_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *           "jiko_account_id": "3f0b6a1e-8d2c-4f5a-9b7e-1c2d3e4f5a6b",
+                         *           "direction": "DEBIT",
+                         *           "sec_code": "WEB",
+                         *           "amount": {
+                         *             "value": 500000,
+                         *             "currency": "USD",
+                         *             "formatted": "$5,000.00"
+                         *           },
+                         *           "status": "PENDING",
+                         *           "company_entry_description": "Funding TX",
+                         *           "payment_related_information": [],
+                         *           "time_created": "2024-03-05T14:00:00.000Z",
+                         *           "settlement_date": "2024-03-05",
+                         *           "trace_number": null,
+                         *           "return_code": null,
+                         *           "receivable": {
+                         *             "value": 0,
+                         *             "currency": "USD",
+                         *             "formatted": "$0.00"
+                         *           },
+                         *           "object_type": "ACHResponse"
+                         *         }
+                         *       ],
+                         *       "object_type": "CursorList"
+                         *     }
+                         */
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                counterparty_id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The pocket
+                                 */
+                                jiko_account_id: string;
+                                /** @description DEBIT pulls from the counterparty into the pocket; CREDIT pushes out of it */
+                                direction: "DEBIT" | "CREDIT";
+                                sec_code: "CCD" | "PPD" | "WEB";
+                                amount: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                status: "PENDING" | "IN_TRANSIT" | "PROCESSED" | "REJECTED" | "FAILED" | "CANCELLED";
+                                company_entry_description: string;
+                                payment_related_information: string[];
+                                /** Format: date-time */
+                                time_created: string;
+                                /**
+                                 * Format: date
+                                 * @description pocketbook extension: the New York business date the entry settles on (its window)
+                                 */
+                                settlement_date: string;
+                                /** @description pocketbook extension: the NACHA trace number, once in a file */
+                                trace_number: string | null;
+                                /** @description pocketbook extension: the NACHA return reason code of a returned entry (status REJECTED) */
+                                return_code: string | null;
+                                /** @description pocketbook extension: what a returned pull could not take back from the pocket, owed by the customer */
+                                receivable: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                /** @enum {string} */
+                                object_type: "ACHResponse";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Originate an ACH transfer with a counterparty
+         * @description DEBIT pulls from a verified ach counterparty: pending, not available until it settles, then invested. CREDIT pushes out: the pocket sells bills if its cash falls short and the money is held until it settles. Under $25,000 before 12:00 ET on a business day settles that day, otherwise the next business day. A counterparty not LINKED is 422.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description A LINKED (verified) counterparty of type ach
+                         */
+                        counterparty_id: string;
+                        /** @description DEBIT pulls from the counterparty into the pocket; CREDIT pushes out of it */
+                        direction: "DEBIT" | "CREDIT";
+                        /** @description USD cents */
+                        amount_usdc: number;
+                        /** @default WEB */
+                        sec_code?: "CCD" | "PPD" | "WEB";
+                        /** @description Required for CCD and PPD; WEB defaults to 'Funding TX' (DEBIT) or 'Release TX' (CREDIT) */
+                        company_entry_description?: string;
+                        /** @description Sent to the Receiver in one addenda record (printable ASCII, at most 80 characters) */
+                        payment_related_information?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The origination, PENDING */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+                         *       "counterparty_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "jiko_account_id": "3f0b6a1e-8d2c-4f5a-9b7e-1c2d3e4f5a6b",
+                         *       "direction": "DEBIT",
+                         *       "sec_code": "WEB",
+                         *       "amount": {
+                         *         "value": 500000,
+                         *         "currency": "USD",
+                         *         "formatted": "$5,000.00"
+                         *       },
+                         *       "status": "PENDING",
+                         *       "company_entry_description": "Funding TX",
+                         *       "payment_related_information": [],
+                         *       "time_created": "2024-03-05T14:00:00.000Z",
+                         *       "settlement_date": "2024-03-05",
+                         *       "trace_number": null,
+                         *       "return_code": null,
+                         *       "receivable": {
+                         *         "value": 0,
+                         *         "currency": "USD",
+                         *         "formatted": "$0.00"
+                         *       },
+                         *       "object_type": "ACHResponse"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            counterparty_id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket
+                             */
+                            jiko_account_id: string;
+                            /** @description DEBIT pulls from the counterparty into the pocket; CREDIT pushes out of it */
+                            direction: "DEBIT" | "CREDIT";
+                            sec_code: "CCD" | "PPD" | "WEB";
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            status: "PENDING" | "IN_TRANSIT" | "PROCESSED" | "REJECTED" | "FAILED" | "CANCELLED";
+                            company_entry_description: string;
+                            payment_related_information: string[];
+                            /** Format: date-time */
+                            time_created: string;
+                            /**
+                             * Format: date
+                             * @description pocketbook extension: the New York business date the entry settles on (its window)
+                             */
+                            settlement_date: string;
+                            /** @description pocketbook extension: the NACHA trace number, once in a file */
+                            trace_number: string | null;
+                            /** @description pocketbook extension: the NACHA return reason code of a returned entry (status REJECTED) */
+                            return_code: string | null;
+                            /** @description pocketbook extension: what a returned pull could not take back from the pocket, owed by the customer */
+                            receivable: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            /** @enum {string} */
+                            object_type: "ACHResponse";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/ach-originating/{transfer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an ACH origination
+         * @description One of the pocket's originations, with its status and, once in a file, its trace number.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket */
+                    account_id: string;
+                    /** @description The origination */
+                    transfer_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The origination */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+                         *       "counterparty_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "jiko_account_id": "3f0b6a1e-8d2c-4f5a-9b7e-1c2d3e4f5a6b",
+                         *       "direction": "DEBIT",
+                         *       "sec_code": "WEB",
+                         *       "amount": {
+                         *         "value": 500000,
+                         *         "currency": "USD",
+                         *         "formatted": "$5,000.00"
+                         *       },
+                         *       "status": "PENDING",
+                         *       "company_entry_description": "Funding TX",
+                         *       "payment_related_information": [],
+                         *       "time_created": "2024-03-05T14:00:00.000Z",
+                         *       "settlement_date": "2024-03-05",
+                         *       "trace_number": null,
+                         *       "return_code": null,
+                         *       "receivable": {
+                         *         "value": 0,
+                         *         "currency": "USD",
+                         *         "formatted": "$0.00"
+                         *       },
+                         *       "object_type": "ACHResponse"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            counterparty_id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket
+                             */
+                            jiko_account_id: string;
+                            /** @description DEBIT pulls from the counterparty into the pocket; CREDIT pushes out of it */
+                            direction: "DEBIT" | "CREDIT";
+                            sec_code: "CCD" | "PPD" | "WEB";
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            status: "PENDING" | "IN_TRANSIT" | "PROCESSED" | "REJECTED" | "FAILED" | "CANCELLED";
+                            company_entry_description: string;
+                            payment_related_information: string[];
+                            /** Format: date-time */
+                            time_created: string;
+                            /**
+                             * Format: date
+                             * @description pocketbook extension: the New York business date the entry settles on (its window)
+                             */
+                            settlement_date: string;
+                            /** @description pocketbook extension: the NACHA trace number, once in a file */
+                            trace_number: string | null;
+                            /** @description pocketbook extension: the NACHA return reason code of a returned entry (status REJECTED) */
+                            return_code: string | null;
+                            /** @description pocketbook extension: what a returned pull could not take back from the pocket, owed by the customer */
+                            receivable: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            /** @enum {string} */
+                            object_type: "ACHResponse";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ach-files/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the NACHA files of the ACH windows (pocketbook extension)
+         * @description One file per window that had entries: the originations due that business day, batched by SEC code and direction. Newest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of files */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "prev_page": null,
+                         *       "next_page": null,
+                         *       "items": [
+                         *         {
+                         *           "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                         *           "window_date": "2024-03-05",
+                         *           "file_id_modifier": "A",
+                         *           "entry_count": 1,
+                         *           "total_debit": {
+                         *             "value": 500000,
+                         *             "currency": "USD",
+                         *             "formatted": "$5,000.00"
+                         *           },
+                         *           "total_credit": {
+                         *             "value": 0,
+                         *             "currency": "USD",
+                         *             "formatted": "$0.00"
+                         *           },
+                         *           "time_created": "2024-03-05T17:00:00.000Z",
+                         *           "object_type": "AchFile"
+                         *         }
+                         *       ],
+                         *       "object_type": "CursorList"
+                         *     }
+                         */
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: date
+                                 * @description The New York business date of the window (the entries' effective entry date)
+                                 */
+                                window_date: string;
+                                file_id_modifier: string;
+                                entry_count: number;
+                                total_debit: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                total_credit: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                /** Format: date-time */
+                                time_created: string;
+                                /** @enum {string} */
+                                object_type: "AchFile";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ach-files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a NACHA file (pocketbook extension)
+         * @description The exact text sent: 94-character records, LF-terminated, padded to blocks of ten.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The file */
+                    file_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The NACHA file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/counterparties/": {
         parameters: {
             query?: never;
@@ -10732,6 +11363,611 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jiko-accounts/{account_id}/wires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an outgoing wire
+         * @description To a LINKED `wire` or `international_wire` counterparty. The pocket sells bills as needed and holds amount + the wire fee. Before 17:00 New York time on a business day the wire is sent and settles at once (COMPLETED); later, or on a closed day, it waits PENDING for the next business day. Too little value is a 422 and nothing moves.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "description": "Invoice 42",
+                     *       "counterparty_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                     *       "amount_usdc": 250000,
+                     *       "created_by": "ops@example.com",
+                     *       "wire_id": "b7e3c1d2-8a4f-4e6b-9c0d-1e2f3a4b5c6d"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Visible on statements; sent as the remittance information */
+                        description?: string;
+                        /**
+                         * Format: uuid
+                         * @description A LINKED wire or international_wire counterparty
+                         */
+                        counterparty_id: string;
+                        /** @description USD cents (required) */
+                        amount_usdc?: number;
+                        /** @description Who originated the wire (e.g. an e-mail) */
+                        created_by?: string;
+                        /**
+                         * Format: uuid
+                         * @description Client id of the wire; a repeat with the same body returns the existing wire, with another body is a 422
+                         */
+                        wire_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The wire (Jiko documents no body; pocketbook returns the wire) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "d4c3b2a1-0f9e-4d8c-b7a6-958473625140",
+                         *       "wire_id": "b7e3c1d2-8a4f-4e6b-9c0d-1e2f3a4b5c6d",
+                         *       "direction": "OUTGOING",
+                         *       "status": "COMPLETED",
+                         *       "pocket_id": "3c6f0e0a-6a0b-4f51-9a55-2f1f4b1de2a1",
+                         *       "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *       "counterparty_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                         *       "amount": {
+                         *         "value": 250000,
+                         *         "currency": "USD",
+                         *         "formatted": "$2,500.00"
+                         *       },
+                         *       "fee": {
+                         *         "value": 2500,
+                         *         "currency": "USD",
+                         *         "formatted": "$25.00"
+                         *       },
+                         *       "description": "Invoice 42",
+                         *       "created_by": "ops@example.com",
+                         *       "uetr": "8a562c67-ca16-48ba-b074-65581be6f011",
+                         *       "settlement_date": "2024-03-05",
+                         *       "return_reason": null,
+                         *       "created_at": "2024-03-05T15:00:00.000Z",
+                         *       "sent_at": "2024-03-05T15:00:00.000Z",
+                         *       "completed_at": "2024-03-05T15:00:00.000Z",
+                         *       "object_type": "Wire"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The client id given at creation, else the id
+                             */
+                            wire_id: string;
+                            direction: "INCOMING" | "OUTGOING";
+                            status: "PENDING" | "PROCESSING" | "COMPLETED" | "REJECTED";
+                            /**
+                             * Format: uuid
+                             * @description The pocket (Jiko account) the wire leaves or reaches
+                             */
+                            pocket_id: string;
+                            customer_id: string | null;
+                            counterparty_id: string | null;
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            fee: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            description: string | null;
+                            created_by: string | null;
+                            /**
+                             * Format: uuid
+                             * @description ISO 20022 unique end-to-end transaction reference
+                             */
+                            uetr: string;
+                            /**
+                             * Format: date
+                             * @description The Fedwire business date it is sent and settles on
+                             */
+                            settlement_date: string;
+                            return_reason: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            sent_at: string | null;
+                            completed_at: string | null;
+                            /** @enum {string} */
+                            object_type: "Wire";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wires/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List wires
+         * @description The partner's wires, newest first, cursor-paged; filter by pocket, customer and direction.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this pocket */
+                    "filter[pocket_id]"?: string;
+                    /** @description Only this customer's pockets */
+                    "filter[customer_id]"?: string;
+                    direction?: "INCOMING" | "OUTGOING";
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of wires */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "prev_page": null,
+                         *       "next_page": null,
+                         *       "items": [
+                         *         {
+                         *           "id": "d4c3b2a1-0f9e-4d8c-b7a6-958473625140",
+                         *           "wire_id": "b7e3c1d2-8a4f-4e6b-9c0d-1e2f3a4b5c6d",
+                         *           "direction": "OUTGOING",
+                         *           "status": "COMPLETED",
+                         *           "pocket_id": "3c6f0e0a-6a0b-4f51-9a55-2f1f4b1de2a1",
+                         *           "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *           "counterparty_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                         *           "amount": {
+                         *             "value": 250000,
+                         *             "currency": "USD",
+                         *             "formatted": "$2,500.00"
+                         *           },
+                         *           "fee": {
+                         *             "value": 2500,
+                         *             "currency": "USD",
+                         *             "formatted": "$25.00"
+                         *           },
+                         *           "description": "Invoice 42",
+                         *           "created_by": "ops@example.com",
+                         *           "uetr": "8a562c67-ca16-48ba-b074-65581be6f011",
+                         *           "settlement_date": "2024-03-05",
+                         *           "return_reason": null,
+                         *           "created_at": "2024-03-05T15:00:00.000Z",
+                         *           "sent_at": "2024-03-05T15:00:00.000Z",
+                         *           "completed_at": "2024-03-05T15:00:00.000Z",
+                         *           "object_type": "Wire"
+                         *         }
+                         *       ],
+                         *       "object_type": "CursorList"
+                         *     }
+                         */
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The client id given at creation, else the id
+                                 */
+                                wire_id: string;
+                                direction: "INCOMING" | "OUTGOING";
+                                status: "PENDING" | "PROCESSING" | "COMPLETED" | "REJECTED";
+                                /**
+                                 * Format: uuid
+                                 * @description The pocket (Jiko account) the wire leaves or reaches
+                                 */
+                                pocket_id: string;
+                                customer_id: string | null;
+                                counterparty_id: string | null;
+                                amount: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                fee: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                description: string | null;
+                                created_by: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description ISO 20022 unique end-to-end transaction reference
+                                 */
+                                uetr: string;
+                                /**
+                                 * Format: date
+                                 * @description The Fedwire business date it is sent and settles on
+                                 */
+                                settlement_date: string;
+                                return_reason: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                sent_at: string | null;
+                                completed_at: string | null;
+                                /** @enum {string} */
+                                object_type: "Wire";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wires/{wire_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a wire
+         * @description By its id or by the wire_id given at creation.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The wire: its id or the wire_id given at creation */
+                    wire_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The wire */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "d4c3b2a1-0f9e-4d8c-b7a6-958473625140",
+                         *       "wire_id": "b7e3c1d2-8a4f-4e6b-9c0d-1e2f3a4b5c6d",
+                         *       "direction": "OUTGOING",
+                         *       "status": "COMPLETED",
+                         *       "pocket_id": "3c6f0e0a-6a0b-4f51-9a55-2f1f4b1de2a1",
+                         *       "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *       "counterparty_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                         *       "amount": {
+                         *         "value": 250000,
+                         *         "currency": "USD",
+                         *         "formatted": "$2,500.00"
+                         *       },
+                         *       "fee": {
+                         *         "value": 2500,
+                         *         "currency": "USD",
+                         *         "formatted": "$25.00"
+                         *       },
+                         *       "description": "Invoice 42",
+                         *       "created_by": "ops@example.com",
+                         *       "uetr": "8a562c67-ca16-48ba-b074-65581be6f011",
+                         *       "settlement_date": "2024-03-05",
+                         *       "return_reason": null,
+                         *       "created_at": "2024-03-05T15:00:00.000Z",
+                         *       "sent_at": "2024-03-05T15:00:00.000Z",
+                         *       "completed_at": "2024-03-05T15:00:00.000Z",
+                         *       "object_type": "Wire"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The client id given at creation, else the id
+                             */
+                            wire_id: string;
+                            direction: "INCOMING" | "OUTGOING";
+                            status: "PENDING" | "PROCESSING" | "COMPLETED" | "REJECTED";
+                            /**
+                             * Format: uuid
+                             * @description The pocket (Jiko account) the wire leaves or reaches
+                             */
+                            pocket_id: string;
+                            customer_id: string | null;
+                            counterparty_id: string | null;
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            fee: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            description: string | null;
+                            created_by: string | null;
+                            /**
+                             * Format: uuid
+                             * @description ISO 20022 unique end-to-end transaction reference
+                             */
+                            uetr: string;
+                            /**
+                             * Format: date
+                             * @description The Fedwire business date it is sent and settles on
+                             */
+                            settlement_date: string;
+                            return_reason: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            sent_at: string | null;
+                            completed_at: string | null;
+                            /** @enum {string} */
+                            object_type: "Wire";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wires/{wire_id}/pacs008": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a wire's pacs.008 (pocketbook extension)
+         * @description The ISO 20022 pacs.008.001.08 message of an outgoing wire once sent (404 while PENDING).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The wire: its id or the wire_id given at creation */
+                    wire_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pacs.008.001.08 document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/xml": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wires/{wire_id}/pacs004": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a returned wire's pacs.004 (pocketbook extension)
+         * @description The ISO 20022 pacs.004.001.10 that returned a sent wire (404 for a wire not returned, or rejected before it was sent).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The wire: its id or the wire_id given at creation */
+                    wire_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The pacs.004.001.10 document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/xml": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions": {
         parameters: {
             query?: never;
@@ -11777,6 +13013,491 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sandbox/wires/incoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate an incoming wire (pocketbook extension)
+         * @description Sandbox mode only. A wire of `amount_usdc` cents arrives through the pocket's portal: credited at once, invested by the pocket's strategy (or on the next business day), event `transfers.wire.in.success`. Through a CLOSED portal it is sent back: REJECTED, event `transfers.wire.in.rejected`, nothing stays in the pocket. 201 with the wire.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "account_id": "3c6f0e0a-6a0b-4f51-9a55-2f1f4b1de2a1",
+                     *       "amount_usdc": 500000,
+                     *       "sender_name": "Acme Supplies LLC"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Pocket id
+                         */
+                        account_id: string;
+                        /** @description USD cents */
+                        amount_usdc: number;
+                        /**
+                         * Format: uuid
+                         * @description The pocket's portal the wire is sent to (default: its open portal); a CLOSED one sends the wire back
+                         */
+                        portal_id?: string;
+                        /** @description The originator, shown as the description */
+                        sender_name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The incoming wire */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "d4c3b2a1-0f9e-4d8c-b7a6-958473625140",
+                         *       "wire_id": "b7e3c1d2-8a4f-4e6b-9c0d-1e2f3a4b5c6d",
+                         *       "direction": "OUTGOING",
+                         *       "status": "COMPLETED",
+                         *       "pocket_id": "3c6f0e0a-6a0b-4f51-9a55-2f1f4b1de2a1",
+                         *       "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *       "counterparty_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                         *       "amount": {
+                         *         "value": 250000,
+                         *         "currency": "USD",
+                         *         "formatted": "$2,500.00"
+                         *       },
+                         *       "fee": {
+                         *         "value": 2500,
+                         *         "currency": "USD",
+                         *         "formatted": "$25.00"
+                         *       },
+                         *       "description": "Invoice 42",
+                         *       "created_by": "ops@example.com",
+                         *       "uetr": "8a562c67-ca16-48ba-b074-65581be6f011",
+                         *       "settlement_date": "2024-03-05",
+                         *       "return_reason": null,
+                         *       "created_at": "2024-03-05T15:00:00.000Z",
+                         *       "sent_at": "2024-03-05T15:00:00.000Z",
+                         *       "completed_at": "2024-03-05T15:00:00.000Z",
+                         *       "object_type": "Wire"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The client id given at creation, else the id
+                             */
+                            wire_id: string;
+                            direction: "INCOMING" | "OUTGOING";
+                            status: "PENDING" | "PROCESSING" | "COMPLETED" | "REJECTED";
+                            /**
+                             * Format: uuid
+                             * @description The pocket (Jiko account) the wire leaves or reaches
+                             */
+                            pocket_id: string;
+                            customer_id: string | null;
+                            counterparty_id: string | null;
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            fee: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            description: string | null;
+                            created_by: string | null;
+                            /**
+                             * Format: uuid
+                             * @description ISO 20022 unique end-to-end transaction reference
+                             */
+                            uetr: string;
+                            /**
+                             * Format: date
+                             * @description The Fedwire business date it is sent and settles on
+                             */
+                            settlement_date: string;
+                            return_reason: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            sent_at: string | null;
+                            completed_at: string | null;
+                            /** @enum {string} */
+                            object_type: "Wire";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/wires/{wire_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject or return an outgoing wire (pocketbook extension)
+         * @description Sandbox mode only. A PENDING wire is rejected before it is sent: its hold is released, amount and fee go back to the pocket. A sent (COMPLETED) wire comes back from the beneficiary's bank as a pacs.004 with ISO return reason `reason` (default AC04, closed account): the amount goes back to the pocket, the fee is kept. Either way the wire is REJECTED, event `transfers.wire.out.rejected`, and the money is invested again. A REJECTED wire is answered as it is.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The wire: its id or wire_id */
+                    wire_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "AC04"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description ISO ExternalReturnReason1Code */
+                        reason?: "AC01" | "AC03" | "AC04" | "AC06" | "AG01" | "AM09" | "BE04" | "CUST" | "DUPL" | "FOCR" | "FRAD" | "MS03" | "RC01";
+                    };
+                };
+            };
+            responses: {
+                /** @description The rejected wire */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "d4c3b2a1-0f9e-4d8c-b7a6-958473625140",
+                         *       "wire_id": "b7e3c1d2-8a4f-4e6b-9c0d-1e2f3a4b5c6d",
+                         *       "direction": "OUTGOING",
+                         *       "status": "COMPLETED",
+                         *       "pocket_id": "3c6f0e0a-6a0b-4f51-9a55-2f1f4b1de2a1",
+                         *       "customer_id": "9185a177-3d5e-4bdd-b7d4-9b31212b74a8",
+                         *       "counterparty_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+                         *       "amount": {
+                         *         "value": 250000,
+                         *         "currency": "USD",
+                         *         "formatted": "$2,500.00"
+                         *       },
+                         *       "fee": {
+                         *         "value": 2500,
+                         *         "currency": "USD",
+                         *         "formatted": "$25.00"
+                         *       },
+                         *       "description": "Invoice 42",
+                         *       "created_by": "ops@example.com",
+                         *       "uetr": "8a562c67-ca16-48ba-b074-65581be6f011",
+                         *       "settlement_date": "2024-03-05",
+                         *       "return_reason": null,
+                         *       "created_at": "2024-03-05T15:00:00.000Z",
+                         *       "sent_at": "2024-03-05T15:00:00.000Z",
+                         *       "completed_at": "2024-03-05T15:00:00.000Z",
+                         *       "object_type": "Wire"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The client id given at creation, else the id
+                             */
+                            wire_id: string;
+                            direction: "INCOMING" | "OUTGOING";
+                            status: "PENDING" | "PROCESSING" | "COMPLETED" | "REJECTED";
+                            /**
+                             * Format: uuid
+                             * @description The pocket (Jiko account) the wire leaves or reaches
+                             */
+                            pocket_id: string;
+                            customer_id: string | null;
+                            counterparty_id: string | null;
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            fee: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            description: string | null;
+                            created_by: string | null;
+                            /**
+                             * Format: uuid
+                             * @description ISO 20022 unique end-to-end transaction reference
+                             */
+                            uetr: string;
+                            /**
+                             * Format: date
+                             * @description The Fedwire business date it is sent and settles on
+                             */
+                            settlement_date: string;
+                            return_reason: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            sent_at: string | null;
+                            completed_at: string | null;
+                            /** @enum {string} */
+                            object_type: "Wire";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/ach-originating/{transfer_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a settled ACH origination
+         * @description Sandbox mode only, pocketbook extension. Within the code's time frame (R10: 60 calendar days after settlement; the others: by the second business day after it). A returned CREDIT comes back into the pocket and is invested again; a returned DEBIT is taken back (bills sold as needed); what the pocket cannot give back is the receivable, owed by the customer. Status REJECTED.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The origination */
+                    transfer_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "return_code": "R01"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description R01 insufficient funds, R02 account closed, R03 no account, R04 invalid account number, R10/R29 unauthorized */
+                        return_code: "R01" | "R02" | "R03" | "R04" | "R10" | "R29";
+                    };
+                };
+            };
+            responses: {
+                /** @description The origination, returned */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+                         *       "counterparty_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "jiko_account_id": "3f0b6a1e-8d2c-4f5a-9b7e-1c2d3e4f5a6b",
+                         *       "direction": "DEBIT",
+                         *       "sec_code": "WEB",
+                         *       "amount": {
+                         *         "value": 500000,
+                         *         "currency": "USD",
+                         *         "formatted": "$5,000.00"
+                         *       },
+                         *       "status": "REJECTED",
+                         *       "company_entry_description": "Funding TX",
+                         *       "payment_related_information": [],
+                         *       "time_created": "2024-03-05T14:00:00.000Z",
+                         *       "settlement_date": "2024-03-05",
+                         *       "trace_number": "099900010000001",
+                         *       "return_code": "R01",
+                         *       "receivable": {
+                         *         "value": 120000,
+                         *         "currency": "USD",
+                         *         "formatted": "$1,200.00"
+                         *       },
+                         *       "object_type": "ACHResponse"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            counterparty_id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket
+                             */
+                            jiko_account_id: string;
+                            /** @description DEBIT pulls from the counterparty into the pocket; CREDIT pushes out of it */
+                            direction: "DEBIT" | "CREDIT";
+                            sec_code: "CCD" | "PPD" | "WEB";
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            status: "PENDING" | "IN_TRANSIT" | "PROCESSED" | "REJECTED" | "FAILED" | "CANCELLED";
+                            company_entry_description: string;
+                            payment_related_information: string[];
+                            /** Format: date-time */
+                            time_created: string;
+                            /**
+                             * Format: date
+                             * @description pocketbook extension: the New York business date the entry settles on (its window)
+                             */
+                            settlement_date: string;
+                            /** @description pocketbook extension: the NACHA trace number, once in a file */
+                            trace_number: string | null;
+                            /** @description pocketbook extension: the NACHA return reason code of a returned entry (status REJECTED) */
+                            return_code: string | null;
+                            /** @description pocketbook extension: what a returned pull could not take back from the pocket, owed by the customer */
+                            receivable: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            /** @enum {string} */
+                            object_type: "ACHResponse";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "application.approved": {
@@ -11869,7 +13590,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An ACH credit reached a pocket through its portal (sandbox funding included)
+         * Money reached a pocket by ACH: a credit through its portal (sandbox funding included), or a pulled debit that settled
          * @description Event about a Transaction; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_ach_in_success"];
@@ -11889,7 +13610,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An incoming ACH credit was refused or returned (sent to a closed portal: returned R02)
+         * Incoming ACH money was refused or returned: a credit sent to a closed portal (R02), or a pulled debit returned by the bank
          * @description Event about a Transaction; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_ach_in_rejected"];
@@ -12090,7 +13811,7 @@ export interface webhooks {
         put?: never;
         /**
          * An outgoing ACH left in a file to the network
-         * @description Event about a AchTransfer; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a AchTransfer; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_ach_out_sent"];
         delete?: never;
@@ -12110,7 +13831,7 @@ export interface webhooks {
         put?: never;
         /**
          * An outgoing ACH settled
-         * @description Event about a AchTransfer; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a AchTransfer; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_ach_out_success"];
         delete?: never;
@@ -12130,7 +13851,7 @@ export interface webhooks {
         put?: never;
         /**
          * An outgoing ACH was refused or returned
-         * @description Event about a AchTransfer; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a AchTransfer; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_ach_out_rejected"];
         delete?: never;
@@ -12150,7 +13871,7 @@ export interface webhooks {
         put?: never;
         /**
          * An outgoing wire was accepted and is on its way
-         * @description Event about a Wire; Partner and Customer APIs; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a Wire; Partner and Customer APIs. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_wire_out_processing"];
         delete?: never;
@@ -12170,7 +13891,7 @@ export interface webhooks {
         put?: never;
         /**
          * An outgoing wire was completed
-         * @description Event about a Wire; Partner and Customer APIs; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a Wire; Partner and Customer APIs. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_wire_out_success"];
         delete?: never;
@@ -12190,7 +13911,7 @@ export interface webhooks {
         put?: never;
         /**
          * An outgoing wire failed or came back
-         * @description Event about a Wire; Partner and Customer APIs; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a Wire; Partner and Customer APIs. See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_wire_out_rejected"];
         delete?: never;
@@ -12210,7 +13931,7 @@ export interface webhooks {
         put?: never;
         /**
          * An incoming wire was credited to a pocket (payload assumed to be that of outgoing wires)
-         * @description Event about a Wire; Customer API (a pocketbook extension on the Partner API); not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a Wire; Customer API (a pocketbook extension on the Partner API). See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_wire_in_success"];
         delete?: never;
@@ -12230,7 +13951,7 @@ export interface webhooks {
         put?: never;
         /**
          * An incoming wire arrived but was sent back (payload assumed to be that of outgoing wires)
-         * @description Event about a Wire; Customer API (a pocketbook extension on the Partner API); not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a Wire; Customer API (a pocketbook extension on the Partner API). See docs/EVENTS.md.
          */
         post: operations["webhook_transfers_wire_in_rejected"];
         delete?: never;

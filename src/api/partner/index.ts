@@ -7,11 +7,14 @@ import type { MarketService } from '../../modules/market/index.ts';
 import type { BusinessOnboarding, OnboardingService, OnboardingUploads } from '../../modules/onboarding/index.ts';
 import type { ActivityService, PocketsService } from '../../modules/pockets/index.ts';
 import type { CounterpartiesService } from '../../modules/counterparties/index.ts';
+import type { AchRail } from '../../modules/rails/ach/index.ts';
 import type { OnUsRail } from '../../modules/rails/onus/index.ts';
 import type { Portals } from '../../modules/rails/portal/index.ts';
+import type { WireRail } from '../../modules/rails/wire/index.ts';
 import type { Scheduler } from '../../modules/scheduler/index.ts';
 import type { Tenancy } from '../../modules/tenancy/index.ts';
 import type { WallClock } from '../../platform/clock.ts';
+import { achRoutes } from './ach.routes.ts';
 import { activityRoutes } from './activity.routes.ts';
 import { businessApplicationsRoutes } from './business-applications.routes.ts';
 import { counterpartiesRoutes } from './counterparties.routes.ts';
@@ -24,6 +27,7 @@ import { pocketsRoutes } from './pockets.routes.ts';
 import { portalsRoutes } from './portals.routes.ts';
 import { strategiesRoutes } from './strategies.routes.ts';
 import { transfersRoutes } from './transfers.routes.ts';
+import { wiresRoutes } from './wires.routes.ts';
 
 /** What every door's auth hooks need: credentials, the tenant clock, due work, limits. */
 export interface DoorBase {
@@ -46,8 +50,10 @@ export interface PartnerDoorOptions extends DoorBase {
   readonly pockets: PocketsService;
   readonly activity: ActivityService;
   readonly onUs: OnUsRail;
+  readonly ach: AchRail;
   readonly counterparties: CounterpartiesService;
   readonly portals: Portals;
+  readonly wires: WireRail;
 }
 
 /**
@@ -68,7 +74,9 @@ export async function partnerApi(app: FastifyInstance, door: PartnerDoorOptions)
     await secured.register(portalsRoutes, { portals: door.portals });
     await secured.register(activityRoutes, { activity: door.activity });
     await secured.register(transfersRoutes, { onUs: door.onUs });
+    await secured.register(achRoutes, { ach: door.ach });
     await secured.register(counterpartiesRoutes, { counterparties: door.counterparties });
+    await secured.register(wiresRoutes, { wires: door.wires });
     await secured.register(eventsRoutes, { events: door.events });
   });
 }

@@ -1,18 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { CounterpartiesService } from '../../modules/counterparties/index.ts';
+import type { AchRail } from '../../modules/rails/ach/index.ts';
 import type { Sandbox } from '../../modules/sandbox/index.ts';
+import type { WireRail } from '../../modules/rails/wire/index.ts';
 import { partnerAuth } from '../partner/auth.hooks.ts';
 import type { DoorBase } from '../partner/index.ts';
+import { sandboxAchRoutes } from './ach.routes.ts';
 import { clockRoutes } from './clock.routes.ts';
 import { sandboxCounterpartiesRoutes } from './counterparties.routes.ts';
 import { fundRoutes } from './fund.routes.ts';
 import { webhookRoutes } from './webhook.routes.ts';
+import { sandboxWiresRoutes } from './wires.routes.ts';
 
 /** What the sandbox door is given. */
 export interface SandboxDoorOptions extends DoorBase {
   readonly sandbox: Sandbox;
   readonly counterparties: CounterpartiesService;
+  readonly wires: WireRail;
+  readonly ach: AchRail;
 }
 
 /** Sandbox endpoints (sandbox mode only): they need the bearer token but no request signature. */
@@ -23,5 +29,7 @@ export async function sandboxApi(app: FastifyInstance, door: SandboxDoorOptions)
     await sandbox.register(clockRoutes, { sandbox: door.sandbox });
     await sandbox.register(webhookRoutes, { events: door.events });
     await sandbox.register(sandboxCounterpartiesRoutes, { counterparties: door.counterparties });
+    await sandbox.register(sandboxWiresRoutes, { wires: door.wires });
+    await sandbox.register(sandboxAchRoutes, { ach: door.ach });
   });
 }

@@ -21,6 +21,7 @@ export {
   type AccountBalance,
   type PocketBalances,
   balancesOfKind,
+  hasPendingEntries,
   openPocketAccounts,
   pocketAccountBalances,
   pocketBalances,

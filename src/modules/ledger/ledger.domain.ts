@@ -9,13 +9,13 @@ import { assert } from '../../platform/assert.ts';
 /** Accounts every pocket has. */
 export type PocketAccountKind = 'bank_cash' | 'brokerage_cash' | 'securities_at_cost';
 /** Accounts every tenant has once, standing for the world outside its pockets. */
-export type SystemAccountKind = 'ach_clearing' | 'realized_earnings';
+export type SystemAccountKind = 'ach_clearing' | 'realized_earnings' | 'wire_clearing' | 'fee_income';
 export type AccountKind = PocketAccountKind | SystemAccountKind;
 
 export const POCKET_ACCOUNT_KINDS: readonly PocketAccountKind[] = ['bank_cash', 'brokerage_cash', 'securities_at_cost'];
-export const SYSTEM_ACCOUNT_KINDS: readonly SystemAccountKind[] = ['ach_clearing', 'realized_earnings'];
+export const SYSTEM_ACCOUNT_KINDS: readonly SystemAccountKind[] = ['ach_clearing', 'realized_earnings', 'wire_clearing', 'fee_income'];
 
-export type EntryType = 'ACH_CREDIT' | 'SWEEP' | 'ON_US' | 'BUY' | 'SELL' | 'MATURITY' | 'REVERSAL';
+export type EntryType = 'ACH_CREDIT' | 'ACH_DEBIT' | 'SWEEP' | 'ON_US' | 'BUY' | 'SELL' | 'MATURITY' | 'REVERSAL' | 'WIRE_OUT' | 'WIRE_IN';
 
 /** Where a posting goes: a pocket's account or the tenant's system account. */
 export type AccountRef =

@@ -175,12 +175,12 @@ export async function pocketAccountBalances(
 /**
  * Posted balances of every account of one kind of a tenant, keyed by pocket id (system accounts,
  * whose balance is the sum of their posted postings, under the key "system"). For invariant checks
- * and reports.
+ * and reports. `of: 'available'` gives pocket accounts' posted balance less the debits pending entries hold.
  */
-export async function balancesOfKind(q: Queryable, partnerId: string, kind: AccountKind): Promise<Map<string, bigint>> {
+export async function balancesOfKind(q: Queryable, partnerId: string, kind: AccountKind, of: 'posted' | 'available' = 'posted'): Promise<Map<string, bigint>> {
   const rows = await q.query<{ pocket_id: string | null; balance: string }>(
     `SELECT a.pocket_id,
-            (CASE WHEN a.pocket_id IS NOT NULL THEN a.balance_cents
+            (CASE WHEN a.pocket_id IS NOT NULL THEN a.balance_cents - ${of === 'available' ? 'a.pending_debit_cents' : '0'}
                   ELSE (SELECT coalesce(sum(p.amount_cents), 0) FROM ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id
                          WHERE p.account_id = a.id AND e.status = 'posted') END)::text AS balance
        FROM ledger_accounts a WHERE a.partner_id = $1 AND a.kind = $2`,
@@ -190,3 +190,20 @@ export async function balancesOfKind(q: Queryable, partnerId: string, kind: Acco
 }
 
 export type { SystemAccountKind };
+
+/**
+ * True when an entry still pending (money in flight: an ACH pull or push, a wire, a card hold)
+ * has a posting on one of the pocket's accounts.
+ */
+export async function hasPendingEntries(q: Queryable, partnerId: string, pocketId: string): Promise<boolean> {
+  const rows = await q.query<{ pending: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM ledger_entries e
+         JOIN ledger_postings p ON p.partner_id = e.partner_id AND p.entry_id = e.id
+         JOIN ledger_accounts a ON a.partner_id = p.partner_id AND a.id = p.account_id
+        WHERE e.partner_id = $1 AND e.status = 'pending' AND a.pocket_id = $2
+     ) AS pending`,
+    [partnerId, pocketId],
+  );
+  return rows[0]?.pending === true;
+}

@@ -18,6 +18,8 @@ export const PocketErrors = {
   notOpen: (field: readonly string[]) => invalid(field, 'pocket is not open', 'value_error', 'pockets.not_open'),
   rangeDates: (field: readonly string[], msg: string, type: string) => invalid(field, msg, type, 'pockets.range_dates'),
   notEmpty: () => new DomainError('pockets.not_empty', 'conflict', 'pocket must be empty (no cash, no bills) to close'),
+  moneyInFlight: () =>
+    new DomainError('pockets.money_in_flight', 'conflict', 'pocket has money in flight (a pending ACH or wire): close it once that settles'),
   lastOpenPocket: () =>
     new DomainError('pockets.last_open_pocket', 'conflict', 'the customer must keep at least one other OPEN pocket'),
 } as const;

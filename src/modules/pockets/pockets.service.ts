@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../deps.ts';
 import { emitEvent } from '../events/index.ts';
-import { openPocketAccounts, pocketBalances } from '../ledger/index.ts';
+import { hasPendingEntries, openPocketAccounts, pocketBalances } from '../ledger/index.ts';
 import type { MarketService, StrategyId } from '../market/index.ts';
 import { type PocketStore, netFlows } from '../movements/index.ts';
 import { customerCount, findCustomer, setCustomerAccountStatus } from '../onboarding/index.ts';
@@ -149,6 +149,8 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
     const balances = (await pocketBalances(tx, ctx.tenantId, [pocket.id])).get(pocket.id)!;
     const lots = await openLots(tx, ctx.tenantId, [pocket.id]);
     if (balances.bank_cash !== 0n || balances.brokerage_cash !== 0n || balances.securities_at_cost !== 0n || lots.length > 0) throw PocketErrors.notEmpty();
+    // Money in flight (a pending ACH pull or push, a wire) would land in, or leave, a closed pocket.
+    if (await hasPendingEntries(tx, ctx.tenantId, pocket.id)) throw PocketErrors.moneyInFlight();
     assert(pocket.customerId, 'a customer pocket has a customer');
     if ((await repo.countCustomerPockets(tx, ctx.tenantId, pocket.customerId, 'OPEN', pocket.id)) === 0) throw PocketErrors.lastOpenPocket();
     await repo.closePocket(tx, pocket.id, reason, ctx.now);

@@ -3,14 +3,15 @@ import type { Queryable } from '../../platform/db/index.ts';
 import * as repo from './portfolio.repo.ts';
 
 /**
- * The engine's rules checked against the ledger for one tenant: bank cash rests at zero,
+ * The engine's rules checked against the ledger for one tenant: bank cash rests at zero (less its holds),
  * securities at cost equal the cost of open lots, realized earnings mirror the trades' realized
  * gains. Returns violations as sentences (empty when sound); see also checkLedgerInvariants.
  */
 export async function checkPortfolioInvariants(q: Queryable, partnerId: string): Promise<string[]> {
   const violations: string[] = [];
-  for (const [pocketId, balance] of await balancesOfKind(q, partnerId, 'bank_cash')) {
-    if (balance !== 0n) violations.push(`pocket ${pocketId} bank cash rests at ${balance}, not 0`);
+  // Money held for an outgoing rail (a wire waiting for its business day) waits in bank cash.
+  for (const [pocketId, balance] of await balancesOfKind(q, partnerId, 'bank_cash', 'available')) {
+    if (balance !== 0n) violations.push(`pocket ${pocketId} bank cash rests at ${balance} beyond its holds, not 0`);
   }
   const lotCost = await repo.openLotCostByPocket(q, partnerId);
   for (const [pocketId, balance] of await balancesOfKind(q, partnerId, 'securities_at_cost')) {

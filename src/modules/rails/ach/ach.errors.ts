@@ -1,4 +1,4 @@
-import { DomainError, invalid } from '../../../platform/errors.ts';
+import { DomainError, invalid, notFound } from '../../../platform/errors.ts';
 
 type Path = readonly (string | number)[];
 
@@ -34,6 +34,21 @@ export const AchErrors = {
   textRequired: (field: Path) => invalid(field, 'must not be blank', 'missing', 'ach.text_required'),
   dateInvalid: (field: Path) => invalid(field, 'must be a calendar date YYYY-MM-DD', 'value_error', 'ach.date_invalid'),
   fileIdModifierInvalid: () => invalid(['fileIdModifier'], 'must be one character A-Z or 0-9', 'value_error', 'ach.file_id_modifier_invalid'),
+  // Originations (the rail's service); fields are the service's input names.
+  accountNotFound: () => notFound('ach.account_not_found'),
+  originationNotFound: () => notFound('ach.origination_not_found'),
+  fileNotFound: () => notFound('ach.file_not_found'),
+  accountNotOpen: () => invalid(['accountId'], 'the pocket is not OPEN', 'value_error', 'ach.account_not_open'),
+  otherCustomer: () =>
+    invalid(['counterpartyId'], "the counterparty belongs to another customer than the pocket's", 'value_error', 'ach.counterparty_other_customer'),
+  insufficientFunds: () =>
+    invalid(['amountCents'], "the pocket's cash and bills do not cover the amount", 'value_error', 'ach.insufficient_funds'),
+  descriptionRequired: () =>
+    invalid(['companyEntryDescription'], 'required for CCD and PPD entries', 'missing', 'ach.company_entry_description_required'),
+  cursorInvalid: () => invalid(['cursor'], 'cursor is not valid', 'value_error', 'ach.cursor_invalid'),
+  notReturnable: (status: string) =>
+    invalid(['transferId'], `only a settled (PROCESSED) entry can be returned; this one is ${status}`, 'value_error', 'ach.not_returnable'),
+  returnTooLate: (code: string) => invalid(['returnCode'], `the time frame of a ${code} return is over`, 'value_error', 'ach.return_too_late'),
   traceSequenceInvalid: () =>
     invalid(['firstTraceSequence'], 'trace sequence numbers must stay within 1..9999999', 'value_error', 'ach.trace_sequence_invalid'),
 } as const;

@@ -1,8 +1,23 @@
 /**
- * The ACH rail. Today: the NACHA file writer (pure), which the rail's windows will use to write one
- * file per window (docs/ACH.md).
+ * The ACH rail: originations (DEBIT pulls, CREDIT pushes) with verified ach counterparties, held
+ * by pending ledger entries from request to settlement, the windows on the tenant's clock that
+ * write one NACHA file each, and the NACHA file writer (pure). docs/ACH.md.
  */
+export {
+  ACH_ORIGINATION_STATUSES,
+  ACH_RETURN_CODES,
+  ACH_SAME_DAY_AMOUNT_CENTS_LIMIT,
+  ACH_SETTLEMENT_MINUTES,
+  ACH_WINDOW_MINUTES,
+  type AchFile,
+  type AchOrigination,
+  type AchOriginationDirection,
+  type AchOriginationStatus,
+  type AchReturnCode,
+  settlementDateOf,
+} from './ach.domain.ts';
 export { AchErrors } from './ach.errors.ts';
+export { type AchOriginationFilter, type AchOriginationInput, type AchPockets, type AchRail, createAchRail } from './ach.service.ts';
 export {
   type AchAccountType,
   type AchDirection,

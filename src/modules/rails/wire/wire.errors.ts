@@ -1,4 +1,4 @@
-import { invalid } from '../../../platform/errors.ts';
+import { DomainError, invalid, notFound } from '../../../platform/errors.ts';
 
 /**
  * The coded outcomes of building ISO 20022 wire messages. Field paths are the message input's own
@@ -28,4 +28,34 @@ export const WireMessageErrors = {
   /** A code outside the list this module accepts (charge bearer, return reason). */
   codeNotAllowed: (field: readonly (string | number)[], allowed: readonly string[]) =>
     invalid(field, `must be one of ${allowed.join(', ')}`, 'value_error', 'wires.code_not_allowed'),
+} as const;
+
+/**
+ * The coded outcomes of the wire rail's requests. Field paths are the service's input names
+ * (`counterpartyId`, `amountCents`, `wireId`); the door maps them to its wire locations.
+ */
+export const WireErrors = {
+  /** An unknown wire, or another tenant's: always the same "not found". */
+  notFound: () => notFound('wires.not_found'),
+  /** An unknown pocket, or another tenant's. */
+  pocketNotFound: () => notFound('wires.pocket_not_found'),
+  /** A wire's pacs.008 before it is sent (PENDING), or an incoming wire's. */
+  messageNotFound: () => notFound('wires.message_not_found'),
+  pocketNotOpen: () => invalid(['accountId'], 'pocket is not open', 'value_error', 'pockets.not_open'),
+  amountMissing: () => invalid(['amountCents'], 'amount_usdc is required', 'missing', 'wires.amount_missing'),
+  /** The counterparty belongs to another customer than the pocket's. */
+  otherCustomer: () =>
+    invalid(['counterpartyId'], "the counterparty belongs to another customer than the pocket's", 'value_error', 'wires.other_customer'),
+  /** The pocket's cash and bills together fall short of amount + fee. */
+  insufficientFunds: (needCents: bigint) =>
+    invalid(['amountCents'], `the pocket cannot pay ${needCents} cents (amount and wire fee)`, 'value_error', 'wires.insufficient_funds'),
+  /** The pocket has no portal, so no account to send from. */
+  noPortal: () => invalid(['accountId'], 'the pocket has no portal to send a wire from', 'value_error', 'wires.no_portal'),
+  wireIdReused: () =>
+    new DomainError('wires.wire_id_reused', 'invalid', 'wire_id was already used for a different wire', [
+      { field: ['wireId'], msg: 'wire_id was already used for a different wire', type: 'value_error' },
+    ]),
+  /** The portal named is not one of the pocket's. */
+  portalNotFound: () => notFound('wires.portal_not_found'),
+  cursorInvalid: () => invalid(['cursor'], 'cursor is not valid', 'value_error', 'wires.cursor_invalid'),
 } as const;
