@@ -68,7 +68,8 @@ function signatureDescription(): string {
   return [
     "Jiko's request signature: `base64(HMAC-SHA256(key = the partner's shared secret as UTF-8, message = x-jiko-idempotency + URL pathname + raw body))`.",
     'The pathname is the path exactly as sent, without the query string (`/api/v2/pockets/` for `/api/v2/pockets/?limit=5`); the body is the exact bytes sent, the empty string when there is none. ' +
-      'A body that is not `application/json` cannot be signed and is refused (401).',
+      'A body that is not `application/json` cannot be signed and is refused (401), except a document upload (a raw PDF, JPEG or PNG body): ' +
+      "as in Jiko, an upload may come without this header; one that is sent is checked over the key, the pathname and the file's bytes.",
     `Worked example: the shared secret \`${WORKED.sharedSecret}\`, the key \`${WORKED.idempotencyKey}\`, the pathname \`${WORKED.pathname}\` and the body \`${WORKED.body}\` give the signature \`${signature}\`.`,
     'The /docs page computes it in the browser for every "Try it out" request.',
   ].join('\n\n');
