@@ -18,6 +18,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { signatureHeaders } from '../modules/events/index.ts';
+import { systemClock } from '../platform/clock.ts';
 import { WEBHOOK_BODY_BYTES_MAX } from '../platform/limits.ts';
 import { CliFailure, UsageError } from './errors.ts';
 import { type PocketbookApi, causeOf, errorDetail } from './http.ts';
@@ -102,7 +103,7 @@ async function forward(target: URL, secret: string, messageId: string, body: str
   try {
     const response = await fetch(target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'pocketbook-listen', ...signatureHeaders(secret, messageId, new Date(), body) },
+      headers: { 'content-type': 'application/json', 'user-agent': 'pocketbook-listen', ...signatureHeaders(secret, messageId, systemClock.now(), body) },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
@@ -128,7 +129,7 @@ function receiver(settings: Settings, options: ListenOptions, out: ListenOutput)
     }
     const signature = request.headers['x-jiko-signature'];
     if (!signedBy(settings.secret, body, typeof signature === 'string' ? signature : undefined)) {
-      out.info(`${clockText(new Date())}  refused a request without a valid x-jiko-signature (not from this subscription)`);
+      out.info(`${clockText(systemClock.now())}  refused a request without a valid x-jiko-signature (not from this subscription)`);
       response.writeHead(401).end();
       return;
     }
@@ -139,12 +140,12 @@ function receiver(settings: Settings, options: ListenOptions, out: ListenOutput)
       // Signed but not JSON: printed as it came.
     }
     const eventId = event.event_id ?? '?';
-    out.event(options.json ? body.trim() : `${clockText(new Date())}  --> ${event.event_type ?? '?'}  event ${eventId}  object ${event.object_id ?? '?'}`);
+    out.event(options.json ? body.trim() : `${clockText(systemClock.now())}  --> ${event.event_type ?? '?'}  event ${eventId}  object ${event.object_id ?? '?'}`);
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
     if (!settings.forwardTo) return;
     const messageId = typeof request.headers['webhook-id'] === 'string' ? request.headers['webhook-id'] : eventId;
     const outcome = await forward(settings.forwardTo, settings.secret, messageId, body);
-    const line = `${clockText(new Date())}  <-- ${outcome}  event ${eventId}`;
+    const line = `${clockText(systemClock.now())}  <-- ${outcome}  event ${eventId}`;
     if (options.json) out.info(line);
     else out.event(line);
   };
