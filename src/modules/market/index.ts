@@ -30,8 +30,14 @@ export { SYNTHETIC_ISSUE_DATE_MAX } from './securities.ts';
  */
 let marketData: ReturnType<typeof loadMarketData> | undefined;
 
+/** Markets built in this process, by spread: a market holds no state, so engines of one process share it. */
+const markets = new Map<number, TbillMarket>();
+
 export async function createMarketService(deps: AppDeps): Promise<TbillMarket> {
-  // The shipped data never changes while the process runs: read and parsed once per process.
+  // The shipped data never changes while the process runs: read, parsed and built once per process.
   marketData ??= loadMarketData();
-  return new TbillMarket(marketData, { spreadBps: deps.config.spreadBps });
+  const { spreadBps } = deps.config;
+  let market = markets.get(spreadBps);
+  if (!market) markets.set(spreadBps, (market = new TbillMarket(marketData, { spreadBps })));
+  return market;
 }
