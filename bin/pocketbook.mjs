@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `pocketbook` command: loads the TypeScript CLI through tsx, so a checkout needs no build step.
-import { register } from 'tsx/esm/api';
+// The `pocketbook` command: the CLI (src/cli/main.ts) from its prebuilt bundle, built on the first
+// run after a change to src/ (scripts/bundle.mjs), or through tsx when no bundle can be had; a
+// checkout needs no build step either way.
+import { runEntry } from '../scripts/bundle.mjs';
 
-register();
-await import('../src/cli/main.ts');
+await runEntry('cli');

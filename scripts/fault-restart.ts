@@ -136,7 +136,7 @@ export function drillServerEnv(target: { databaseUrl: string } | { dataDir: stri
 export type DrillTarget = { readonly databaseUrl: string } | { readonly dataDir: string };
 
 /**
- * Spawns `node --import tsx src/main.ts` on `target` (a PostgreSQL URL, or a data folder; sandbox
+ * Spawns the server as `npm start` runs it (`node scripts/start.mjs`: src/main.ts, bundled) on `target` (a PostgreSQL URL, or a data folder; sandbox
  * mode, no demo seed, a rate limit no drill reaches, optional crash points) and waits until GET
  * /health answers.
  * @throws Error when the process exits or does not answer within SERVER_BOOT_MS_MAX.
@@ -144,7 +144,7 @@ export type DrillTarget = { readonly databaseUrl: string } | { readonly dataDir:
 export async function startServer(target: string | DrillTarget, faults: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
   const env = drillServerEnv(typeof target === 'string' ? { databaseUrl: target } : target, port, faults);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-SERVER_OUTPUT_BYTES_MAX);

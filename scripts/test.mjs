@@ -17,6 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBundle } from './bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHARD_ENTRY = join(ROOT, 'test', 'support', 'shard.ts');
@@ -128,6 +129,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 const started = performance.now();
+// The servers and CLI commands that tests spawn run from the bundle of src/ (scripts/bundle.mjs):
+// built here once when the sources changed, rather than by several shards at the same time.
+await ensureBundle();
 const database = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite';
 console.log(`${files.length} test files in ${plan.length} processes on ${database}`);
 const results = await Promise.all(plan.map((shard, index) => runShard(shard, index)));

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from './deps.ts';
 import type { RequestContext } from './platform/context.ts';
-import { httpConventions } from './platform/http/index.ts';
+import { defaultCompilersOnFirstUse, httpConventions } from './platform/http/index.ts';
 import { REQUEST_BODY_BYTES_MAX } from './platform/limits.ts';
 import { partnerApi } from './api/partner/index.ts';
 import { sandboxApi } from './api/sandbox/index.ts';
@@ -22,6 +22,8 @@ export interface BuildAppOptions {
 
 /** Characters of a refused request's answer kept in its debug line. */
 const LOGGED_DETAIL_CHARS_MAX = 500;
+/** Fields that may hold card data, wherever they sit in a logged object (one or two levels down). */
+const CARD_DATA_LOG_PATHS = ['pan', 'cvv', 'pin', 'encrypted_pin', 'public_key'].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
 /** The levels at which each request gets its log line. */
 const REQUEST_LOG_LEVELS: readonly string[] = ['debug', 'trace'];
 
@@ -74,6 +76,9 @@ async function loggerOptions(level: string, options: BuildAppOptions) {
   return {
     level,
     ...(stream ? { stream } : {}),
+    // Card data must never reach a log line (docs/CARDS.md): no route logs bodies, and should an
+    // object carrying these fields ever be logged, pino writes [redacted] in their place.
+    redact: { paths: CARD_DATA_LOG_PATHS, censor: '[redacted]' },
     hooks: {
       logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => void): void {
         if (typeof args[0] === 'string' && args[0].startsWith('Server listening at ')) return;
@@ -96,6 +101,8 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
     // The router's refusals (undecodable path, over-long parameter) in Jiko's error shape.
     frameworkErrors: jikoFrameworkError,
     routerOptions: { ignoreTrailingSlash: true },
+    // Schemas compile on first use, not at boot (src/platform/http/lazy-schemas.ts).
+    schemaController: { compilersFactory: defaultCompilersOnFirstUse },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(httpConventions);
@@ -124,8 +131,9 @@ export async function buildApp(deps: AppDeps, services: Services, options: Build
     counterparties: services.counterparties,
     portals: services.portals,
     wires: services.wires,
+    cards: services.cards,
   });
-  if (config.mode === 'sandbox') await app.register(sandboxApi, { ...common, sandbox: services.sandbox, counterparties: services.counterparties, ach: services.ach, wires: services.wires });
+  if (config.mode === 'sandbox') await app.register(sandboxApi, { ...common, sandbox: services.sandbox, counterparties: services.counterparties, ach: services.ach, wires: services.wires, scenarios: services.scenarios, cardIssuer: services.cardIssuer, cards: services.cards });
 
   await app.ready();
   return app;

@@ -99,6 +99,51 @@ export interface Config {
    * mode, 0 in production; docs/WIRES.md).
    */
   readonly wireFeeCents: bigint;
+  /** Where the card data key and the PIN key come from (docs/CARDS.md "Keys"). */
+  readonly cards: CardsConfig;
+  /**
+   * Velocity limits of every card, checked by the issuer's authorization decision (docs/CARDS.md):
+   * the largest single payment (POCKETBOOK_CARD_TRANSACTION_CENTS_MAX, default 1 000 000, i.e.
+   * $10,000), the most approved per card per New York day (POCKETBOOK_CARD_DAY_CENTS_MAX, default
+   * 2 500 000, $25,000) and the most payments per card per day (POCKETBOOK_CARD_DAY_COUNT_MAX, 50).
+   */
+  readonly cardLimits: { readonly transactionCentsMax: bigint; readonly dayCentsMax: bigint; readonly dayCountMax: number };
+  /**
+   * Send a zero-dollar prenote ahead of the first ACH entry to each counterparty, in the same file
+   * (POCKETBOOK_ACH_PRENOTES, default false; docs/ACH.md "Prenotes").
+   */
+  readonly achPrenotes: boolean;
+}
+
+/**
+ * The card keys: the AES-256 data key that encrypts PANs, CVVs and PINs at rest, and the RSA
+ * private key whose public half (`set_pin`, GET /api/v1/public-keys) clients encrypt PINs with.
+ */
+export interface CardsConfig {
+  /** POCKETBOOK_CARD_DATA_KEY: 32 bytes, base64. */
+  readonly dataKey: Buffer | undefined;
+  /** POCKETBOOK_CARD_PIN_PRIVATE_KEY: an RSA private key, PEM (PKCS#8 or PKCS#1; a literal `\n` may stand for a line break). */
+  readonly pinPrivateKeyPem: string | undefined;
+  /**
+   * When the two keys are not configured: in sandbox mode, the key file generated on first use
+   * (POCKETBOOK_CARD_KEY_FILE, default `<dataDir>/card-keys.json`: random keys of this data folder,
+   * never shared with anything else); in production none, and card endpoints answer 503.
+   */
+  readonly keyFile: string | undefined;
+}
+
+function cardsConfig(env: NodeJS.ProcessEnv, dataDir: string, sandbox: boolean): CardsConfig {
+  const rawKey = env.POCKETBOOK_CARD_DATA_KEY;
+  const pem = env.POCKETBOOK_CARD_PIN_PRIVATE_KEY?.replaceAll('\\n', '\n');
+  if (Boolean(rawKey) !== Boolean(pem)) throw new ConfigError('POCKETBOOK_CARD_DATA_KEY and POCKETBOOK_CARD_PIN_PRIVATE_KEY go together');
+  let dataKey: Buffer | undefined;
+  if (rawKey) {
+    dataKey = Buffer.from(rawKey, 'base64');
+    if (dataKey.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(rawKey)) throw new ConfigError('POCKETBOOK_CARD_DATA_KEY must be 32 bytes, base64');
+  }
+  if (pem && !pem.includes('PRIVATE KEY-----')) throw new ConfigError('POCKETBOOK_CARD_PIN_PRIVATE_KEY must be a PEM private key');
+  const keyFile = sandbox && !rawKey ? env.POCKETBOOK_CARD_KEY_FILE || `${dataDir.replace(/\/+$/, '')}/card-keys.json` : undefined;
+  return { dataKey, pinPrivateKeyPem: pem || undefined, keyFile };
 }
 
 /** The highest fee per wire the configuration accepts: $1,000, in cents. */
@@ -230,5 +275,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     faults: faults(env.POCKETBOOK_FAULTS, mode),
     wireFeeCents: BigInt(int(env, 'POCKETBOOK_WIRE_FEE_CENTS', sandbox ? 2_500 : 0, 0, WIRE_FEE_CENTS_MAX)),
+    cards: cardsConfig(env, env.POCKETBOOK_DATA_DIR || './.pocketbook', sandbox),
+    cardLimits: {
+      transactionCentsMax: BigInt(int(env, 'POCKETBOOK_CARD_TRANSACTION_CENTS_MAX', 1_000_000, 1)),
+      dayCentsMax: BigInt(int(env, 'POCKETBOOK_CARD_DAY_CENTS_MAX', 2_500_000, 1)),
+      dayCountMax: int(env, 'POCKETBOOK_CARD_DAY_COUNT_MAX', 50, 1),
+    },
+    achPrenotes: bool(env, 'POCKETBOOK_ACH_PRENOTES', false),
   };
 }

@@ -26,30 +26,35 @@ async function main(): Promise<void> {
   const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock, bootWaitMs: config.databaseWaitMs });
   opening.catch(() => undefined);
   if (config.databaseUrl) await opening;
-  const [{ buildApp }, { createServices }, { seedDemo }, { loginClient }] = await Promise.all([
+  const [{ buildApp }, { createServices }, { prepareMarket }] = await Promise.all([
     import('./app.ts'),
     import('./services.ts'),
-    import('./seed/demo.ts'),
-    import('./seed/inject-client.ts'),
+    import('./modules/market/index.ts'),
   ]);
+  // The market needs no database: it is built while the database opens (createServices reuses it).
+  prepareMarket(config.spreadBps);
   const db = await opening;
   await migrate(db);
   const deps: AppDeps = { config, db, wallClock: systemClock };
   const services = await createServices(deps);
+  // The sandbox partner's password check (scrypt, on libuv's thread pool) runs while the app is built.
+  const sandboxPartner = config.mode === 'sandbox' ? services.auth.ensureSandboxPartner() : undefined;
+  sandboxPartner?.catch(() => undefined);
   // Human-readable log lines in a terminal, JSON lines otherwise (a file, a pipe, a log collector).
   const app = await buildApp(deps, services, { logger: true, prettyLogs: process.stdout.isTTY === true });
 
-  // The job worker starts first: the demo's new pockets open through it.
-  const worker = config.runWorker ? services.events.startWorker() : undefined;
   const banner: string[] = [];
-  if (config.mode === 'sandbox') {
-    const partner = await services.auth.ensureSandboxPartner();
+  if (sandboxPartner) {
+    const partner = await sandboxPartner;
     banner.push(...sandboxPartnerBanner(partner));
     if (partner.created && config.seedDemo) {
       console.log('first start: seeding the sandbox demo (a year of 2024 history on real Treasury rates)...');
+      // Loaded only for the demo: a later start, or one without the demo, never pays for them.
+      const [{ seedDemo }, { loginClient }] = await Promise.all([import('./seed/demo.ts'), import('./seed/inject-client.ts')]);
       const client = await loginClient(app, partner.id, partner.username, partner.password, partner.sharedSecret);
-      const seedWorker = worker ? undefined : services.events.startWorker();
-      const demo = await seedDemo(client).finally(() => seedWorker?.stop());
+      // A job worker runs while the demo seeds: the demo's new pockets open through it.
+      const seedWorker = services.events.startWorker();
+      const demo = await seedDemo(client).finally(() => seedWorker.stop());
       banner.push(
         '',
         `demo seeded (set POCKETBOOK_SEED_DEMO=false to skip): customer ${demo.customerId}`,
@@ -60,7 +65,9 @@ async function main(): Promise<void> {
       banner.push(...(await demoReminder(services, partner.id)));
     }
   }
-  const background = worker ? [worker, services.scheduler.start()] : [];
+  // The job worker and the scheduler start once the server listens (below): their first passes
+  // do not hold up its first answers.
+  const background: { stop(): Promise<void> }[] = [];
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -78,6 +85,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
     throw listenFailure(config.host, config.port, error);
   });
+  if (config.runWorker) background.push(services.events.startWorker(), services.scheduler.start());
   // The banner, in one write, once the server listens.
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   const url = `http://${reachableHost(config.host)}:${config.port}`;

@@ -6,12 +6,14 @@ import { createMovements } from './modules/movements/index.ts';
 import { createDocuments } from './modules/documents/index.ts';
 import { createBusinessOnboarding, createOnboardingService, createOnboardingUploads } from './modules/onboarding/index.ts';
 import { createActivityService, createPocketsService } from './modules/pockets/index.ts';
+import { createCards } from './modules/cards/index.ts';
 import { createCounterpartiesService } from './modules/counterparties/index.ts';
 import { createAchRail } from './modules/rails/ach/index.ts';
+import { createCardRail } from './modules/rails/card/index.ts';
 import { createOnUsRail } from './modules/rails/onus/index.ts';
 import { createPortals } from './modules/rails/portal/index.ts';
 import { createWireRail } from './modules/rails/wire/index.ts';
-import { createSandbox } from './modules/sandbox/index.ts';
+import { createSandbox, createScenarioSources, createScenarios } from './modules/sandbox/index.ts';
 import { createScheduler } from './modules/scheduler/index.ts';
 import { createTenancy } from './modules/tenancy/index.ts';
 import { createJobQueue } from './platform/jobs/index.ts';
@@ -43,14 +45,24 @@ export async function createServices(deps: AppDeps) {
   });
   const sandbox = createSandbox({ db, calendar: market.calendar, coverage: market.coverage, tenancy, scheduler, pockets, movements });
   const activity = createActivityService(deps);
-  const counterparties = createCounterpartiesService({ db });
-  const wires = createWireRail({ db, movements, counterparties, calendar: market.calendar, feeCents: deps.config.wireFeeCents });
+  // The sandbox's failure scenarios reach the rails through the interfaces they declare, in sandbox mode only.
+  const scenarioSources = deps.config.mode === 'sandbox' ? createScenarioSources({ calendar: market.calendar }) : undefined;
+  const counterparties = createCounterpartiesService({ db, scenarios: scenarioSources?.microDeposits });
+  const scenarios = createScenarios({ db, counterparties });
+  const wires = createWireRail({ db, movements, counterparties, calendar: market.calendar, feeCents: deps.config.wireFeeCents, scenarios: scenarioSources?.wires });
   scheduler.register(wires.task());
+  scheduler.register(wires.settleTask());
+  const cards = createCards({
+    db, keys: deps.config.cards,
+    pockets: { get: async (ctx, pocketId) => (await pockets.getPocket(ctx, pocketId, { withPortfolio: false })).pocket, lock: pockets.store.lock },
+  });
+  scheduler.register(cards.task());
+  const cardIssuer = createCardRail({ db, movements, market, scheduler, limits: deps.config.cardLimits });
   const ach = createAchRail({
-    db, movements, counterparties, calendar: market.calendar, scheduler,
+    db, movements, counterparties, calendar: market.calendar, scheduler, prenotes: deps.config.achPrenotes, scenarios: scenarioSources?.ach,
     pockets: { get: (ctx, pocketId) => pockets.getPocket(ctx, pocketId, { withPortfolio: false }) },
   });
-  return { market, tenancy, scheduler, events, auth, onboarding, documents, business, uploads, pockets, onUs, portals, sandbox, activity, counterparties, ach, wires };
+  return { market, tenancy, scheduler, events, auth, onboarding, documents, business, uploads, pockets, onUs, portals, sandbox, scenarios, activity, counterparties, ach, wires, cards, cardIssuer };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

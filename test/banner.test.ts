@@ -29,7 +29,7 @@ async function bannerOf(env: Record<string, string>): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pocketbook-banner-'));
   dataDirs.push(dataDir);
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: ROOT,
     env: { ...drillServerEnv({ dataDir }, port), POCKETBOOK_RUN_WORKER: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

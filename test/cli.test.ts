@@ -164,7 +164,7 @@ before(async () => {
     LOG_LEVEL: '',
   };
   // The server boots while the tests that do not need it run; the others await `ready`.
-  const booting = run(['--import', 'tsx', 'src/main.ts'], env);
+  const booting = run(['scripts/start.mjs'], env);
   const baseUrl = `http://127.0.0.1:${port}`;
   const ready = booting.waitFor(/API reference/, SERVER_BOOT_MS_MAX).then(async () => (await fetch(`${baseUrl}/health`)).status);
   server = { baseUrl, process: booting, ready };

@@ -79,7 +79,7 @@ describe('counterparties', () => {
     assert.equal(ach.object_type, 'Counterparty');
     const sent = await microDeposits(ach.id);
     assert.ok(sent.amount1_cents >= 1n && sent.amount1_cents <= 99n && sent.amount2_cents >= 1n && sent.amount2_cents <= 99n);
-    assert.equal(sent.sent_at, null, 'no ACH entry is originated before the ACH rail');
+    assert.equal(sent.sent_at, null, 'the ACCTVERIFY entries wait for the next ACH window (test/ach.test.ts)');
 
     const wire = await create(client, '/api/v2/counterparties/', WIRE);
     assert.equal(wire.customer_id, null);

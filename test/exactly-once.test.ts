@@ -1,5 +1,5 @@
 /**
- * Exactly-once under crashes, against the real server process (`node --import tsx src/main.ts`,
+ * Exactly-once under crashes, against the real server process (`node scripts/start.mjs` as `npm start` runs it,
  * sandbox mode, no demo seed) as a Jiko client meets it: signed on-us transfers over HTTP, retried
  * with the same idempotency key and body. On a scratch PostgreSQL database when DATABASE_URL is
  * set, else on a PGlite data folder (a copy of the migrated test template).

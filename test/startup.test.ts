@@ -1,6 +1,6 @@
 /**
- * Start-up as an operator meets it, on real processes (`node --import tsx src/main.ts` and the
- * `pocketbook` command of bin/):
+ * Start-up as an operator meets it, on real processes (`npm start`'s `node scripts/start.mjs` and
+ * the `pocketbook` command of bin/):
  *   - the embedded data folder belongs to one process: a second server or a CLI command on the same
  *     folder exits at once, non-zero, naming the holder and what to do; the lock goes with a clean
  *     stop, and a lock left by a killed process does not block the next start;
@@ -11,19 +11,25 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureBundle } from '../scripts/bundle.mjs';
 import { drillServerEnv, freePort } from '../scripts/fault-restart.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { DATA_DIR_LOCK_NAME } from '../src/platform/db/index.ts';
+import { compilePendingSchemas } from '../src/platform/http/index.ts';
+import { buildApp } from '../src/app.ts';
+import { startTestApp } from './support/app.ts';
 import { killAllServers, spawnServer } from './support/server-process.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../', import.meta.url));
+/** The server as `npm start` runs it (src/main.ts from its bundle: scripts/bundle.mjs). */
+const SERVER = ['scripts/start.mjs'];
 /** A refused start must end well within this (it takes about one process start). */
 const REFUSAL_MS_MAX = 15_000;
 
@@ -41,10 +47,10 @@ interface Finished {
   readonly ms: number;
 }
 
-/** Runs `node --import tsx <args>` in the project folder until it exits (killed after REFUSAL_MS_MAX). */
+/** Runs `node <args>` in the project folder until it exits (killed after REFUSAL_MS_MAX). */
 function runToExit(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...args], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -97,7 +103,7 @@ describe('the embedded data folder belongs to one process', { skip: embeddedSkip
 
     const secondPort = await freePort();
     const [second, cli] = await Promise.all([
-      runToExit(['src/main.ts'], serverEnv({ dataDir }, secondPort)),
+      runToExit(SERVER, serverEnv({ dataDir }, secondPort)),
       runToExit(createPartnerArgs('startup-cli'), serverEnv({ dataDir }, secondPort)),
     ]);
     const names = [new RegExp(`process ${holder} \\(pocketbook server started at \\d{4}-\\d\\d-\\d\\dT`), /stop/, /DATABASE_URL/];
@@ -147,9 +153,10 @@ describe('a start that cannot succeed says why in one line', () => {
       const unwritable = join(aFile, 'data');
       const closedUrl = `postgres://pbuser:secret-password@127.0.0.1:${closedPort}/pbdb`;
       const [port, folder, closed] = await Promise.all([
-        runToExit(['src/main.ts'], serverEnv({ dataDir: portDataDir }, busyPort)),
-        runToExit(['src/main.ts'], serverEnv({ dataDir: unwritable }, freeOne)),
-        runToExit(['src/main.ts'], serverEnv({ databaseUrl: closedUrl }, freeOne, { POCKETBOOK_DATABASE_WAIT_MS: '0' })),
+        runToExit(SERVER, serverEnv({ dataDir: portDataDir }, busyPort)),
+        // Also the TypeScript sources through tsx, as `npm start` runs them when it has no bundle.
+        runToExit(SERVER, serverEnv({ dataDir: unwritable }, freeOne, { POCKETBOOK_NO_BUNDLE: '1' })),
+        runToExit(SERVER, serverEnv({ databaseUrl: closedUrl }, freeOne, { POCKETBOOK_DATABASE_WAIT_MS: '0' })),
       ]);
       assertRefused(port, new RegExp(`port ${busyPort}`), /in use/, /PORT/);
       // Checked before the database was seeded or migrated: the folder holds no cluster.
@@ -180,7 +187,7 @@ describe('a start that cannot succeed says why in one line', () => {
     const port = await freePort();
     const missing = 'pocketbook_startup_no_such_database';
     const [role, database] = await Promise.all([
-      runToExit(['src/main.ts'], serverEnv({ databaseUrl: at('nobody', 'x') }, port)),
+      runToExit(SERVER, serverEnv({ databaseUrl: at('nobody', 'x') }, port)),
       runToExit(createPartnerArgs('startup-nodb'), serverEnv({ databaseUrl: at('postgres', missing) }, port)),
     ]);
     assertRefused(role, literally(`${serverHost}:${serverPort}`), /user nobody/, /database x\b/, /DATABASE_URL/);
@@ -198,4 +205,46 @@ test('DATABASE_URL that is not a PostgreSQL URL is a configuration error that do
   for (const url of ['postgres://u:p@h:5432/d', 'postgresql://h/d', 'socket:/var/run/postgresql?db=d']) assert.equal(loadConfig({ DATABASE_URL: url }).databaseUrl, url);
   assert.equal(loadConfig({}).databaseWaitMs, 15_000);
   assert.equal(loadConfig({ POCKETBOOK_DATABASE_WAIT_MS: '0' }).databaseWaitMs, 0);
+});
+
+test('every route’s request validators and response serializers compile; a start compiles none of them', async () => {
+  const t = await startTestApp();
+  try {
+    // A fresh app over the same services: nothing compiled until a route is used.
+    const app = await buildApp(t.deps, t.services);
+    try {
+      // The login body's validator and the 422's serializer compile on this first call.
+      const refused = await app.inject({ method: 'POST', url: '/api/v1/login/', payload: {} });
+      assert.equal(refused.statusCode, 422, refused.body);
+      assert.ok((refused.json() as { detail: { loc: string[] }[] }).detail.some((issue) => issue.loc.join('.') === 'body.username'), refused.body);
+      const compiled = compilePendingSchemas(app);
+      assert.ok(compiled > 300, `only ${compiled} schemas were waiting to compile`);
+      assert.equal(compilePendingSchemas(app), 0, 'compiled twice');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+test('npm start runs a bundle of the current sources, whose file URLs are those of the sources', async () => {
+  const dir = await ensureBundle();
+  assert.ok(dir, 'no bundle could be built');
+  assert.equal(await ensureBundle(), dir, 'the bundle of unchanged sources is built again');
+  const files = readdirSync(dir).filter((name) => name.endsWith('.mjs'));
+  assert.ok(files.includes('server.mjs') && files.includes('cli.mjs'), files.join(' '));
+  // Every import.meta.url of the sources became the URL of its own file, found from the bundle.
+  let rewritten = 0;
+  for (const file of files) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const match of text.matchAll(/import\.meta\.url/g)) {
+      const before = text.slice(Math.max(0, (match.index ?? 0) - 200), match.index);
+      const source = /new URL\("([^"]+)", $/.exec(before)?.[1];
+      assert.ok(source, `${file}: an import.meta.url that is not a source file's URL: ...${before.slice(-80)}`);
+      assert.ok(existsSync(new URL(source, pathToFileURL(join(dir, file)))), `${file}: ${source} does not exist`);
+      rewritten++;
+    }
+  }
+  assert.ok(rewritten >= 5, `${rewritten} file URLs`);
 });

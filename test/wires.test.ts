@@ -17,7 +17,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { validateXML } from 'xmllint-wasm';
 import * as xpath from 'xpath';
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
-import { assertSound, createCustomer, createPocket, fund } from './support/fixtures.ts';
+import { assertSound, createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
 import { loadConfig } from '../src/config.ts';
 import { balancesOfKind } from '../src/modules/ledger/index.ts';
 
@@ -198,6 +198,55 @@ describe('outgoing wires', () => {
     await assertSound(t.db, client.partnerId);
   });
 
+  test('a wire asked for after the cut-off is PROCESSING once sent at its Fedwire day and COMPLETED when it settles', async () => {
+    const { client, pocketId, counterpartyId } = await setup('2024-03-05T22:30:00Z');
+    const wire = (await send(client, pocketId, { counterparty_id: counterpartyId, amount_usdc: 100_000 })).json();
+    assert.equal(wire.status, 'PENDING');
+    // 01:00 New York on Wednesday: the wire.send run (00:00) sent it; not settled yet.
+    await client.advanceClock({ to: '2024-03-06T06:00:00Z' });
+    const sent = (await client.get(`/api/v1/wires/${wire.id}`)).json();
+    assert.equal(sent.status, 'PROCESSING');
+    assert.equal(sent.sent_at, '2024-03-06T05:00:00.000Z');
+    assert.equal(sent.completed_at, null);
+    assert.deepEqual(await eventTypes(client, wire.id), ['transfers.wire.out.processing']);
+    assert.equal((await client.get(`/api/v1/wires/${wire.id}/pacs008`)).statusCode, 200, 'the message went out');
+    // Still in flight: the hold is a pending entry, no fee income yet.
+    assert.equal(await systemBalance(client, 'fee_income'), 0n);
+    const [held] = await t.db.query<{ held: bigint }>(
+      `SELECT pending_debit_cents AS held FROM ledger_accounts WHERE partner_id = $1 AND pocket_id = $2 AND kind = 'bank_cash'`,
+      [client.partnerId, pocketId],
+    );
+    assert.equal(held!.held, 100_000n + FEE_CENTS);
+    await assertSound(t.db, client.partnerId);
+
+    await client.advanceClock({ to: '2024-03-06T15:00:00Z' });
+    const settled = (await client.get(`/api/v1/wires/${wire.id}`)).json();
+    assert.equal(settled.status, 'COMPLETED');
+    assert.equal(settled.sent_at, '2024-03-06T05:00:00.000Z');
+    assert.equal(settled.completed_at, '2024-03-06T14:00:00.000Z');
+    assert.deepEqual(await eventTypes(client, wire.id), ['transfers.wire.out.processing', 'transfers.wire.out.success']);
+    assert.equal(await systemBalance(client, 'fee_income'), FEE_CENTS);
+    await assertSound(t.db, client.partnerId);
+  });
+
+  test('a PROCESSING wire returned by the beneficiary bank comes back with a pacs.004; the fee is kept', async () => {
+    const { client, pocketId, counterpartyId } = await setup('2024-03-05T22:30:00Z');
+    const wire = (await send(client, pocketId, { counterparty_id: counterpartyId, amount_usdc: 100_000 })).json();
+    await client.advanceClock({ to: '2024-03-06T06:00:00Z' });
+    assert.equal((await client.get(`/api/v1/wires/${wire.id}`)).json().status, 'PROCESSING');
+    const returned = await client.post(`/api/v1/sandbox/wires/${wire.id}/return`, { reason: 'AC03' }, { unsigned: true });
+    assert.equal(returned.statusCode, 200, returned.body);
+    assert.equal(returned.json().status, 'REJECTED');
+    assert.equal((await client.get(`/api/v1/wires/${wire.id}/pacs004`)).statusCode, 200);
+    assert.equal(await systemBalance(client, 'wire_clearing'), 0n);
+    assert.equal(await systemBalance(client, 'fee_income'), FEE_CENTS);
+    assert.deepEqual(await t.db.query(`SELECT id FROM ledger_entries WHERE partner_id = $1 AND status = 'pending'`, [client.partnerId]), []);
+    await client.advanceClock({ to: '2024-03-06T15:00:00Z' });
+    assert.equal((await client.get(`/api/v1/wires/${wire.id}`)).json().status, 'REJECTED');
+    assert.deepEqual(await eventTypes(client, wire.id), ['transfers.wire.out.processing', 'transfers.wire.out.rejected']);
+    await assertSound(t.db, client.partnerId);
+  });
+
   test('held money is neither invested nor spent twice while wires wait', async () => {
     // Saturday 2024-03-09: two wires wait for Monday; money arriving meanwhile is invested on Monday without the held cash.
     const { client, pocketId, counterpartyId } = await setup('2024-03-09T15:00:00Z');
@@ -352,5 +401,50 @@ describe('rejected outgoing wires (sandbox)', () => {
     assert.equal(await systemBalance(client, 'wire_clearing'), 0n);
     assert.deepEqual(await eventTypes(client, wire.id), ['transfers.wire.out.rejected']);
     await assertSound(t.db, client.partnerId);
+  });
+});
+
+describe('wires in the pocket activity lists', () => {
+  test('an outgoing wire and its fee, and an incoming wire, are Jiko Transactions (v2 WIRE/FEE, v1 WIRE/WIRE_FEE)', async () => {
+    const { client, pocketId, counterpartyId } = await setup('2024-03-05T15:00:00Z');
+    const out = (await send(client, pocketId, { counterparty_id: counterpartyId, amount_usdc: 100_000 })).json();
+    const incoming = await client.post('/api/v1/sandbox/wires/incoming', { account_id: pocketId, amount_usdc: 300_000, sender_name: 'Acme Supplies LLC' }, { unsigned: true });
+    assert.equal(incoming.statusCode, 201, incoming.body);
+    const inWire = incoming.json();
+
+    const v2 = await client.get(`/api/v2/pockets/${pocketId}/transactions/?filter[type]=WIRE&filter[type]=FEE&order=asc`);
+    assert.equal(v2.statusCode, 200, v2.body);
+    const rows = v2.json().items as { type: string; direction: string; status: string; amount: { value: number }; wire_id: string; counterparty_name: string; reference_number: string }[];
+    // The wire and its fee are booked at the same instant: their order between them is the ids'.
+    assert.deepEqual(rows.map((r) => [r.type, r.direction, r.status, r.amount.value, r.wire_id, r.counterparty_name]).sort(), [
+      ['FEE', 'DEBIT', 'SETTLED', Number(FEE_CENTS), out.wire_id, 'Hopper Ledger Corp.'],
+      ['WIRE', 'CREDIT', 'SETTLED', 300_000, inWire.wire_id, 'Acme Supplies LLC'],
+      ['WIRE', 'DEBIT', 'SETTLED', 100_000, out.wire_id, 'Hopper Ledger Corp.'],
+    ]);
+    assert.equal(rows.find((r) => r.wire_id === out.wire_id)!.reference_number, out.uetr);
+    const byWire = await client.get(`/api/v2/pockets/${pocketId}/transactions/?filter[wire]=${out.wire_id}`);
+    assert.equal(byWire.json().items.length, 2);
+
+    const v1 = await client.get(`/api/v1/jiko-accounts/${pocketId}/transactions?filter[types]=WIRE&filter[types]=WIRE_FEE`);
+    assert.equal(v1.statusCode, 200, v1.body);
+    const legacy = v1.json().items as { amount: { value: number }; details: { transaction_type: string; wire_transaction?: { wire_id: string }; wire_fee_transaction?: { wire_id: string } } }[];
+    const fee = legacy.find((r) => r.details.transaction_type === 'WIRE_FEE');
+    assert.equal(fee?.amount.value, -Number(FEE_CENTS));
+    assert.equal(fee?.details.wire_fee_transaction?.wire_id, out.wire_id);
+    assert.equal(legacy.find((r) => r.amount.value === -100_000)?.details.wire_transaction?.wire_id, out.wire_id);
+    // Wires are flows, not earnings.
+    const earnings = (await getPortfolio(client, pocketId)).all_time_earnings.value;
+    assert.ok(Math.abs(earnings) < 200, `earnings ${earnings}`);
+    await assertSound(t.db, client.partnerId);
+  });
+
+  test('a wire sent after the cut-off reaches the bank side only when it settles', async () => {
+    const { client, pocketId, counterpartyId } = await setup('2024-03-05T22:30:00Z');
+    const wire = (await send(client, pocketId, { counterparty_id: counterpartyId, amount_usdc: 100_000 })).json();
+    const list = async () => (await client.get(`/api/v2/pockets/${pocketId}/transactions/?filter[wire]=${wire.wire_id}`)).json().items as unknown[];
+    await client.advanceClock({ to: '2024-03-06T06:00:00Z' });
+    assert.equal((await list()).length, 0, 'PROCESSING: still held');
+    await client.advanceClock({ to: '2024-03-06T15:00:00Z' });
+    assert.equal((await list()).length, 2);
   });
 });

@@ -5,6 +5,7 @@
  *
  *   pocketbook partners create | tbill | worker             on the database (DATABASE_URL or the data folder)
  *   pocketbook clock | fund | events trigger | listen       against a running server (--url, POCKETBOOK_URL)
+ *   pocketbook cards encrypt-pin                           a PIN for Set Card PIN, under a server's public key
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -106,6 +107,21 @@ function clockCommands(program: Command, io: CliIo, needsServer: (command: Comma
     .option('--json', "print the server's Clock JSON")
     .action(async (days: string | undefined, options: { to?: string; json?: boolean }, command: Command) =>
       againstServer(io, command, (api, out, sandbox) => sandbox.clockAdvance(api, out, days, options.to, options.json ?? false)));
+}
+
+function cardCommands(program: Command, io: CliIo): void {
+  const cards = program.command('cards').description('card helpers of the sandbox');
+  cards
+    .command('encrypt-pin')
+    .description("encrypt a card PIN for Set Card PIN (encrypted_pin): RSA-OAEP SHA-256 under the server's set_pin key (GET /api/v1/public-keys), base64")
+    .argument('<pin>', 'four digits')
+    .addOption(new Option('--url <url>', 'the pocketbook server whose key to use').env(CONNECTION_ENV.url.variable).default(CONNECTION_ENV.url.fallback))
+    .option('--key-file <file>', 'a PEM public key to use instead of the server\'s')
+    .addHelpText('after', '\nExamples:\n  pocketbook cards encrypt-pin 4821\n  pocketbook cards encrypt-pin 4821 --key-file set_pin.pem\n')
+    .action(async (pin: string, options: { url: string; keyFile?: string }) => {
+      const { encryptPinCommand } = await import('./cards.ts');
+      await encryptPinCommand(io.stdout, pin, { baseUrl: connectionOf({ url: options.url }).baseUrl, keyFile: options.keyFile });
+    });
 }
 
 function sandboxCommands(program: Command, io: CliIo, needsServer: (command: Command) => Command): void {
@@ -224,6 +240,7 @@ export function cliProgram(outcome: Outcome, io: CliIo = PROCESS_IO): Command {
   };
   clockCommands(program, io, needsServer);
   sandboxCommands(program, io, needsServer);
+  cardCommands(program, io);
   for (const command of serverCommands) withConnection(command);
   const visit = (command: Command) => {
     for (const sub of command.commands) {

@@ -84,6 +84,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List public keys
+         * @description No authentication. `set_pin` is the RSA public key (SPKI PEM) a client encrypts a card PIN with before Set Card PIN: base64 of RSA-OAEP with SHA-256 of the PIN's four ASCII digits (docs/CARDS.md). Empty when the server has no card keys configured.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The public keys */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "set_pin": "-----BEGIN PUBLIC KEY-----\nMIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEAivoT5oYDFJ8bO3iiekFc\nc0kONWPI/RYKkoq5O+fcKrjnpCeFbFIcb6U/w+BNhN0t5HlAABz3mTElSxY+TRNr\nh/31IANx7+nt5iY7VZdvD0cRnHGq1eeN/dZ4UIscJQxG28wWMp6w/s+oH7P2anqn\nG/AlA4eM6dC74vB08a+5MUQcnL1tge2/DxeeBEnqsiKvA8s9NeSuwFtR0sMrCTEG\nw7VNzhwJT35DLwK+V2Uf2DhylM1ciP4UisR87kNz9U9pwTG1XMFty4gUxJJ+Mcdi\nWCNtDETXJakEL3WiCqiSDUY+E2S8/2we98cRiwH2KaUicDGjEqPJqPVy153UPpcd\n4pkJcncjeT+VMU4JFxbuuPftLNKhJH5tan4Y0wjyK9vILOtJMEptmU460VViER02\n9spJx0RD8o/qkqidPYPS5E3BLPqf8i6kAOlfFFFuEHGHw/+W5WZbj8EIDfR3oemJ\nFv1/4vXtJNVFQo8PdLN9rWXs162+DYFMwz5G2UV9C/WvAgMBAAE=\n-----END PUBLIC KEY-----\n"
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description PEM public key for card PINs */
+                            set_pin: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/trading-strategies/": {
         parameters: {
             query?: never;
@@ -7977,8 +8024,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List a pocket's bank transactions (ACH, on-us)
-         * @description Money in and out of the pocket's bank side: ACH credits through its portals and on-us transfers, newest first (`order=asc` for oldest first), cursor-paged. Amounts are positive with a `direction`; filter by direction, amount in cents, type, portal, on-us transfer, or booked or settled time.
+         * List a pocket's bank transactions (ACH, wires, on-us)
+         * @description Money in and out of the pocket's bank side: ACH credits through its portals, ACH originations and their returns (as they settle), wires in and out with the fees of outgoing ones (type FEE), and on-us transfers, newest first (`order=asc` for oldest first), cursor-paged. Amounts are positive with a `direction`; filter by direction, amount in cents, type, portal, on-us transfer, or booked or settled time.
          */
         get: {
             parameters: {
@@ -7996,9 +8043,9 @@ export interface paths {
                     "filter[portal]"?: string[];
                     /** @description Only transactions of these on-us transfers */
                     "filter[on_us_transfer]"?: string[];
-                    /** @description Only transactions of these wires (none yet in pocketbook) */
+                    /** @description Only the WIRE and WIRE_FEE transactions of these wires */
                     "filter[wire]"?: string[];
-                    /** @description Only transactions of these cards (none yet in pocketbook) */
+                    /** @description Only card payments of these cards */
                     "filter[card]"?: string[];
                     /** @description Booked at or after; ISO 8601 date-time (UTC when no offset) or a date (the whole New York day) */
                     time_booked_from?: string;
@@ -8126,6 +8173,111 @@ export interface paths {
                                 type: "ON_US";
                                 /** Format: uuid */
                                 on_us_transfer_id: string;
+                            } | {
+                                /**
+                                 * Format: uuid
+                                 * @description The transaction, from this pocket's side
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The underlying ledger transaction (shared by both sides of an on-us move)
+                                 */
+                                transaction_id: string;
+                                /** @example ACH Electronic Credit */
+                                description: string;
+                                amount: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                /** Format: date-time */
+                                time_booked: string;
+                                time_settled: string | null;
+                                /** @enum {unknown} */
+                                status: "BOOKED" | "SETTLED";
+                                title: string;
+                                /** @enum {unknown} */
+                                direction: "CREDIT" | "DEBIT";
+                                /** Format: uuid */
+                                pocket_id: string;
+                                /** @enum {string} */
+                                object_type: "Transaction";
+                                /** @enum {string} */
+                                type: "CARD";
+                                /**
+                                 * Format: uuid
+                                 * @description The card
+                                 */
+                                card_id: string;
+                                /** @description The merchant's name */
+                                counterparty: string;
+                                /** @description The merchant's category (ISO 18245 MCC) */
+                                merchant_type: string;
+                                /** @description True when it settled an earlier authorization (a hold) */
+                                pre_authorization: boolean;
+                            } | {
+                                /**
+                                 * Format: uuid
+                                 * @description The transaction, from this pocket's side
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The underlying ledger transaction (shared by both sides of an on-us move)
+                                 */
+                                transaction_id: string;
+                                /** @example ACH Electronic Credit */
+                                description: string;
+                                amount: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                /** Format: date-time */
+                                time_booked: string;
+                                time_settled: string | null;
+                                /** @enum {unknown} */
+                                status: "BOOKED" | "SETTLED";
+                                title: string;
+                                /** @enum {unknown} */
+                                direction: "CREDIT" | "DEBIT";
+                                /** Format: uuid */
+                                pocket_id: string;
+                                /** @enum {string} */
+                                object_type: "Transaction";
+                                /**
+                                 * @description WIRE the wire itself; FEE the fee of an outgoing wire (v1: WIRE_FEE)
+                                 * @enum {unknown}
+                                 */
+                                type: "WIRE" | "FEE";
+                                /**
+                                 * Format: uuid
+                                 * @description The wire
+                                 */
+                                wire_id: string;
+                                /** @description The beneficiary (outgoing) or the sender (incoming) */
+                                counterparty_name: string;
+                                /** @description The wire's UETR */
+                                reference_number: string;
                             })[];
                             /** @enum {string} */
                             object_type: "CursorList";
@@ -8272,6 +8424,111 @@ export interface paths {
                             type: "ON_US";
                             /** Format: uuid */
                             on_us_transfer_id: string;
+                        } | {
+                            /**
+                             * Format: uuid
+                             * @description The transaction, from this pocket's side
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The underlying ledger transaction (shared by both sides of an on-us move)
+                             */
+                            transaction_id: string;
+                            /** @example ACH Electronic Credit */
+                            description: string;
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            /** Format: date-time */
+                            time_booked: string;
+                            time_settled: string | null;
+                            /** @enum {unknown} */
+                            status: "BOOKED" | "SETTLED";
+                            title: string;
+                            /** @enum {unknown} */
+                            direction: "CREDIT" | "DEBIT";
+                            /** Format: uuid */
+                            pocket_id: string;
+                            /** @enum {string} */
+                            object_type: "Transaction";
+                            /** @enum {string} */
+                            type: "CARD";
+                            /**
+                             * Format: uuid
+                             * @description The card
+                             */
+                            card_id: string;
+                            /** @description The merchant's name */
+                            counterparty: string;
+                            /** @description The merchant's category (ISO 18245 MCC) */
+                            merchant_type: string;
+                            /** @description True when it settled an earlier authorization (a hold) */
+                            pre_authorization: boolean;
+                        } | {
+                            /**
+                             * Format: uuid
+                             * @description The transaction, from this pocket's side
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The underlying ledger transaction (shared by both sides of an on-us move)
+                             */
+                            transaction_id: string;
+                            /** @example ACH Electronic Credit */
+                            description: string;
+                            amount: {
+                                /**
+                                 * @description Amount in cents
+                                 * @example 150000
+                                 */
+                                value: number;
+                                /** @example USD */
+                                currency: string;
+                                /**
+                                 * @description The amount as people read it
+                                 * @example $1,500.00
+                                 */
+                                formatted: string;
+                            };
+                            /** Format: date-time */
+                            time_booked: string;
+                            time_settled: string | null;
+                            /** @enum {unknown} */
+                            status: "BOOKED" | "SETTLED";
+                            title: string;
+                            /** @enum {unknown} */
+                            direction: "CREDIT" | "DEBIT";
+                            /** Format: uuid */
+                            pocket_id: string;
+                            /** @enum {string} */
+                            object_type: "Transaction";
+                            /**
+                             * @description WIRE the wire itself; FEE the fee of an outgoing wire (v1: WIRE_FEE)
+                             * @enum {unknown}
+                             */
+                            type: "WIRE" | "FEE";
+                            /**
+                             * Format: uuid
+                             * @description The wire
+                             */
+                            wire_id: string;
+                            /** @description The beneficiary (outgoing) or the sender (incoming) */
+                            counterparty_name: string;
+                            /** @description The wire's UETR */
+                            reference_number: string;
                         };
                     };
                 };
@@ -8317,9 +8574,9 @@ export interface paths {
                     "filter[portal]"?: string[];
                     /** @description Only transactions of these on-us transfers */
                     "filter[on_us_transfer]"?: string[];
-                    /** @description Only transactions of these wires (none yet in pocketbook) */
+                    /** @description Only the WIRE and WIRE_FEE transactions of these wires */
                     "filter[wire]"?: string[];
-                    /** @description Only transactions of these cards (none yet in pocketbook) */
+                    /** @description Only card payments of these cards */
                     "filter[card]"?: string[];
                     /** @description Booked at or after; ISO 8601 date-time (UTC when no offset) or a date (the whole New York day) */
                     time_booked_from?: string;
@@ -8449,6 +8706,111 @@ export interface paths {
                                 type: "ON_US";
                                 /** Format: uuid */
                                 on_us_transfer_id: string;
+                            } | {
+                                /**
+                                 * Format: uuid
+                                 * @description The transaction, from this pocket's side
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The underlying ledger transaction (shared by both sides of an on-us move)
+                                 */
+                                transaction_id: string;
+                                /** @example ACH Electronic Credit */
+                                description: string;
+                                amount: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                /** Format: date-time */
+                                time_booked: string;
+                                time_settled: string | null;
+                                /** @enum {unknown} */
+                                status: "BOOKED" | "SETTLED";
+                                title: string;
+                                /** @enum {unknown} */
+                                direction: "CREDIT" | "DEBIT";
+                                /** Format: uuid */
+                                pocket_id: string;
+                                /** @enum {string} */
+                                object_type: "Transaction";
+                                /** @enum {string} */
+                                type: "CARD";
+                                /**
+                                 * Format: uuid
+                                 * @description The card
+                                 */
+                                card_id: string;
+                                /** @description The merchant's name */
+                                counterparty: string;
+                                /** @description The merchant's category (ISO 18245 MCC) */
+                                merchant_type: string;
+                                /** @description True when it settled an earlier authorization (a hold) */
+                                pre_authorization: boolean;
+                            } | {
+                                /**
+                                 * Format: uuid
+                                 * @description The transaction, from this pocket's side
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The underlying ledger transaction (shared by both sides of an on-us move)
+                                 */
+                                transaction_id: string;
+                                /** @example ACH Electronic Credit */
+                                description: string;
+                                amount: {
+                                    /**
+                                     * @description Amount in cents
+                                     * @example 150000
+                                     */
+                                    value: number;
+                                    /** @example USD */
+                                    currency: string;
+                                    /**
+                                     * @description The amount as people read it
+                                     * @example $1,500.00
+                                     */
+                                    formatted: string;
+                                };
+                                /** Format: date-time */
+                                time_booked: string;
+                                time_settled: string | null;
+                                /** @enum {unknown} */
+                                status: "BOOKED" | "SETTLED";
+                                title: string;
+                                /** @enum {unknown} */
+                                direction: "CREDIT" | "DEBIT";
+                                /** Format: uuid */
+                                pocket_id: string;
+                                /** @enum {string} */
+                                object_type: "Transaction";
+                                /**
+                                 * @description WIRE the wire itself; FEE the fee of an outgoing wire (v1: WIRE_FEE)
+                                 * @enum {unknown}
+                                 */
+                                type: "WIRE" | "FEE";
+                                /**
+                                 * Format: uuid
+                                 * @description The wire
+                                 */
+                                wire_id: string;
+                                /** @description The beneficiary (outgoing) or the sender (incoming) */
+                                counterparty_name: string;
+                                /** @description The wire's UETR */
+                                reference_number: string;
                             })[];
                             /** @enum {string} */
                             object_type: "CursorList";
@@ -8486,7 +8848,7 @@ export interface paths {
                 query?: {
                     /** @description desc: newest first (default); asc: oldest first */
                     order?: "desc" | "asc";
-                    /** @description Only transactions of these cards (none yet in pocketbook) */
+                    /** @description Only card payments of these cards */
                     "filter[card]"?: string[];
                     /** @description Only transactions received through these portals */
                     "filter[portal]"?: string[];
@@ -8555,6 +8917,29 @@ export interface paths {
                                         /** Format: uuid */
                                         portal_id?: string;
                                     };
+                                    card_transaction?: {
+                                        /** @description The merchant's name */
+                                        counterparty?: string;
+                                        /** @description The merchant's category (pocketbook writes the ISO 18245 MCC) */
+                                        merchant_type?: string;
+                                        /** @description True when it settled an earlier authorization (a hold) */
+                                        pre_authorization: boolean;
+                                        /**
+                                         * Format: uuid
+                                         * @description pocketbook extension: the card
+                                         */
+                                        card_id?: string;
+                                    };
+                                    wire_transaction?: {
+                                        reference_number: string;
+                                        counterparty_name: string;
+                                        wire_id: string;
+                                    };
+                                    wire_fee_transaction?: {
+                                        reference_number: string;
+                                        counterparty_name: string;
+                                        wire_id: string;
+                                    };
                                     on_us_transaction?: {
                                         on_us_transfer_id: string;
                                         on_us_transfer_type: string;
@@ -8601,7 +8986,7 @@ export interface paths {
                 query?: {
                     /** @description desc: newest first (default); asc: oldest first */
                     order?: "desc" | "asc";
-                    /** @description Only transactions of these cards (none yet in pocketbook) */
+                    /** @description Only card payments of these cards */
                     "filter[card]"?: string[];
                     /** @description Only transactions received through these portals */
                     "filter[portal]"?: string[];
@@ -8668,6 +9053,29 @@ export interface paths {
                                         trace_number?: string;
                                         /** Format: uuid */
                                         portal_id?: string;
+                                    };
+                                    card_transaction?: {
+                                        /** @description The merchant's name */
+                                        counterparty?: string;
+                                        /** @description The merchant's category (pocketbook writes the ISO 18245 MCC) */
+                                        merchant_type?: string;
+                                        /** @description True when it settled an earlier authorization (a hold) */
+                                        pre_authorization: boolean;
+                                        /**
+                                         * Format: uuid
+                                         * @description pocketbook extension: the card
+                                         */
+                                        card_id?: string;
+                                    };
+                                    wire_transaction?: {
+                                        reference_number: string;
+                                        counterparty_name: string;
+                                        wire_id: string;
+                                    };
+                                    wire_fee_transaction?: {
+                                        reference_number: string;
+                                        counterparty_name: string;
+                                        wire_id: string;
                                     };
                                     on_us_transaction?: {
                                         on_us_transfer_id: string;
@@ -8765,6 +9173,29 @@ export interface paths {
                                     trace_number?: string;
                                     /** Format: uuid */
                                     portal_id?: string;
+                                };
+                                card_transaction?: {
+                                    /** @description The merchant's name */
+                                    counterparty?: string;
+                                    /** @description The merchant's category (pocketbook writes the ISO 18245 MCC) */
+                                    merchant_type?: string;
+                                    /** @description True when it settled an earlier authorization (a hold) */
+                                    pre_authorization: boolean;
+                                    /**
+                                     * Format: uuid
+                                     * @description pocketbook extension: the card
+                                     */
+                                    card_id?: string;
+                                };
+                                wire_transaction?: {
+                                    reference_number: string;
+                                    counterparty_name: string;
+                                    wire_id: string;
+                                };
+                                wire_fee_transaction?: {
+                                    reference_number: string;
+                                    counterparty_name: string;
+                                    wire_id: string;
                                 };
                                 on_us_transaction?: {
                                     on_us_transfer_id: string;
@@ -11968,6 +12399,875 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jiko-accounts/{account_id}/virtual-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a virtual card
+         * @description A new OPEN virtual card on the customer pocket: a 16-digit PAN of the sandbox test BIN 400000 with its Luhn digit, a CVV and an expiry four years out. Its details come back encrypted with `public_key` (RSA-OAEP, SHA-256, base64), never in clear.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "public_key": "-----BEGIN RSA PUBLIC KEY-----\nMIIBCgKCAQEAuFGCmJVjk1KBpwad3JPHNgjXRLMaKVWpexCNPc6fLLmFdJ1/aHft\n93iHPTI5kMqwcY2McI4QFoDgd/v+Mbmy8svYMBYZgIfg7yfwjK+Mhw1UvVQCK/Fa\nT4RV43sYIvpvTofMOJsFXWU6GDTAzcz0qmJvh/LyHakNlzSOoZMl3zf2lxaljgSn\n7G8JDevOjXqUO0oVK7e4lgn2t8eI3cCnvqGkraD88RCIqQ5GaS5deGGcU4uaC2OL\naC4z1sRBsQSiNd4pcUCd06RAH7aqTASfb4XpZENrVFVBOX3YgjoMyPxYjIqHIiF+\ncH3Cn8HZx/3pBkN+NugdrrymeyGAYn+f3wIDAQAB\n-----END RSA PUBLIC KEY-----\n"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The client's single-use RSA public key, PEM (PKCS#1 or SPKI), 2048 to 8192 bits */
+                        public_key: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The card, its details encrypted */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "card_id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                         *       "encrypted_pan": "k8N3ZFYno45yK0rKDzAkqstz0sskGnwreJZy11UGLaeUy1R5QZ5iJYzYA7+OxDAzij+5CRTkGGr+OPfICCVrdDdbdYtAnT9fxul8YaiM4Z32bXTqomnuyL/9sl5KBpYQsJIV3hAQ18ppJV567JlhxQNva3nLWwTNYVesVq1QCdFiBPoroSzu1Fe2mEVcYTlP2hQ/YD8Nzdcjh0Hgszz+WfXKevkBv9pDvHhRrj0UHFs2+mwL8/4Ha0hAVRgavN7gxt+SCJ3h9z1Zo54dlP5csWqFsyil8Vt2Rl5OHkZfOeOd/cbq3cktOop0nPjVoEGUMUvqj//wBX/wuiYFyB0+Wg==",
+                         *       "encrypted_cvv": "PTanjGa4Tqy0A2+OhuUP0BFEElka+w6P/uiFIs4o3LPvp6q0E1PzJNxzm+0LzXFS9scBsmxv5p1dUQ71F1uMd/XIPodas+7ja+ZEdu2gNjB5uVZ/Gd54NA9J8UNr3ey66lKUzXEvkUC3lcQjY6Lb1UDvgHSgsg4cBP5xPGObywpCE1k+QOHw8gDan+4pVGe5x5WUWBgkQBdp5Sj2w2Klpfq+1TWjEWCZxLoFckyvffT2xl4Am6HfuKFf9WKUnNCz0qnaP6Vyi9UN8nX2W/mjV+HQak9ZFkavbO/wk1+CIMKLyCsPxMEv/9CRLgjeUe+mj3al/CZyD2RB7VO77NhwQA==",
+                         *       "encrypted_expiration": "LPwsBQqj23HxrVhiujv0nn5qLEmnTsIv6m3kYA9v/lxCpPQPGfYD+KgeILfycr0bNlfuRFC+O11XQ0sZUjoVCz1HWt8FaBrqNGtr5oHXdoBeaQO+Z/yUxAH75fbhwON1Yh7m575UW9CIrWc3Id9Mi+eqdUQmRPwYEWTS3I9MNxKLEK265V6tjzRS55NKQq+wqvtf0+ikKxXgeCuSM+x+1i7NOCOQk8Mfv+w0WbihYe3zE8KdTldYQVrf7nQUrOn5uNBCAHg6tIDS/63YbjmGjwN7pqrEx2nBWk6gaRjlx+YV8yFSF9nnYxwmz5ywUfNovgGV77zfJSjjn+xTp6pusQ==",
+                         *       "object_type": "VirtualCardResponse"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            card_id: string;
+                            /** @description The 16-digit PAN, encrypted with the request's public_key: base64 of RSA-OAEP with SHA-256 */
+                            encrypted_pan: string;
+                            /** @description The 3-digit CVV, encrypted with the request's public_key: base64 of RSA-OAEP with SHA-256 */
+                            encrypted_cvv: string;
+                            /** @description The expiry, MM/YY, encrypted with the request's public_key: base64 of RSA-OAEP with SHA-256 */
+                            encrypted_expiration: string;
+                            /** @enum {string} */
+                            object_type: "VirtualCardResponse";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a virtual card
+         * @description The card's PAN, CVV and expiry (MM/YY), each encrypted with the single-use `public_key` (RSA-OAEP, SHA-256, base64): POST because the key travels in the body. Changes nothing. A closed card, or a physical one, is 422.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                    /** @description The card */
+                    card_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "public_key": "-----BEGIN RSA PUBLIC KEY-----\nMIIBCgKCAQEAuFGCmJVjk1KBpwad3JPHNgjXRLMaKVWpexCNPc6fLLmFdJ1/aHft\n93iHPTI5kMqwcY2McI4QFoDgd/v+Mbmy8svYMBYZgIfg7yfwjK+Mhw1UvVQCK/Fa\nT4RV43sYIvpvTofMOJsFXWU6GDTAzcz0qmJvh/LyHakNlzSOoZMl3zf2lxaljgSn\n7G8JDevOjXqUO0oVK7e4lgn2t8eI3cCnvqGkraD88RCIqQ5GaS5deGGcU4uaC2OL\naC4z1sRBsQSiNd4pcUCd06RAH7aqTASfb4XpZENrVFVBOX3YgjoMyPxYjIqHIiF+\ncH3Cn8HZx/3pBkN+NugdrrymeyGAYn+f3wIDAQAB\n-----END RSA PUBLIC KEY-----\n"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The client's single-use RSA public key, PEM (PKCS#1 or SPKI), 2048 to 8192 bits */
+                        public_key: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The card, its details encrypted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "card_id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                         *       "encrypted_pan": "k8N3ZFYno45yK0rKDzAkqstz0sskGnwreJZy11UGLaeUy1R5QZ5iJYzYA7+OxDAzij+5CRTkGGr+OPfICCVrdDdbdYtAnT9fxul8YaiM4Z32bXTqomnuyL/9sl5KBpYQsJIV3hAQ18ppJV567JlhxQNva3nLWwTNYVesVq1QCdFiBPoroSzu1Fe2mEVcYTlP2hQ/YD8Nzdcjh0Hgszz+WfXKevkBv9pDvHhRrj0UHFs2+mwL8/4Ha0hAVRgavN7gxt+SCJ3h9z1Zo54dlP5csWqFsyil8Vt2Rl5OHkZfOeOd/cbq3cktOop0nPjVoEGUMUvqj//wBX/wuiYFyB0+Wg==",
+                         *       "encrypted_cvv": "PTanjGa4Tqy0A2+OhuUP0BFEElka+w6P/uiFIs4o3LPvp6q0E1PzJNxzm+0LzXFS9scBsmxv5p1dUQ71F1uMd/XIPodas+7ja+ZEdu2gNjB5uVZ/Gd54NA9J8UNr3ey66lKUzXEvkUC3lcQjY6Lb1UDvgHSgsg4cBP5xPGObywpCE1k+QOHw8gDan+4pVGe5x5WUWBgkQBdp5Sj2w2Klpfq+1TWjEWCZxLoFckyvffT2xl4Am6HfuKFf9WKUnNCz0qnaP6Vyi9UN8nX2W/mjV+HQak9ZFkavbO/wk1+CIMKLyCsPxMEv/9CRLgjeUe+mj3al/CZyD2RB7VO77NhwQA==",
+                         *       "encrypted_expiration": "LPwsBQqj23HxrVhiujv0nn5qLEmnTsIv6m3kYA9v/lxCpPQPGfYD+KgeILfycr0bNlfuRFC+O11XQ0sZUjoVCz1HWt8FaBrqNGtr5oHXdoBeaQO+Z/yUxAH75fbhwON1Yh7m575UW9CIrWc3Id9Mi+eqdUQmRPwYEWTS3I9MNxKLEK265V6tjzRS55NKQq+wqvtf0+ikKxXgeCuSM+x+1i7NOCOQk8Mfv+w0WbihYe3zE8KdTldYQVrf7nQUrOn5uNBCAHg6tIDS/63YbjmGjwN7pqrEx2nBWk6gaRjlx+YV8yFSF9nnYxwmz5ywUfNovgGV77zfJSjjn+xTp6pusQ==",
+                         *       "object_type": "VirtualCardResponse"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            card_id: string;
+                            /** @description The 16-digit PAN, encrypted with the request's public_key: base64 of RSA-OAEP with SHA-256 */
+                            encrypted_pan: string;
+                            /** @description The 3-digit CVV, encrypted with the request's public_key: base64 of RSA-OAEP with SHA-256 */
+                            encrypted_cvv: string;
+                            /** @description The expiry, MM/YY, encrypted with the request's public_key: base64 of RSA-OAEP with SHA-256 */
+                            encrypted_expiration: string;
+                            /** @enum {string} */
+                            object_type: "VirtualCardResponse";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        /**
+         * Close a virtual card
+         * @description Closes the virtual card for good (CLOSED, reason CANCELED). A physical card is closed with Close Card instead (422 here).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                    /** @description The card */
+                    card_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/card-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a pocket's card orders
+         * @description Oldest first, each with its status and, from CARD_CREATED on, its card.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of orders */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "prev_page": null,
+                         *       "next_page": null,
+                         *       "items": [
+                         *         {
+                         *           "card_order_id": "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a",
+                         *           "card_id": "6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f",
+                         *           "status": "RECEIVED",
+                         *           "object_type": "MinimalPhysicalCardOrderResponse"
+                         *         }
+                         *       ],
+                         *       "object_type": "CursorList"
+                         *     }
+                         */
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                card_order_id: string;
+                                card_id: string | null;
+                                status: "INITIAL" | "CARD_CREATED" | "ORDERED" | "RECEIVED";
+                                /** @enum {string} */
+                                object_type: "MinimalPhysicalCardOrderResponse";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Order a physical card
+         * @description An INITIAL order of a physical card, shipped to a US address. On the tenant's clock it moves on at each business day's 09:00 run: CARD_CREATED (the card is made, NOT_ACTIVATED), ORDERED a day later, RECEIVED five days after that. The sandbox's generate-card makes the card at once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "name_on_card": "ADA LOVELACE",
+                     *       "shipping_address": {
+                     *         "street_address": "12 St James Square",
+                     *         "street_address2": "Apt 3",
+                     *         "city": "New York",
+                     *         "postal_code": "10001",
+                     *         "state": "NY",
+                     *         "country": "US"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Printed on the card, at most 26 characters (Jiko's documented limit) */
+                        name_on_card: string;
+                        shipping_address: {
+                            street_address: string;
+                            street_address2?: string | null;
+                            city: string;
+                            postal_code: string;
+                            /** @enum {unknown} */
+                            state: "AA" | "AE" | "AP" | "AK" | "AL" | "AR" | "AZ" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "GU" | "HI" | "IA" | "ID" | "IL" | "IN" | "KS" | "KY" | "LA" | "MA" | "MD" | "ME" | "MI" | "MN" | "MO" | "MS" | "MT" | "NC" | "ND" | "NE" | "NH" | "NJ" | "NM" | "NV" | "NY" | "OH" | "OK" | "OR" | "PA" | "PR" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VA" | "VI" | "VT" | "WA" | "WI" | "WV" | "WY";
+                            /** @enum {unknown} */
+                            country: "US" | "USA";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The order */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "card_order_id": "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a",
+                         *       "card_id": null,
+                         *       "status": "INITIAL",
+                         *       "name_on_card": "ADA LOVELACE",
+                         *       "shipping_address": {
+                         *         "street_address": "12 St James Square",
+                         *         "street_address2": "Apt 3",
+                         *         "city": "New York",
+                         *         "postal_code": "10001",
+                         *         "state": "NY",
+                         *         "country": "US"
+                         *       },
+                         *       "object_type": "PhysicalCardOrderResponse"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            card_order_id: string;
+                            card_id: string | null;
+                            status: "INITIAL" | "CARD_CREATED" | "ORDERED" | "RECEIVED";
+                            name_on_card: string;
+                            shipping_address: {
+                                street_address: string;
+                                street_address2: string | null;
+                                city: string;
+                                postal_code: string;
+                                state: string;
+                                country: string;
+                            };
+                            /** @enum {string} */
+                            object_type: "PhysicalCardOrderResponse";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/card-orders/{card_order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a card order
+         * @description The order, its status (INITIAL, CARD_CREATED, ORDERED, RECEIVED), its card once made, and its shipping address.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                    /** @description The order */
+                    card_order_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "card_order_id": "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a",
+                         *       "card_id": null,
+                         *       "status": "INITIAL",
+                         *       "name_on_card": "ADA LOVELACE",
+                         *       "shipping_address": {
+                         *         "street_address": "12 St James Square",
+                         *         "street_address2": "Apt 3",
+                         *         "city": "New York",
+                         *         "postal_code": "10001",
+                         *         "state": "NY",
+                         *         "country": "US"
+                         *       },
+                         *       "object_type": "PhysicalCardOrderResponse"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            card_order_id: string;
+                            card_id: string | null;
+                            status: "INITIAL" | "CARD_CREATED" | "ORDERED" | "RECEIVED";
+                            name_on_card: string;
+                            shipping_address: {
+                                street_address: string;
+                                street_address2: string | null;
+                                city: string;
+                                postal_code: string;
+                                state: string;
+                                country: string;
+                            };
+                            /** @enum {string} */
+                            object_type: "PhysicalCardOrderResponse";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a pocket's cards
+         * @description Virtual and physical, oldest first, without PAN, CVV or expiry. `filter[status]` keeps only those statuses. Up to 100 a page (default 100, as Jiko).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only these statuses */
+                    "filter[status]"?: ("NOT_ACTIVATED" | "OPEN" | "LOCKED" | "CLOSED" | "FROZEN")[];
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of cards */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "prev_page": null,
+                         *       "next_page": null,
+                         *       "items": [
+                         *         {
+                         *           "card_id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                         *           "name": "Virtual card",
+                         *           "status": "OPEN",
+                         *           "type": "VIRTUAL",
+                         *           "pocket_id": "3f0b6a1e-8d2c-4f5a-9b7e-1c2d3e4f5a6b"
+                         *         },
+                         *         {
+                         *           "card_id": "6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f",
+                         *           "name": "ADA LOVELACE",
+                         *           "status": "NOT_ACTIVATED",
+                         *           "type": "PHYSICAL",
+                         *           "pocket_id": "3f0b6a1e-8d2c-4f5a-9b7e-1c2d3e4f5a6b"
+                         *         }
+                         *       ],
+                         *       "object_type": "CursorList"
+                         *     }
+                         */
+                        "application/json": {
+                            prev_page: string | null;
+                            next_page: string | null;
+                            items: {
+                                /** Format: uuid */
+                                card_id: string;
+                                /** @description The name on a physical card; "Virtual card" for a virtual one */
+                                name: string;
+                                status: "NOT_ACTIVATED" | "OPEN" | "LOCKED" | "CLOSED" | "FROZEN";
+                                /** @enum {unknown} */
+                                type: "VIRTUAL" | "PHYSICAL";
+                                /**
+                                 * Format: uuid
+                                 * @description The pocket (Jiko account) the card draws on
+                                 */
+                                pocket_id: string;
+                            }[];
+                            /** @enum {string} */
+                            object_type: "CursorList";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/cards/{card_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get card status
+         * @description OPEN, LOCKED, CLOSED, NOT_ACTIVATED (a physical card before activation) or FROZEN (held by the issuer).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                    /** @description The card */
+                    card_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The card status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "card_id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                         *       "status": "LOCKED"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            card_id: string;
+                            status: "NOT_ACTIVATED" | "OPEN" | "LOCKED" | "CLOSED" | "FROZEN";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set card status (lock, unlock, activate)
+         * @description OPEN or LOCKED, the only statuses a partner sets: LOCKED declines payments until OPEN again. Setting a NOT_ACTIVATED physical card OPEN activates it, once its PIN is set and its order RECEIVED (there is no separate activation call). CLOSED is final (use Close Card) and FROZEN is the issuer's: neither can be changed. The same status again changes nothing.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                    /** @description The card */
+                    card_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        status?: "OPEN" | "LOCKED";
+                    };
+                };
+            };
+            responses: {
+                /** @description The card status now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "card_id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                         *       "status": "LOCKED"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            card_id: string;
+                            status: "NOT_ACTIVATED" | "OPEN" | "LOCKED" | "CLOSED" | "FROZEN";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/cards/{card_id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set card PIN
+         * @description A physical card's PIN, before activation (it may be set again until then). Only encrypted: `encrypted_pin` is base64 of RSA-OAEP with SHA-256 of the four ASCII digits under the `set_pin` key of GET /api/v1/public-keys; anything else, plain digits included, is 422. The PIN is kept encrypted and never shown again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                    /** @description The card */
+                    card_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "encrypted_pin": "ewtRvfLhBxfhP3U+XS8GcxXfWJTd2+Z/IR5TuLdw67gzXVNL+4W8PJKTWSYvZ2eJfgfi/tst8/fdorEm+mQM/VIW0Vj/N/nPW9KMxgRAKv1ljY+uhMGAZCM/E53x3mdhM5FCNklCK4V9mnQaXKpY450ZC1G9uM9pMNHUnZfyDJ/vTEIDhcuLBqOdgTETxr4HyymJ2fNpFXNILLD1IQDyKIjTBXQV8Ca/iJkwBATaPHTu7Oyiw/hOHlo9VabeE7LACZobopg0WPNLoji387wgcqPPxuxMTYOsLm1utwtmHxyLSCtgz/DlhGuvlYcCRe2W5SLgMhUKDL8EL3CyeKvV0ED1iRQAYuGrNz7Jl7wvSx+QE9WuslH1xdFN/NdMCxQyQl4YwhvRePNbkw3N/DNMd2GaINMFY5GlpOSlgnIb32YYeCr5kItvjtkHVhlUnaGo0GWYxghmtw7oLrlUpNFDrbtVj5qWTd+HZ31WHNOCaKBJhgE2h4mUacktFlfpLWdD"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The encrypted 4-digit PIN */
+                        encrypted_pin: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The PIN is set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "success": true
+                         *     }
+                         */
+                        "application/json": {
+                            success: boolean;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jiko-accounts/{account_id}/cards/{card_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close card
+         * @description Closes a virtual or physical card for good (CLOSED is final; payments are declined from then on). Physical cards need `closure_reason`; LOST and STOLEN also need `lost_stolen_date` (not after today). A virtual card closed without a reason is CANCELED.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description A fresh UUID for each request; a retry sends the same one. Within an hour, a repeat of the same request gets the recorded response again (header `idempotent-replayed: true`), a different request with the key gets 422, and a repeat while the first still runs gets 409. The /docs page sends a fresh key on every "Try it out". The client sends a fresh UUID unless one is given.
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotency"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The pocket (Jiko account) */
+                    account_id: string;
+                    /** @description The card */
+                    card_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "closure_reason": "STOLEN",
+                     *       "lost_stolen_date": "2024-03-04"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {unknown} */
+                        closure_reason?: "LOST" | "STOLEN" | "DAMAGED" | "NEVER_RECEIVED" | "EXPIRED" | "CANCELED";
+                        /**
+                         * Format: date
+                         * @description When the card was lost or stolen (LOST, STOLEN)
+                         */
+                        lost_stolen_date?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions": {
         parameters: {
             query?: never;
@@ -13498,6 +14798,673 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sandbox/ach-originating/{transfer_id}/notification-of-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a notification of change for an ACH origination
+         * @description Sandbox mode only, pocketbook extension. The Receiver's bank answers an entry that went out in a file with corrected account data: C01 needs `corrected_account_number`, C02 `corrected_routing_number` (ABA check digit), C03 both. The counterparty takes the corrected data, as do its originations not yet in a file, so the next entry carries it; event `counterparties.noc.received`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The origination */
+                    transfer_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "change_code": "C01",
+                     *       "corrected_account_number": "1234567890"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description C01 incorrect account number, C02 incorrect routing number, C03 both */
+                        change_code: "C01" | "C02" | "C03";
+                        /** @description C02 and C03: the correct ABA routing number */
+                        corrected_routing_number?: string;
+                        /** @description C01 and C03: the correct account number */
+                        corrected_account_number?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The notification, recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7a",
+                         *       "transfer_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+                         *       "counterparty_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "change_code": "C01",
+                         *       "previous": {
+                         *         "routing_number": "021000021",
+                         *         "account_number": "123456789"
+                         *       },
+                         *       "corrected": {
+                         *         "routing_number": "021000021",
+                         *         "account_number": "1234567890"
+                         *       },
+                         *       "time_received": "2024-03-06T15:00:00.000Z",
+                         *       "object_type": "NotificationOfChange"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The origination the notification answered
+                             */
+                            transfer_id: string;
+                            /**
+                             * Format: uuid
+                             * @description The counterparty corrected
+                             */
+                            counterparty_id: string;
+                            /** @description C01 incorrect account number, C02 incorrect routing number, C03 both */
+                            change_code: "C01" | "C02" | "C03";
+                            /** @description What the entry carried */
+                            previous: {
+                                /** @description ABA routing number */
+                                routing_number: string;
+                                /** @description Account number */
+                                account_number: string;
+                            };
+                            /** @description What the counterparty carries now, and the next entries with it */
+                            corrected: {
+                                /** @description ABA routing number */
+                                routing_number: string;
+                                /** @description Account number */
+                                account_number: string;
+                            };
+                            /** Format: date-time */
+                            time_received: string;
+                            /** @enum {string} */
+                            object_type: "NotificationOfChange";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/generate-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the physical card of an order
+         * @description Sandbox mode only. Makes the card of an INITIAL order at once instead of at the next business day's run: the card is NOT_ACTIVATED and the order CARD_CREATED, then ORDERED and RECEIVED on the clock as usual. An order whose card exists is 422. 202 with no body, as Jiko; the order (GET card-orders/{card_order_id}) names the card.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "card_order_id": "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The physical card order
+                         */
+                        card_order_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted; no body */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/card-swipe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a card swipe
+         * @description Sandbox mode only. A card network message for the card, decided at once by the issuer: the card must be OPEN and not expired, its pocket OPEN, the amount within the velocity limits, and within what the pocket can pay now (cash plus its bills sold at today's bid). Approved, the amount is held on the pocket (bills sold first when cash is short; event `card.transaction.approved`); declined, nothing is held or sold (`decline_reason`: card_not_activated, card_locked, card_frozen, card_closed, expired, account_disabled, limit_exceeded, insufficient_funds; event `card.transaction.rejected`). The hold clears at the network settlement of the next business day for the amount held or `settlement_amount_usdc` (event `card.transaction.settled`), or, uncaptured, expires after 7 days. pocketbook extensions: `type` incremental (raise a hold), reversal (release all or part), refund (credit the pocket), force_post (a capture with no authorization). Jiko answers 202 with no body; pocketbook adds the outcome.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The card
+                         */
+                        card_id: string;
+                        /** @description USD cents: to authorize, to add (incremental), to release (reversal), to refund, or to post (force_post) */
+                        amount_usdc: number;
+                        /** @description pocketbook extension: the merchant (default Sandbox Merchant) */
+                        merchant_name?: string;
+                        /** @description pocketbook extension: the merchant's ISO 18245 category code (default 5999) */
+                        mcc?: string;
+                        /** @description pocketbook extension: the network message (default authorization) */
+                        type?: "authorization" | "incremental" | "reversal" | "refund" | "force_post";
+                        /**
+                         * Format: uuid
+                         * @description pocketbook extension: the authorization an incremental or a reversal changes (required for them), or a refund refers to
+                         */
+                        authorization_id?: string;
+                        /** @description pocketbook extension, authorization only: the final amount the next business day's clearing posts (default: the amount held) */
+                        settlement_amount_usdc?: number;
+                        /** @description pocketbook extension, authorization only: false leaves the hold uncaptured, to be reversed or to expire after 7 days (default true) */
+                        capture?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description The message and its outcome */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description The network message (for an authorization: the authorization)
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description The card
+                             */
+                            card_id: string;
+                            /**
+                             * Format: uuid
+                             * @description The pocket the card draws on
+                             */
+                            account_id: string;
+                            type: "authorization" | "incremental" | "reversal" | "refund" | "force_post";
+                            authorization_id: string | null;
+                            /** @description USD cents asked for */
+                            amount_usdc: number;
+                            /** @description An authorization: PENDING (held), SETTLED, EXPIRED, REVERSED or DECLINED; an incremental or a reversal: APPROVED or DECLINED; a refund or a force post: SETTLED or DECLINED */
+                            status: "APPROVED" | "DECLINED" | "PENDING" | "SETTLED" | "EXPIRED" | "REVERSED";
+                            /** @description Why it was declined */
+                            decline_reason: "card_not_activated" | "card_locked" | "card_frozen" | "card_closed" | "expired" | "account_disabled" | "limit_exceeded" | "insufficient_funds" | null;
+                            merchant_name: string;
+                            mcc: string;
+                            /** @description USD cents an authorization holds now */
+                            held_usdc: number;
+                            settlement_amount_usdc: number | null;
+                            capture: boolean;
+                            settle_on: string | null;
+                            expires_at: string | null;
+                            /** @description Proceeds of the bills sold to pay it, cents */
+                            sold_usdc: number;
+                            settled_usdc: number | null;
+                            /** @description What the pocket could not cover of a clearing or force post (owed by the customer), cents */
+                            shortfall_usdc: number;
+                            /** Format: date-time */
+                            time_created: string;
+                            time_closed: string | null;
+                            /** @enum {string} */
+                            object_type: "CardAuthorization";
+                            authorization: {
+                                /**
+                                 * Format: uuid
+                                 * @description The network message (for an authorization: the authorization)
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The card
+                                 */
+                                card_id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The pocket the card draws on
+                                 */
+                                account_id: string;
+                                type: "authorization" | "incremental" | "reversal" | "refund" | "force_post";
+                                authorization_id: string | null;
+                                /** @description USD cents asked for */
+                                amount_usdc: number;
+                                /** @description An authorization: PENDING (held), SETTLED, EXPIRED, REVERSED or DECLINED; an incremental or a reversal: APPROVED or DECLINED; a refund or a force post: SETTLED or DECLINED */
+                                status: "APPROVED" | "DECLINED" | "PENDING" | "SETTLED" | "EXPIRED" | "REVERSED";
+                                /** @description Why it was declined */
+                                decline_reason: "card_not_activated" | "card_locked" | "card_frozen" | "card_closed" | "expired" | "account_disabled" | "limit_exceeded" | "insufficient_funds" | null;
+                                merchant_name: string;
+                                mcc: string;
+                                /** @description USD cents an authorization holds now */
+                                held_usdc: number;
+                                settlement_amount_usdc: number | null;
+                                capture: boolean;
+                                settle_on: string | null;
+                                expires_at: string | null;
+                                /** @description Proceeds of the bills sold to pay it, cents */
+                                sold_usdc: number;
+                                settled_usdc: number | null;
+                                /** @description What the pocket could not cover of a clearing or force post (owed by the customer), cents */
+                                shortfall_usdc: number;
+                                /** Format: date-time */
+                                time_created: string;
+                                time_closed: string | null;
+                                /** @enum {string} */
+                                object_type: "CardAuthorization";
+                            } | null;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/scenarios/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the failure scenarios
+         * @description Sandbox mode only, pocketbook extension; rules and magic values are described in docs/SANDBOX.md. The tenant's rules, oldest first, spent one-shot rules included (`active: false`).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "offset": 0,
+                         *       "count": 1,
+                         *       "items": [
+                         *         {
+                         *           "id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f",
+                         *           "operation": "ach.return",
+                         *           "counterparty_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *           "direction": "DEBIT",
+                         *           "return_code": "R01",
+                         *           "after_business_days": 2,
+                         *           "times": 1,
+                         *           "fired_count": 0,
+                         *           "active": true,
+                         *           "time_created": "2024-03-05T14:00:00.000Z",
+                         *           "object_type": "SandboxScenario"
+                         *         }
+                         *       ],
+                         *       "object_type": "List"
+                         *     }
+                         */
+                        "application/json": {
+                            offset: number;
+                            count: number;
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description `ach.return`: an ACH origination comes back; `wire.reject`: an outgoing wire is rejected; `micro_deposits.fail`: micro-deposits bounce */
+                                operation: "ach.return" | "wire.reject" | "micro_deposits.fail";
+                                counterparty_id: string | null;
+                                direction: ("DEBIT" | "CREDIT") | null;
+                                return_code: ("R01" | "R02" | "R03" | "R04" | "R10" | "R29") | null;
+                                after_business_days: number | null;
+                                /** @description 1: the next matching operation only (one-shot); null: every one (standing) */
+                                times: 1 | null;
+                                /** @description How many operations the rule has changed */
+                                fired_count: number;
+                                /** @description False once a one-shot rule has fired */
+                                active: boolean;
+                                /** Format: date-time */
+                                time_created: string;
+                                /** @enum {string} */
+                                object_type: "SandboxScenario";
+                            }[];
+                            /** @enum {string} */
+                            object_type: "List";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a failure scenario
+         * @description Sandbox mode only, pocketbook extension; rules and magic values are described in docs/SANDBOX.md. A rule forces the outcome of the tenant's next (`times: 1`, default) or every (`times: null`) matching operation: `ach.return`: an ACH origination (of `counterparty_id`, `direction`) comes back with `return_code` `after_business_days` business days after its settlement date, through the rail's return path (status REJECTED, `transfers.ach.in.rejected` or `transfers.ach.out.rejected`); `wire.reject`: an outgoing wire is rejected at once (REJECTED, `transfers.wire.out.rejected`, nothing leaves the pocket); `micro_deposits.fail`: the micro-deposits bounce and the confirmation fails (verification FAILED). The rule fires in the transaction of the operation it changes. 201 with the rule.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description `ach.return`: an ACH origination comes back; `wire.reject`: an outgoing wire is rejected; `micro_deposits.fail`: micro-deposits bounce */
+                        operation: "ach.return" | "wire.reject" | "micro_deposits.fail";
+                        /**
+                         * Format: uuid
+                         * @description The counterparty the rule applies to (the tenant's); absent: every counterparty
+                         */
+                        counterparty_id?: string;
+                        /** @description ach.return only: DEBIT (pull) or CREDIT (push); absent: both */
+                        direction?: "DEBIT" | "CREDIT";
+                        /** @description ach.return only (default R01) */
+                        return_code?: "R01" | "R02" | "R03" | "R04" | "R10" | "R29";
+                        /** @description ach.return only: business days after the settlement date the entry comes back on (default 2); at most 2 for R01-R04 and R29, 30 for R10 */
+                        after_business_days?: number;
+                        /** @description 1: the next matching operation only (one-shot); null: every one (standing) */
+                        times?: 1 | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The rule */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f",
+                         *       "operation": "ach.return",
+                         *       "counterparty_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "direction": "DEBIT",
+                         *       "return_code": "R01",
+                         *       "after_business_days": 2,
+                         *       "times": 1,
+                         *       "fired_count": 0,
+                         *       "active": true,
+                         *       "time_created": "2024-03-05T14:00:00.000Z",
+                         *       "object_type": "SandboxScenario"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description `ach.return`: an ACH origination comes back; `wire.reject`: an outgoing wire is rejected; `micro_deposits.fail`: micro-deposits bounce */
+                            operation: "ach.return" | "wire.reject" | "micro_deposits.fail";
+                            counterparty_id: string | null;
+                            direction: ("DEBIT" | "CREDIT") | null;
+                            return_code: ("R01" | "R02" | "R03" | "R04" | "R10" | "R29") | null;
+                            after_business_days: number | null;
+                            /** @description 1: the next matching operation only (one-shot); null: every one (standing) */
+                            times: 1 | null;
+                            /** @description How many operations the rule has changed */
+                            fired_count: number;
+                            /** @description False once a one-shot rule has fired */
+                            active: boolean;
+                            /** Format: date-time */
+                            time_created: string;
+                            /** @enum {string} */
+                            object_type: "SandboxScenario";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/scenarios/{scenario_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a failure scenario
+         * @description Sandbox mode only, pocketbook extension; rules and magic values are described in docs/SANDBOX.md. One of the tenant's rules, with how many times it has fired.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The rule */
+                    scenario_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A failure-scenario rule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f",
+                         *       "operation": "ach.return",
+                         *       "counterparty_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                         *       "direction": "DEBIT",
+                         *       "return_code": "R01",
+                         *       "after_business_days": 2,
+                         *       "times": 1,
+                         *       "fired_count": 0,
+                         *       "active": true,
+                         *       "time_created": "2024-03-05T14:00:00.000Z",
+                         *       "object_type": "SandboxScenario"
+                         *     }
+                         */
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description `ach.return`: an ACH origination comes back; `wire.reject`: an outgoing wire is rejected; `micro_deposits.fail`: micro-deposits bounce */
+                            operation: "ach.return" | "wire.reject" | "micro_deposits.fail";
+                            counterparty_id: string | null;
+                            direction: ("DEBIT" | "CREDIT") | null;
+                            return_code: ("R01" | "R02" | "R03" | "R04" | "R10" | "R29") | null;
+                            after_business_days: number | null;
+                            /** @description 1: the next matching operation only (one-shot); null: every one (standing) */
+                            times: 1 | null;
+                            /** @description How many operations the rule has changed */
+                            fired_count: number;
+                            /** @description False once a one-shot rule has fired */
+                            active: boolean;
+                            /** Format: date-time */
+                            time_created: string;
+                            /** @enum {string} */
+                            object_type: "SandboxScenario";
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a failure scenario
+         * @description Sandbox mode only, pocketbook extension; rules and magic values are described in docs/SANDBOX.md. The rule matches nothing more; returns it has already planned still come back. 204 with no body.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /**
+                     * @description Optional here: when sent, a UUID honoured as on the Partner API (a repeat replays the recorded response).
+                     * @example 0b8f9c3e-5d2a-4e21-9a57-3f1c2b7d8e90
+                     */
+                    "x-jiko-idempotency"?: components["parameters"]["JikoIdempotencyOptional"];
+                    /** @description Optional: the authenticated partner's own id, as Jiko's client sends it when configured with one; any other value is a 401. */
+                    "x-jiko-partner-id"?: components["parameters"]["JikoPartnerId"];
+                };
+                path: {
+                    /** @description The rule */
+                    scenario_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["ValidationError"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "application.approved": {
@@ -13860,6 +15827,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "counterparties.noc.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The bank of an ACH entry sent a notification of change; the counterparty now carries the corrected account data
+         * @description Event about a Counterparty; pocketbook extension. See docs/EVENTS.md.
+         */
+        post: operations["webhook_counterparties_noc_received"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "transfers.wire.out.processing": {
         parameters: {
             query?: never;
@@ -13960,6 +15947,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "card.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A card was issued: a virtual card (OPEN) or the physical card of an order (NOT_ACTIVATED)
+         * @description Event about a Card; pocketbook extension. See docs/EVENTS.md.
+         */
+        post: operations["webhook_card_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "card.order.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A physical card order was placed or moved on (INITIAL, CARD_CREATED, ORDERED, RECEIVED)
+         * @description Event about a CardOrder; pocketbook extension. See docs/EVENTS.md.
+         */
+        post: operations["webhook_card_order_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "card.status.open": {
         parameters: {
             query?: never;
@@ -13971,7 +15998,7 @@ export interface webhooks {
         put?: never;
         /**
          * A card became usable
-         * @description Event about a Card; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a Card; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_card_status_open"];
         delete?: never;
@@ -13991,7 +16018,7 @@ export interface webhooks {
         put?: never;
         /**
          * A card was locked
-         * @description Event about a Card; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a Card; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_card_status_locked"];
         delete?: never;
@@ -14031,7 +16058,7 @@ export interface webhooks {
         put?: never;
         /**
          * A card was closed for good
-         * @description Event about a Card; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * @description Event about a Card; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_card_status_closed"];
         delete?: never;
@@ -14050,8 +16077,8 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A card payment was authorized
-         * @description Event about a CardTransaction; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * A card payment was authorized and its amount held (also an approved incremental authorization: amount is the increment)
+         * @description Event about a CardTransaction; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_card_transaction_approved"];
         delete?: never;
@@ -14070,8 +16097,8 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A card payment was declined
-         * @description Event about a CardTransaction; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * A card payment was declined; nothing was held or sold
+         * @description Event about a CardTransaction; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_card_transaction_rejected"];
         delete?: never;
@@ -14110,10 +16137,70 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An authorized card payment was reversed
-         * @description Event about a CardTransaction; Partner API; not emitted by pocketbook yet. See docs/EVENTS.md.
+         * The merchant reversed all or part of an authorization; amount is what was released
+         * @description Event about a CardTransaction; Partner API. See docs/EVENTS.md.
          */
         post: operations["webhook_card_transaction_reversed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "card.transaction.settled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A card payment cleared at the network's settlement (or was force posted) and left the pocket; amount is what posted
+         * @description Event about a CardTransaction; pocketbook extension. See docs/EVENTS.md.
+         */
+        post: operations["webhook_card_transaction_settled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "card.transaction.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An authorization was never captured and its hold was released after 7 days
+         * @description Event about a CardTransaction; pocketbook extension. See docs/EVENTS.md.
+         */
+        post: operations["webhook_card_transaction_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "card.transaction.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A merchant refund was credited to the pocket
+         * @description Event about a CardTransaction; pocketbook extension. See docs/EVENTS.md.
+         */
+        post: operations["webhook_card_transaction_refunded"];
         delete?: never;
         options?: never;
         head?: never;
@@ -15616,6 +17703,83 @@ export interface operations {
             };
         };
     };
+    webhook_counterparties_noc_received: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Jiko's signature: base64 of HMAC-SHA256 of the raw body, keyed with the UTF-8 bytes of the shared secret */
+                "x-jiko-signature": string;
+                /** @description The event id; the same on every retry and replay */
+                "webhook-id": string;
+                /** @description Unix seconds of the call (wall clock) */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>" keyed with the UTF-8 bytes of the shared secret> */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Unique id of the event; also the webhook-id header
+                     */
+                    event_id: string;
+                    /** @constant */
+                    event_type: "counterparties.noc.received";
+                    /**
+                     * Format: date-time
+                     * @description When the change happened, on the tenant's clock
+                     */
+                    timestamp: string;
+                    payload: {
+                        /**
+                         * Format: uuid
+                         * @description The counterparty whose bank account was corrected
+                         */
+                        counterparty_id: string;
+                        /**
+                         * Format: uuid
+                         * @description The ACH origination the notification answered
+                         */
+                        transfer_id: string;
+                        /** @description C01 account number, C02 routing number, C03 both */
+                        change_code: "C01" | "C02" | "C03";
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The customer concerned, when there is one
+                     */
+                    customer_id?: string;
+                    /**
+                     * Format: uuid
+                     * @description The Counterparty the event is about
+                     */
+                    object_id: string;
+                    /** @description Order of the events of object_id: 1, 2, ... */
+                    sequence: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: pocketbook disables the subscription */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Acknowledged; anything else (or no answer in time) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     webhook_transfers_wire_out_processing: {
         parameters: {
             query?: never;
@@ -15967,6 +18131,166 @@ export interface operations {
                     /**
                      * Format: uuid
                      * @description The Wire the event is about
+                     */
+                    object_id: string;
+                    /** @description Order of the events of object_id: 1, 2, ... */
+                    sequence: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: pocketbook disables the subscription */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Acknowledged; anything else (or no answer in time) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_card_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Jiko's signature: base64 of HMAC-SHA256 of the raw body, keyed with the UTF-8 bytes of the shared secret */
+                "x-jiko-signature": string;
+                /** @description The event id; the same on every retry and replay */
+                "webhook-id": string;
+                /** @description Unix seconds of the call (wall clock) */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>" keyed with the UTF-8 bytes of the shared secret> */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Unique id of the event; also the webhook-id header
+                     */
+                    event_id: string;
+                    /** @constant */
+                    event_type: "card.created";
+                    /**
+                     * Format: date-time
+                     * @description When the change happened, on the tenant's clock
+                     */
+                    timestamp: string;
+                    payload: {
+                        /**
+                         * Format: uuid
+                         * @description The card
+                         */
+                        card_id: string;
+                        /**
+                         * Format: uuid
+                         * @description The pocket the card draws on
+                         */
+                        account_id: string;
+                        type: "VIRTUAL" | "PHYSICAL";
+                        /** @description OPEN (virtual) or NOT_ACTIVATED (physical) */
+                        status: "OPEN" | "NOT_ACTIVATED";
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The customer concerned, when there is one
+                     */
+                    customer_id?: string;
+                    /**
+                     * Format: uuid
+                     * @description The Card the event is about
+                     */
+                    object_id: string;
+                    /** @description Order of the events of object_id: 1, 2, ... */
+                    sequence: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: pocketbook disables the subscription */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Acknowledged; anything else (or no answer in time) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_card_order_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Jiko's signature: base64 of HMAC-SHA256 of the raw body, keyed with the UTF-8 bytes of the shared secret */
+                "x-jiko-signature": string;
+                /** @description The event id; the same on every retry and replay */
+                "webhook-id": string;
+                /** @description Unix seconds of the call (wall clock) */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>" keyed with the UTF-8 bytes of the shared secret> */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Unique id of the event; also the webhook-id header
+                     */
+                    event_id: string;
+                    /** @constant */
+                    event_type: "card.order.updated";
+                    /**
+                     * Format: date-time
+                     * @description When the change happened, on the tenant's clock
+                     */
+                    timestamp: string;
+                    payload: {
+                        /**
+                         * Format: uuid
+                         * @description The physical card order
+                         */
+                        card_order_id: string;
+                        /**
+                         * Format: uuid
+                         * @description The pocket the card will draw on
+                         */
+                        account_id: string;
+                        /** @description The order status now */
+                        status: "INITIAL" | "CARD_CREATED" | "ORDERED" | "RECEIVED";
+                        /**
+                         * Format: uuid
+                         * @description The card made for the order (from CARD_CREATED on)
+                         */
+                        card_id?: string;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The customer concerned, when there is one
+                     */
+                    customer_id?: string;
+                    /**
+                     * Format: uuid
+                     * @description The CardOrder the event is about
                      */
                     object_id: string;
                     /** @description Order of the events of object_id: 1, 2, ... */
@@ -16536,6 +18860,237 @@ export interface operations {
                     event_id: string;
                     /** @constant */
                     event_type: "card.transaction.reversed";
+                    /**
+                     * Format: date-time
+                     * @description When the change happened, on the tenant's clock
+                     */
+                    timestamp: string;
+                    payload: {
+                        /**
+                         * Format: uuid
+                         * @description The card
+                         */
+                        card_id: string;
+                        /** @description Amount in cents */
+                        amount: number;
+                        /**
+                         * Format: uuid
+                         * @description The pocket the card draws on
+                         */
+                        account_id: string;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The customer concerned, when there is one
+                     */
+                    customer_id?: string;
+                    /**
+                     * Format: uuid
+                     * @description The CardTransaction the event is about
+                     */
+                    object_id: string;
+                    /** @description Order of the events of object_id: 1, 2, ... */
+                    sequence: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: pocketbook disables the subscription */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Acknowledged; anything else (or no answer in time) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_card_transaction_settled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Jiko's signature: base64 of HMAC-SHA256 of the raw body, keyed with the UTF-8 bytes of the shared secret */
+                "x-jiko-signature": string;
+                /** @description The event id; the same on every retry and replay */
+                "webhook-id": string;
+                /** @description Unix seconds of the call (wall clock) */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>" keyed with the UTF-8 bytes of the shared secret> */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Unique id of the event; also the webhook-id header
+                     */
+                    event_id: string;
+                    /** @constant */
+                    event_type: "card.transaction.settled";
+                    /**
+                     * Format: date-time
+                     * @description When the change happened, on the tenant's clock
+                     */
+                    timestamp: string;
+                    payload: {
+                        /**
+                         * Format: uuid
+                         * @description The card
+                         */
+                        card_id: string;
+                        /** @description Amount in cents */
+                        amount: number;
+                        /**
+                         * Format: uuid
+                         * @description The pocket the card draws on
+                         */
+                        account_id: string;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The customer concerned, when there is one
+                     */
+                    customer_id?: string;
+                    /**
+                     * Format: uuid
+                     * @description The CardTransaction the event is about
+                     */
+                    object_id: string;
+                    /** @description Order of the events of object_id: 1, 2, ... */
+                    sequence: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: pocketbook disables the subscription */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Acknowledged; anything else (or no answer in time) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_card_transaction_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Jiko's signature: base64 of HMAC-SHA256 of the raw body, keyed with the UTF-8 bytes of the shared secret */
+                "x-jiko-signature": string;
+                /** @description The event id; the same on every retry and replay */
+                "webhook-id": string;
+                /** @description Unix seconds of the call (wall clock) */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>" keyed with the UTF-8 bytes of the shared secret> */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Unique id of the event; also the webhook-id header
+                     */
+                    event_id: string;
+                    /** @constant */
+                    event_type: "card.transaction.expired";
+                    /**
+                     * Format: date-time
+                     * @description When the change happened, on the tenant's clock
+                     */
+                    timestamp: string;
+                    payload: {
+                        /**
+                         * Format: uuid
+                         * @description The card
+                         */
+                        card_id: string;
+                        /** @description Amount in cents */
+                        amount: number;
+                        /**
+                         * Format: uuid
+                         * @description The pocket the card draws on
+                         */
+                        account_id: string;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The customer concerned, when there is one
+                     */
+                    customer_id?: string;
+                    /**
+                     * Format: uuid
+                     * @description The CardTransaction the event is about
+                     */
+                    object_id: string;
+                    /** @description Order of the events of object_id: 1, 2, ... */
+                    sequence: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: pocketbook disables the subscription */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Acknowledged; anything else (or no answer in time) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_card_transaction_refunded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Jiko's signature: base64 of HMAC-SHA256 of the raw body, keyed with the UTF-8 bytes of the shared secret */
+                "x-jiko-signature": string;
+                /** @description The event id; the same on every retry and replay */
+                "webhook-id": string;
+                /** @description Unix seconds of the call (wall clock) */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>" keyed with the UTF-8 bytes of the shared secret> */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Unique id of the event; also the webhook-id header
+                     */
+                    event_id: string;
+                    /** @constant */
+                    event_type: "card.transaction.refunded";
                     /**
                      * Format: date-time
                      * @description When the change happened, on the tenant's clock

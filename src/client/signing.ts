@@ -29,7 +29,7 @@ export function signRequest(sharedSecret: string, idempotencyKey: string, pathna
 
 /**
  * How the server guards a path (a path template of the OpenAPI document, or a concrete path):
- * - `public`: no credentials (login, health, the API reference);
+ * - `public`: no credentials (login, the public keys, health, the API reference);
  * - `bearer`: the bearer token, no signature (the sandbox endpoints, `/api/v1/sandbox/...`); an
  *   idempotency key is honoured when sent;
  * - `signed`: the bearer token, `x-jiko-idempotency` and `x-jiko-signature` (every other Partner
@@ -40,7 +40,7 @@ export type Door = 'public' | 'bearer' | 'signed';
 
 /** The door of `path` (relative to the base URL, without the query string). */
 export function doorOf(path: string): Door {
-  if (!path.startsWith('/api/') || /^\/api\/v1\/login\/?$/.test(path)) return 'public';
+  if (!path.startsWith('/api/') || /^\/api\/v1\/(login|public-keys)\/?$/.test(path)) return 'public';
   if (path.startsWith('/api/v1/sandbox/') || path === '/api/v1/sandbox') return 'bearer';
   return 'signed';
 }

@@ -20,3 +20,27 @@ export async function exactlyOnce<T>(db: Db, ctx: RequestContext, fn: (tx: Tx) =
     throw ctx.idempotency?.translate(error) ?? error;
   }
 }
+
+/**
+ * As `exactlyOnce`, but the claim's statements and the change's first ones are issued together (one
+ * round trip on PostgreSQL, where they run in that order): for a change `fn` whose work before the
+ * claim is known is confined to its transaction (reads and locks; nothing outside the database,
+ * nothing it cannot roll back). When the claim fails, `fn` is let finish inside the transaction,
+ * which then rolls back, and the claim's error is thrown (409, 422 or the replay): a duplicate can
+ * run its reads, and wait for the locks of the request it duplicates, but never commits.
+ */
+export async function exactlyOnceEager<T>(db: Db, ctx: RequestContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const idempotency = ctx.idempotency;
+  if (!idempotency) return exactlyOnce(db, ctx, fn);
+  try {
+    return await db.tx(async (tx) => {
+      const [claimed, ran] = await Promise.allSettled([idempotency.claim(tx), fn(tx)]);
+      if (claimed.status === 'rejected') throw claimed.reason;
+      if (ran.status === 'rejected') throw ran.reason;
+      await idempotency.seal(tx, ran.value);
+      return ran.value;
+    });
+  } catch (error) {
+    throw idempotency.translate(error) ?? error;
+  }
+}

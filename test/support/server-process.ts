@@ -1,5 +1,5 @@
 /**
- * The real server as a child process (`node --import tsx src/main.ts`) on either database: a
+ * The real server as a child process (`node scripts/start.mjs`, as `npm start` runs it) on either database: a
  * PostgreSQL database (DATABASE_URL) or an embedded PGlite data folder (POCKETBOOK_DATA_DIR), in
  * sandbox mode, without the demo seed, on a free port, optionally with sandbox fault injection
  * (POCKETBOOK_FAULTS). Restarting on the same database is spawning again with the same target.

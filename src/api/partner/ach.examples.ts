@@ -81,3 +81,17 @@ export const RETURNED_RESPONSE = {
   return_code: 'R01',
   receivable: { value: 120000, currency: 'USD', formatted: '$1,200.00' },
 };
+
+/** The bank of Ada's account sends a C01: her account number was 123456789, it is now 1234567890. */
+export const NOC_REQUEST = { change_code: 'C01', corrected_account_number: '1234567890' };
+
+export const NOC_RESPONSE = {
+  id: 'd4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7a',
+  transfer_id: PULL_ID,
+  counterparty_id: COUNTERPARTY_ID,
+  change_code: 'C01',
+  previous: { routing_number: '021000021', account_number: '123456789' },
+  corrected: { routing_number: '021000021', account_number: '1234567890' },
+  time_received: '2024-03-06T15:00:00.000Z',
+  object_type: 'NotificationOfChange',
+};

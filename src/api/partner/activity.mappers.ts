@@ -56,8 +56,8 @@ export const TransactionsV2Query = Type.Object({
   'filter[type]': Type.Optional(Type.Array(Type.Enum([...TRANSACTION_TYPES_V2]), { maxItems: 10, description: 'Transaction types' })),
   'filter[portal]': Type.Optional(Uuids('Only transactions received through these portals')),
   'filter[on_us_transfer]': Type.Optional(Uuids('Only transactions of these on-us transfers')),
-  'filter[wire]': Type.Optional(Uuids('Only transactions of these wires (none yet in pocketbook)')),
-  'filter[card]': Type.Optional(Uuids('Only transactions of these cards (none yet in pocketbook)')),
+  'filter[wire]': Type.Optional(Uuids('Only the WIRE and WIRE_FEE transactions of these wires')),
+  'filter[card]': Type.Optional(Uuids('Only card payments of these cards')),
   time_booked_from: Type.Optional(InstantQuery('Booked at or after')),
   time_booked_to: Type.Optional(InstantQuery('Booked at or before')),
   time_settled_from: Type.Optional(InstantQuery('Settled at or after')),
@@ -73,7 +73,7 @@ export const CustomerTransactionsV2Query = Type.Object({
 
 export const AccountTransactionsV1Query = Type.Object({
   order: Type.Optional(OrderSchema),
-  'filter[card]': Type.Optional(Uuids('Only transactions of these cards (none yet in pocketbook)')),
+  'filter[card]': Type.Optional(Uuids('Only card payments of these cards')),
   'filter[portal]': Type.Optional(Uuids('Only transactions received through these portals')),
   'filter[types]': Type.Optional(Type.Array(Type.Enum([...TRANSACTION_TYPES_V1]), { maxItems: 10, description: 'Transaction types' })),
   timestamp_from: Type.Optional(InstantQuery('At or after')),
@@ -112,7 +112,8 @@ export function tradeFilterOf(query: Query): TradeFilter {
 export function transactionFilterV2Of(query: Query): TransactionFilter {
   return {
     pocketIds: strings(query['pocket[]']),
-    types: strings(query['filter[type]']),
+    // v2 calls a wire's fee FEE (FeeTransactionActivity); it is stored under v1's WIRE_FEE.
+    types: strings(query['filter[type]'])?.map((type) => (type === 'FEE' ? 'WIRE_FEE' : type)),
     direction: query.direction === 'CREDIT' || query.direction === 'DEBIT' ? query.direction : undefined,
     amountCents: queryRange('amount_from', cents(query.amount_from), 'amount_to', cents(query.amount_to)),
     portalIds: strings(query['filter[portal]']),
@@ -271,7 +272,31 @@ export const OnUsTransactionV2Schema = Type.Object({
   on_us_transfer_id: Uuid(),
 });
 
-export const TransactionV2Schema = Type.Union([AchTransactionV2Schema, OnUsTransactionV2Schema]);
+/** A card payment (pocketbook's fields: Jiko's CardTransactionActivity is not published; these follow its card_transaction). */
+export const CardTransactionV2Schema = Type.Object({
+  ...TransactionV2Common,
+  type: Type.Literal('CARD'),
+  card_id: Uuid('The card'),
+  counterparty: Type.String({ description: "The merchant's name" }),
+  merchant_type: Type.String({ description: "The merchant's category (ISO 18245 MCC)" }),
+  pre_authorization: Type.Boolean({ description: 'True when it settled an earlier authorization (a hold)' }),
+});
+
+/**
+ * A wire, or the fee of an outgoing one (Jiko's wire_transaction / wire_fee_transaction details,
+ * flat as the other v2 variants).
+ */
+export const WireTransactionV2Schema = Type.Object({
+  ...TransactionV2Common,
+  type: Type.Enum(['WIRE', 'FEE'], { description: 'WIRE the wire itself; FEE the fee of an outgoing wire (v1: WIRE_FEE)' }),
+  wire_id: Uuid('The wire'),
+  counterparty_name: Type.String({ description: 'The beneficiary (outgoing) or the sender (incoming)' }),
+  reference_number: Type.String({ description: "The wire's UETR" }),
+});
+
+export const TransactionV2Schema = Type.Union([AchTransactionV2Schema, OnUsTransactionV2Schema, CardTransactionV2Schema, WireTransactionV2Schema]);
+
+const WireDetailsV1 = Type.Object({ reference_number: Type.String(), counterparty_name: Type.String(), wire_id: Type.String() });
 
 export const TransactionV1Schema = Type.Object({
   id: Uuid(),
@@ -291,6 +316,16 @@ export const TransactionV1Schema = Type.Object({
         portal_id: Type.Optional(Uuid()),
       }),
     ),
+    card_transaction: Type.Optional(
+      Type.Object({
+        counterparty: Type.Optional(Type.String({ description: "The merchant's name" })),
+        merchant_type: Type.Optional(Type.String({ description: "The merchant's category (pocketbook writes the ISO 18245 MCC)" })),
+        pre_authorization: Type.Boolean({ description: 'True when it settled an earlier authorization (a hold)' }),
+        card_id: Type.Optional(Uuid('pocketbook extension: the card')),
+      }),
+    ),
+    wire_transaction: Type.Optional(WireDetailsV1),
+    wire_fee_transaction: Type.Optional(WireDetailsV1),
     on_us_transaction: Type.Optional(
       Type.Object({
         on_us_transfer_id: Type.String(),
@@ -321,6 +356,14 @@ export function transactionV2Json(transaction: BankTransactionRecord) {
   if (transaction.type === 'ON_US' && transaction.onUs) {
     return { ...common, type: 'ON_US' as const, on_us_transfer_id: transaction.onUs.onUsTransferId };
   }
+  if (transaction.type === 'CARD' && transaction.card) {
+    const card = transaction.card;
+    return { ...common, type: 'CARD' as const, card_id: card.cardId, counterparty: card.counterparty, merchant_type: card.merchantType, pre_authorization: card.preAuthorization };
+  }
+  if ((transaction.type === 'WIRE' || transaction.type === 'WIRE_FEE') && transaction.wire) {
+    const wire = transaction.wire;
+    return { ...common, type: transaction.type === 'WIRE' ? ('WIRE' as const) : ('FEE' as const), wire_id: wire.wireId, counterparty_name: wire.counterpartyName, reference_number: wire.referenceNumber };
+  }
   return {
     ...common,
     type: 'ACH' as const,
@@ -335,8 +378,13 @@ export function transactionV2Json(transaction: BankTransactionRecord) {
  * amount; the status is PENDING until settled, then COMPLETED.
  */
 export function transactionV1Json(transaction: BankTransactionRecord) {
-  const details =
-    transaction.type === 'ON_US' && transaction.onUs
+  const card = transaction.type === 'CARD' ? transaction.card : null;
+  const wire = transaction.wire ? { reference_number: transaction.wire.referenceNumber, counterparty_name: transaction.wire.counterpartyName, wire_id: transaction.wire.wireId } : null;
+  const details = card
+    ? { card_transaction: { counterparty: card.counterparty, merchant_type: card.merchantType, pre_authorization: card.preAuthorization, card_id: card.cardId } }
+    : wire
+      ? transaction.type === 'WIRE_FEE' ? { wire_fee_transaction: wire } : { wire_transaction: wire }
+    : transaction.type === 'ON_US' && transaction.onUs
       ? {
           on_us_transaction: {
             on_us_transfer_id: transaction.onUs.onUsTransferId,

@@ -130,8 +130,8 @@ async function transactionsRoutes(plain: FastifyInstance, options: ActivityRoute
   app.get('/api/v2/pockets/:pocket_id/transactions/', {
     schema: {
       tags: ['Transactions'],
-      summary: "List a pocket's bank transactions (ACH, on-us)",
-      description: "Money in and out of the pocket's bank side: ACH credits through its portals and on-us transfers, newest first (`order=asc` for oldest first), cursor-paged. Amounts are positive with a `direction`; filter by direction, amount in cents, type, portal, on-us transfer, or booked or settled time.",
+      summary: "List a pocket's bank transactions (ACH, wires, on-us)",
+      description: "Money in and out of the pocket's bank side: ACH credits through its portals, ACH originations and their returns (as they settle), wires in and out with the fees of outgoing ones (type FEE), and on-us transfers, newest first (`order=asc` for oldest first), cursor-paged. Amounts are positive with a `direction`; filter by direction, amount in cents, type, portal, on-us transfer, or booked or settled time.",
       security,
       params: PocketParams,
       querystring: TransactionsV2Query,

@@ -52,6 +52,14 @@ const inFlight = new Map<string, { requestHash: string; sinceMs: number }>();
 /** Methods whose keyed responses are recorded (a GET writes nothing it does not need to). */
 const RECORDED_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** A promise's outcome as a value: never rejects (so that one left unawaited is not unhandled). */
+function settled<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    () => ({ ok: false as const }),
+  );
+}
+
 /** A header sent once, or undefined (absent); a repeated header counts as malformed (''). */
 function singleHeader(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -131,7 +139,9 @@ async function authenticateCredentials(request: FastifyRequest, options: Partner
  *      the first runs gets 409. The record is written with the change (exactlyOnce, via
  *      `ctx.idempotency`); responses that changed nothing (errors) are recorded in `onSend`;
  *   6. the tenant's due scheduler work, once, before the handler.
- * Queries per request: one for token, signature and key record; one for the tenant clock.
+ * Queries per request: one for token, signature and key record; one for the tenant clock, sent
+ * together with the first when the token was seen lately (one round trip), and none for a read
+ * (GET) whose token was seen lately but the clock.
  */
 export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOptions): Promise<void> {
   const { auth, tenancy, scheduler, config } = options;
@@ -150,9 +160,15 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
   if (!app.hasRequestDecorator('keyed')) app.decorateRequest('keyed', null);
 
   app.addHook('preValidation', async (request, reply) => {
-    if (!bearerToken(request.headers.authorization)) void reply.header('www-authenticate', 'Bearer');
+    const token = bearerToken(request.headers.authorization);
+    if (!token) void reply.header('www-authenticate', 'Bearer');
+    // A token seen lately names its partner: the tenant clock is read alongside the token check
+    // (one round trip), and used only when the token proves to be that partner's.
+    const hint = token ? auth.partnerHint(token) : undefined;
+    const early = hint ? settled(tenancy.clock(hint)) : undefined;
     const { partnerId, key, existing } = await authenticate(request, options);
-    const clock = await tenancy.clock(partnerId);
+    const read = hint === partnerId ? await early : undefined;
+    const clock = read?.ok ? read.value : await tenancy.clock(partnerId);
     request.tenant = { partnerId, now: clock.now };
     request.ctx = partnerContext(partnerId, clock.now);
     await limitPartner.call(app, request, reply);

@@ -6,6 +6,7 @@ import type { EventsService } from '../../modules/events/index.ts';
 import type { MarketService } from '../../modules/market/index.ts';
 import type { BusinessOnboarding, OnboardingService, OnboardingUploads } from '../../modules/onboarding/index.ts';
 import type { ActivityService, PocketsService } from '../../modules/pockets/index.ts';
+import type { Cards } from '../../modules/cards/index.ts';
 import type { CounterpartiesService } from '../../modules/counterparties/index.ts';
 import type { AchRail } from '../../modules/rails/ach/index.ts';
 import type { OnUsRail } from '../../modules/rails/onus/index.ts';
@@ -17,6 +18,7 @@ import type { WallClock } from '../../platform/clock.ts';
 import { achRoutes } from './ach.routes.ts';
 import { activityRoutes } from './activity.routes.ts';
 import { businessApplicationsRoutes } from './business-applications.routes.ts';
+import { cardsRoutes, publicKeysRoutes } from './cards.routes.ts';
 import { counterpartiesRoutes } from './counterparties.routes.ts';
 import { documentsRoutes } from './documents.routes.ts';
 import { partnerAuth } from './auth.hooks.ts';
@@ -54,6 +56,7 @@ export interface PartnerDoorOptions extends DoorBase {
   readonly counterparties: CounterpartiesService;
   readonly portals: Portals;
   readonly wires: WireRail;
+  readonly cards: Cards;
 }
 
 /**
@@ -63,6 +66,7 @@ export interface PartnerDoorOptions extends DoorBase {
  */
 export async function partnerApi(app: FastifyInstance, door: PartnerDoorOptions): Promise<void> {
   await app.register(loginRoutes, { auth: door.auth, config: door.config, wallClock: door.wallClock, rateOwner: door.rateOwner });
+  await app.register(publicKeysRoutes, { cards: door.cards });
   await app.register(async (secured) => {
     // The auth hooks must reach the sibling route plugins, so they are not encapsulated.
     await secured.register(fp(partnerAuth), { ...door, signed: true });
@@ -77,6 +81,7 @@ export async function partnerApi(app: FastifyInstance, door: PartnerDoorOptions)
     await secured.register(achRoutes, { ach: door.ach });
     await secured.register(counterpartiesRoutes, { counterparties: door.counterparties });
     await secured.register(wiresRoutes, { wires: door.wires });
+    await secured.register(cardsRoutes, { cards: door.cards });
     await secured.register(eventsRoutes, { events: door.events });
   });
 }

@@ -165,17 +165,21 @@ export async function findLiveTokenAndKey(
  * Takes the key for the caller's transaction (an advisory lock held until it ends) and reads an
  * unexpired record of it. The lock comes first, in a statement of its own: under READ COMMITTED
  * each statement sees what was committed before it began, so the read that follows the lock sees
- * a record committed by the transaction that held the lock before us.
+ * a record committed by the transaction that held the lock before us. The two are issued together
+ * (pipelined: one round trip), and run in that order.
  * @returns locked false when a concurrent transaction holds the key; the record when one exists.
  */
 export async function lockKey(tx: Tx, partnerId: string, key: string, now: Date): Promise<{ locked: boolean; existing: IdempotencyRow | undefined }> {
   // Alone on its database (PGlite), a transaction cannot meet a concurrent duplicate: no lock.
-  const [lock] = tx.alone ? [{ locked: true }] : await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0)) AS locked`, [partnerId, key]);
+  // Both statements are issued together (one round trip); the read still runs after the lock.
+  const [[lock], rows] = await Promise.all([
+    tx.alone ? [{ locked: true }] : tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0)) AS locked`, [partnerId, key]),
+    tx.query<IdempotencyRow>(
+      `SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys WHERE partner_id = $1 AND key = $2 AND expires_at > $3`,
+      [partnerId, key, now],
+    ),
+  ]);
   if (!lock?.locked) return { locked: false, existing: undefined };
-  const rows = await tx.query<IdempotencyRow>(
-    `SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys WHERE partner_id = $1 AND key = $2 AND expires_at > $3`,
-    [partnerId, key, now],
-  );
   return { locked: true, existing: rows[0] };
 }
 

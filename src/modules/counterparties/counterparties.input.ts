@@ -158,3 +158,25 @@ export function counterpartyFields(input: NewCounterpartyInput) {
     verificationMethod: method,
   } satisfies Partial<Counterparty>;
 }
+
+/** A correction of an ach counterparty's bank account (a notification of change); absent fields stay. */
+export interface BankAccountCorrection {
+  readonly routingNumber?: string | undefined;
+  readonly accountNumber?: string | undefined;
+}
+
+/**
+ * Checks a correction: a routing number passes the ABA check digit, an account number is 4-17
+ * digits (as on create).
+ * @throws DomainError 422 at `routingNumber` or `accountNumber`.
+ */
+export function checkBankAccountCorrection(input: BankAccountCorrection): BankAccountCorrection {
+  if (input.routingNumber !== undefined) {
+    const problem = routingNumberProblem(input.routingNumber);
+    if (problem) throw CounterpartyErrors.identifier(['routingNumber'], problem);
+  }
+  if (input.accountNumber !== undefined && !ACCOUNT_NUMBER.test(input.accountNumber)) {
+    throw CounterpartyErrors.identifier(['accountNumber'], 'account number must be 4 to 17 digits');
+  }
+  return input;
+}

@@ -174,3 +174,34 @@ export async function setMicroDepositFailures(q: Queryable, partnerId: string, c
     [partnerId, counterpartyId, failures],
   );
 }
+
+/**
+ * The micro-deposit verifications of the tenant not sent yet, recorded by `at`, of counterparties
+ * still IN_PROGRESS and not UNLINKED: locked, oldest first (the ACH window sends them).
+ */
+export async function unsentMicroDeposits(q: Queryable, partnerId: string, at: Date): Promise<{ counterparty: Counterparty; amountsCents: readonly [bigint, bigint] }[]> {
+  const rows = await q.query<CounterpartyRow & { amount1_cents: bigint | string; amount2_cents: bigint | string }>(
+    `SELECT ${COLUMNS}, m.amount1_cents, m.amount2_cents FROM ${FROM}
+      WHERE c.partner_id = $1 AND m.sent_at IS NULL AND m.created_at <= $2 AND c.type = 'ach'
+        AND c.verification_status = 'IN_PROGRESS' AND c.status <> 'UNLINKED'
+      ORDER BY m.created_at, c.id FOR UPDATE OF m`,
+    [partnerId, at],
+  );
+  return rows.map((row) => ({ counterparty: toCounterparty(row), amountsCents: [BigInt(row.amount1_cents), BigInt(row.amount2_cents)] as const }));
+}
+
+/** Marks micro-deposit verifications sent at `at`. */
+export async function markMicroDepositsSent(q: Queryable, partnerId: string, counterpartyIds: readonly string[], at: Date): Promise<void> {
+  await q.query(
+    `UPDATE counterparty_micro_deposits SET sent_at = $3 WHERE partner_id = $1 AND counterparty_id = ANY($2::uuid[]) AND sent_at IS NULL`,
+    [partnerId, counterpartyIds, at],
+  );
+}
+
+/** Replaces a counterparty's routing and account numbers (a notification of change). */
+export async function correctBankAccount(q: Queryable, partnerId: string, id: string, routingNumber: string, accountNumber: string, at: Date): Promise<void> {
+  await q.query(
+    `UPDATE counterparties SET routing_number = $3, account_number = $4, updated_at = $5 WHERE partner_id = $1 AND id = $2`,
+    [partnerId, id, routingNumber, accountNumber, at],
+  );
+}

@@ -1,3 +1,4 @@
+import type { MicroDepositScenarioSource } from './counterparties.scenarios.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db, Queryable, Tx } from '../../platform/db/index.ts';
 import { exactlyOnce } from '../../platform/exactly-once.ts';
@@ -18,7 +19,16 @@ import {
   movementProblem,
 } from './counterparties.domain.ts';
 import { CounterpartyErrors } from './counterparties.errors.ts';
-import { type NewCounterpartyInput, type CounterpartyNameInput, type AddressInput, checkAddress, checkName, counterpartyFields } from './counterparties.input.ts';
+import {
+  type AddressInput,
+  type BankAccountCorrection,
+  type CounterpartyNameInput,
+  type NewCounterpartyInput,
+  checkAddress,
+  checkBankAccountCorrection,
+  checkName,
+  counterpartyFields,
+} from './counterparties.input.ts';
 import * as repo from './counterparties.repo.ts';
 
 /** What may change on a counterparty: its name, a wire's address and instructions, unlinking. */
@@ -66,6 +76,8 @@ export interface CounterpartiesService {
   create(ctx: RequestContext, customerId: string | null, input: NewCounterpartyInput): Promise<Counterparty>;
   /** @throws 404 when the tenant (or the customer, when given) has no such counterparty. */
   get(ctx: RequestContext, id: string, customerId?: string): Promise<Counterparty>;
+  /** For the rails, inside their transaction: the tenant's counterparty whatever its state. @throws 404 for an id the tenant does not own. */
+  find(q: Queryable, ctx: RequestContext, id: string): Promise<Counterparty>;
   /** Newest first, cursor-paged. @throws 404 for an unknown customer. */
   list(ctx: RequestContext, filter: CounterpartyListFilter, page: PageRequest): Promise<CursorList<Counterparty>>;
   update(ctx: RequestContext, id: string, change: CounterpartyChange): Promise<Counterparty>;
@@ -95,6 +107,21 @@ export interface CounterpartiesService {
    * @throws 404 for an id the tenant does not own; 422 when it is not verified by micro-deposits.
    */
   microDeposits(ctx: RequestContext, id: string): Promise<repo.MicroDeposits>;
+  /**
+   * For the ACH window, inside its transaction: the micro-deposit verifications recorded by
+   * `ctx.now` and not sent yet, of ach counterparties still IN_PROGRESS (locked, oldest first),
+   * each with its two amounts in cents.
+   */
+  microDepositsToSend(q: Queryable, ctx: RequestContext): Promise<{ counterparty: Counterparty; amountsCents: readonly [bigint, bigint] }[]>;
+  /** For the ACH window: the micro-deposits of these counterparties went out at `ctx.now`. */
+  markMicroDepositsSent(q: Queryable, ctx: RequestContext, counterpartyIds: readonly string[]): Promise<void>;
+  /**
+   * For the ACH rail, inside its transaction: a notification of change corrects an ach
+   * counterparty's routing number, account number or both; the next entry uses them.
+   * @throws 404 for an id the tenant does not own; 422 at `routingNumber` / `accountNumber` for a
+   *   value that fails the ABA check digit or is not 4-17 digits, or for a counterparty not of type ach.
+   */
+  correctBankAccount(q: Queryable, ctx: RequestContext, id: string, correction: BankAccountCorrection): Promise<Counterparty>;
 }
 
 const KEY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
@@ -107,7 +134,10 @@ function checkCursorKey(page: PageRequest): void {
   if (!valid) throw CounterpartyErrors.cursorInvalid();
 }
 
-export function createCounterpartiesService(deps: { db: Db }): CounterpartiesService {
+/**
+ * @param deps.scenarios the sandbox's failure scenarios (sandbox mode only; docs/SANDBOX.md).
+ */
+export function createCounterpartiesService(deps: { db: Db; scenarios?: MicroDepositScenarioSource | undefined }): CounterpartiesService {
   const { db } = deps;
 
   async function requireCustomer(q: Queryable, ctx: RequestContext, customerId: string): Promise<void> {
@@ -155,6 +185,8 @@ export function createCounterpartiesService(deps: { db: Db }): CounterpartiesSer
 
     get: (ctx, id, customerId) => counterpartyOf(db, ctx, id, customerId),
 
+    find: (q, ctx, id) => counterpartyOf(q, ctx, id),
+
     async list(ctx, filter, page) {
       checkCursorKey(page);
       if (filter.customerId !== undefined) await requireCustomer(db, ctx, filter.customerId);
@@ -191,6 +223,10 @@ export function createCounterpartiesService(deps: { db: Db }): CounterpartiesSer
         const sent = c.verificationMethod === 'micro_deposits' ? await repo.findMicroDeposits(tx, ctx.tenantId, c.id) : undefined;
         if (!sent) throw CounterpartyErrors.notMicroDeposits();
         if (c.verificationStatus !== 'IN_PROGRESS' || c.status === 'UNLINKED') throw CounterpartyErrors.verificationClosed(c.status);
+        // Sandbox failure scenarios (docs/SANDBOX.md): the micro-deposits bounced, so the verification fails.
+        if (await deps.scenarios?.bounced(tx, ctx, { counterpartyId: c.id, nameOnAccount: c.nameOnAccount })) {
+          return save(tx, ctx, { ...c, verificationStatus: 'FAILED', status: linkStatus('FAILED') });
+        }
         if (microDepositsMatch(sent.amountsCents, amountsCents)) return save(tx, ctx, { ...c, verificationStatus: 'VERIFIED', status: 'LINKED' });
         const failures = sent.failures + 1;
         await repo.setMicroDepositFailures(tx, ctx.tenantId, c.id, failures);
@@ -236,6 +272,22 @@ export function createCounterpartiesService(deps: { db: Db }): CounterpartiesSer
       const sent = await repo.findMicroDeposits(db, ctx.tenantId, c.id);
       if (!sent) throw CounterpartyErrors.notMicroDeposits();
       return sent;
+    },
+
+    microDepositsToSend: (q, ctx) => repo.unsentMicroDeposits(q, ctx.tenantId, ctx.now),
+
+    markMicroDepositsSent: async (q, ctx, counterpartyIds) => {
+      if (counterpartyIds.length > 0) await repo.markMicroDepositsSent(q, ctx.tenantId, counterpartyIds, ctx.now);
+    },
+
+    async correctBankAccount(q, ctx, id, correction) {
+      const checked = checkBankAccountCorrection(correction);
+      const c = await counterpartyOf(q, ctx, id, undefined, true);
+      if (c.type !== 'ach') throw CounterpartyErrors.notUsed(['routingNumber'], c.type);
+      const routingNumber = checked.routingNumber ?? c.routingNumber!;
+      const accountNumber = checked.accountNumber ?? c.accountNumber!;
+      await repo.correctBankAccount(q, ctx.tenantId, c.id, routingNumber, accountNumber, ctx.now);
+      return { ...c, routingNumber, accountNumber, updatedAt: ctx.now };
     },
 
     async usable(q, ctx, id, rail) {

@@ -5,8 +5,9 @@
  */
 export * from './counterparties.domain.ts';
 export { CounterpartyErrors } from './counterparties.errors.ts';
+export type { MicroDepositScenarioSource } from './counterparties.scenarios.ts';
 export type { MicroDeposits } from './counterparties.repo.ts';
-export type { AddressInput, CounterpartyNameInput, NewCounterpartyInput } from './counterparties.input.ts';
+export type { AddressInput, BankAccountCorrection, CounterpartyNameInput, NewCounterpartyInput } from './counterparties.input.ts';
 export {
   type CounterpartiesService,
   type CounterpartyChange,

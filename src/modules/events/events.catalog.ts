@@ -55,6 +55,11 @@ const ApplicationPayload = Type.Object({
 }, strict);
 const AchPayload = Type.Object({ jiko_account_id: id('The pocket the money came into or left') }, strict);
 const WirePayload = Type.Object({ jiko_account_id: id('The pocket'), wire_id: id('The wire') }, strict);
+const NocPayload = Type.Object({
+  counterparty_id: id('The counterparty whose bank account was corrected'),
+  transfer_id: id('The ACH origination the notification answered'),
+  change_code: Type.Union([Type.Literal('C01'), Type.Literal('C02'), Type.Literal('C03')], { description: 'C01 account number, C02 routing number, C03 both' }),
+}, strict);
 const OnUsPayload = Type.Object({
   on_us_id: id('The on-us transfer'),
   origin_account_id: id('The pocket the money leaves'),
@@ -77,6 +82,18 @@ const CardStatusPayload = Type.Object({
     [Type.Literal('OPEN'), Type.Literal('LOCKED'), Type.Literal('CLOSED'), Type.Literal('NOT_ACTIVATED'), Type.Literal('FROZEN')],
     { description: 'The card status now' },
   ),
+}, strict);
+const CardCreatedPayload = Type.Object({
+  card_id: id('The card'),
+  account_id: id('The pocket the card draws on'),
+  type: Type.Union([Type.Literal('VIRTUAL'), Type.Literal('PHYSICAL')]),
+  status: Type.Union([Type.Literal('OPEN'), Type.Literal('NOT_ACTIVATED')], { description: 'OPEN (virtual) or NOT_ACTIVATED (physical)' }),
+}, strict);
+const CardOrderPayload = Type.Object({
+  card_order_id: id('The physical card order'),
+  account_id: id('The pocket the card will draw on'),
+  status: Type.Union([Type.Literal('INITIAL'), Type.Literal('CARD_CREATED'), Type.Literal('ORDERED'), Type.Literal('RECEIVED')], { description: 'The order status now' }),
+  card_id: Type.Optional(id('The card made for the order (from CARD_CREATED on)')),
 }, strict);
 const CardTransactionPayload = Type.Object({
   card_id: id('The card'),
@@ -127,6 +144,8 @@ export const EVENT_CATALOG = {
     description: 'An outgoing ACH settled' }),
   'transfers.ach.out.rejected': define({ objectType: 'AchTransfer', group: 'Outgoing ACH', jiko: partner, emitted: true, payload: AchPayload,
     description: 'An outgoing ACH was refused or returned' }),
+  'counterparties.noc.received': define({ objectType: 'Counterparty', group: 'Outgoing ACH', jiko: extension, emitted: true, payload: NocPayload,
+    description: 'The bank of an ACH entry sent a notification of change; the counterparty now carries the corrected account data' }),
   'transfers.wire.out.processing': define({ objectType: 'Wire', group: 'Wires', jiko: both, emitted: true, payload: WirePayload,
     description: 'An outgoing wire was accepted and is on its way' }),
   'transfers.wire.out.success': define({ objectType: 'Wire', group: 'Wires', jiko: both, emitted: true, payload: WirePayload,
@@ -137,22 +156,32 @@ export const EVENT_CATALOG = {
     description: 'An incoming wire was credited to a pocket (payload assumed to be that of outgoing wires)' }),
   'transfers.wire.in.rejected': define({ objectType: 'Wire', group: 'Wires', jiko: customer, emitted: true, payload: WirePayload,
     description: 'An incoming wire arrived but was sent back (payload assumed to be that of outgoing wires)' }),
-  'card.status.open': define({ objectType: 'Card', group: 'Card status', jiko: partner, emitted: false, payload: CardStatusPayload,
+  'card.created': define({ objectType: 'Card', group: 'Card status', jiko: extension, emitted: true, payload: CardCreatedPayload,
+    description: 'A card was issued: a virtual card (OPEN) or the physical card of an order (NOT_ACTIVATED)' }),
+  'card.order.updated': define({ objectType: 'CardOrder', group: 'Card status', jiko: extension, emitted: true, payload: CardOrderPayload,
+    description: 'A physical card order was placed or moved on (INITIAL, CARD_CREATED, ORDERED, RECEIVED)' }),
+  'card.status.open': define({ objectType: 'Card', group: 'Card status', jiko: partner, emitted: true, payload: CardStatusPayload,
     description: 'A card became usable' }),
-  'card.status.locked': define({ objectType: 'Card', group: 'Card status', jiko: partner, emitted: false, payload: CardStatusPayload,
+  'card.status.locked': define({ objectType: 'Card', group: 'Card status', jiko: partner, emitted: true, payload: CardStatusPayload,
     description: 'A card was locked' }),
   'card.status.frozen': define({ objectType: 'Card', group: 'Card status', jiko: partner, emitted: false, payload: CardStatusPayload,
     description: 'A card was frozen' }),
-  'card.status.closed': define({ objectType: 'Card', group: 'Card status', jiko: partner, emitted: false, payload: CardStatusPayload,
+  'card.status.closed': define({ objectType: 'Card', group: 'Card status', jiko: partner, emitted: true, payload: CardStatusPayload,
     description: 'A card was closed for good' }),
-  'card.transaction.approved': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: partner, emitted: false, payload: CardTransactionPayload,
-    description: 'A card payment was authorized' }),
-  'card.transaction.rejected': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: partner, emitted: false, payload: CardTransactionPayload,
-    description: 'A card payment was declined' }),
+  'card.transaction.approved': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: partner, emitted: true, payload: CardTransactionPayload,
+    description: 'A card payment was authorized and its amount held (also an approved incremental authorization: amount is the increment)' }),
+  'card.transaction.rejected': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: partner, emitted: true, payload: CardTransactionPayload,
+    description: 'A card payment was declined; nothing was held or sold' }),
   'card.transaction.on_hold': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: partner, emitted: false, payload: CardTransactionPayload,
     description: 'A card payment is held pending review' }),
-  'card.transaction.reversed': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: partner, emitted: false, payload: CardTransactionPayload,
-    description: 'An authorized card payment was reversed' }),
+  'card.transaction.reversed': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: partner, emitted: true, payload: CardTransactionPayload,
+    description: 'The merchant reversed all or part of an authorization; amount is what was released' }),
+  'card.transaction.settled': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: extension, emitted: true, payload: CardTransactionPayload,
+    description: "A card payment cleared at the network's settlement (or was force posted) and left the pocket; amount is what posted" }),
+  'card.transaction.expired': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: extension, emitted: true, payload: CardTransactionPayload,
+    description: 'An authorization was never captured and its hold was released after 7 days' }),
+  'card.transaction.refunded': define({ objectType: 'CardTransaction', group: 'Card transactions', jiko: extension, emitted: true, payload: CardTransactionPayload,
+    description: 'A merchant refund was credited to the pocket' }),
 } as const;
 
 type Catalog = typeof EVENT_CATALOG;

@@ -25,8 +25,9 @@ export {
   openPocketAccounts,
   pocketAccountBalances,
   pocketBalances,
+  pocketCashRelation,
   postEntry,
   settleEntries,
   writeEntries,
 } from './ledger.repo.ts';
-export { checkLedgerInvariants } from './invariants.repo.ts';
+export { checkInFlight, checkLedgerInvariants, pendingAmountsByReference, pendingDebitsOfType } from './invariants.repo.ts';

@@ -56,3 +56,53 @@ export async function checkLedgerInvariants(q: Queryable, partnerId: string): Pr
 
   return violations;
 }
+
+/**
+ * Cents that the tenant's pending entries of `entryType` hold on pocket accounts (the sum of their
+ * debits), for a rail's own invariant: e.g. the card issuer's holds equal its pending
+ * CARD_AUTHORIZATION entries.
+ */
+export async function pendingDebitsOfType(q: Queryable, partnerId: string, entryType: string): Promise<bigint> {
+  const [row] = await q.query<{ total: string }>(
+    `SELECT coalesce(sum(-p.amount_cents), 0)::text AS total
+       FROM ledger_entries e
+       JOIN ledger_postings p ON p.partner_id = e.partner_id AND p.entry_id = e.id
+       JOIN ledger_accounts a ON a.partner_id = p.partner_id AND a.id = p.account_id
+      WHERE e.partner_id = $1 AND e.status = 'pending' AND e.entry_type = $2 AND a.pocket_id IS NOT NULL AND p.amount_cents < 0`,
+    [partnerId, entryType],
+  );
+  return BigInt(row?.total ?? '0');
+}
+
+/**
+ * Money in flight by what it is for: for each pending entry whose reference is of
+ * `referenceType`, the cents it moves (the sum of its positive postings), summed by reference id.
+ * A rail checks its own in-flight records against it (money in flight = the pending entries).
+ */
+export async function pendingAmountsByReference(q: Queryable, partnerId: string, referenceType: string): Promise<Map<string, bigint>> {
+  const rows = await q.query<{ reference_id: string; total: string }>(
+    `SELECT e.reference_id, coalesce(sum(p.amount_cents) FILTER (WHERE p.amount_cents > 0), 0)::text AS total
+       FROM ledger_entries e JOIN ledger_postings p ON p.partner_id = e.partner_id AND p.entry_id = e.id
+      WHERE e.partner_id = $1 AND e.status = 'pending' AND e.reference_type = $2
+      GROUP BY e.reference_id`,
+    [partnerId, referenceType],
+  );
+  return new Map(rows.map((r) => [r.reference_id, BigInt(r.total)]));
+}
+
+/**
+ * Money in flight equals the pending entries: `expected` is a rail's own record of what it has in
+ * flight for references of `referenceType` (cents by reference id); each must match the pending
+ * entries' amounts (pendingAmountsByReference), and no pending entry may lack a record.
+ * @returns the mismatches as sentences; empty when they agree.
+ */
+export async function checkInFlight(q: Queryable, partnerId: string, referenceType: string, expected: ReadonlyMap<string, bigint>): Promise<string[]> {
+  const pending = await pendingAmountsByReference(q, partnerId, referenceType);
+  const violations: string[] = [];
+  for (const id of new Set([...expected.keys(), ...pending.keys()])) {
+    const want = expected.get(id) ?? 0n;
+    const have = pending.get(id) ?? 0n;
+    if (want !== have) violations.push(`${referenceType} ${id} has ${want} cents in flight but pending entries of ${have}`);
+  }
+  return violations;
+}

@@ -8,14 +8,19 @@ import { assert } from '../../platform/assert.ts';
 
 /** Accounts every pocket has. */
 export type PocketAccountKind = 'bank_cash' | 'brokerage_cash' | 'securities_at_cost';
-/** Accounts every tenant has once, standing for the world outside its pockets. */
-export type SystemAccountKind = 'ach_clearing' | 'realized_earnings' | 'wire_clearing' | 'fee_income';
+/**
+ * Accounts every tenant has once, standing for the world outside its pockets. `ach_verification`
+ * funds the micro-entries that verify ACH counterparties (docs/ACH.md "Micro-entries").
+ * `card_clearing` is the card network's side of card holds, payments and refunds (docs/CARDS.md).
+ */
+export type SystemAccountKind = 'ach_clearing' | 'realized_earnings' | 'wire_clearing' | 'fee_income' | 'ach_verification' | 'card_clearing';
 export type AccountKind = PocketAccountKind | SystemAccountKind;
 
 export const POCKET_ACCOUNT_KINDS: readonly PocketAccountKind[] = ['bank_cash', 'brokerage_cash', 'securities_at_cost'];
-export const SYSTEM_ACCOUNT_KINDS: readonly SystemAccountKind[] = ['ach_clearing', 'realized_earnings', 'wire_clearing', 'fee_income'];
+export const SYSTEM_ACCOUNT_KINDS: readonly SystemAccountKind[] = ['ach_clearing', 'realized_earnings', 'wire_clearing', 'fee_income', 'ach_verification', 'card_clearing'];
 
-export type EntryType = 'ACH_CREDIT' | 'ACH_DEBIT' | 'SWEEP' | 'ON_US' | 'BUY' | 'SELL' | 'MATURITY' | 'REVERSAL' | 'WIRE_OUT' | 'WIRE_IN';
+export type EntryType = 'ACH_CREDIT' | 'ACH_DEBIT' | 'SWEEP' | 'ON_US' | 'BUY' | 'SELL' | 'MATURITY' | 'REVERSAL' | 'WIRE_OUT' | 'WIRE_IN'
+  | 'CARD_AUTHORIZATION' | 'CARD_SETTLEMENT' | 'CARD_REFUND';
 
 /** Where a posting goes: a pocket's account or the tenant's system account. */
 export type AccountRef =

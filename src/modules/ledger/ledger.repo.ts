@@ -137,6 +137,17 @@ export interface AccountBalance {
   readonly availableCents: bigint;
 }
 
+/**
+ * SQL of a relation (pocket_id uuid, cash_cents bigint): the posted balances of the cash accounts
+ * (brokerage and bank; one row each) of every pocket of the tenant whose id is bound to
+ * `partnerParam` (a placeholder such as `$1`), for set-based statements of other modules
+ * (end-of-day values) that sum them per pocket and must not read ledger tables themselves.
+ */
+export function pocketCashRelation(partnerParam: string): string {
+  return `SELECT pocket_id, balance_cents AS cash_cents FROM ledger_accounts
+           WHERE partner_id = ${partnerParam}::uuid AND pocket_id IS NOT NULL AND kind IN ('brokerage_cash', 'bank_cash')`;
+}
+
 /** Reads the posted balances of several pockets' accounts in one query. */
 export async function pocketBalances(q: Queryable, partnerId: string, pocketIds: readonly string[]): Promise<Map<string, PocketBalances>> {
   const full = await pocketAccountBalances(q, partnerId, pocketIds);

@@ -18,7 +18,7 @@ import type {
 } from './market.types.ts';
 import { STRATEGY_IDS } from './market.types.ts';
 import { RATE_DECIMALS, percentToFraction, pricePer100, yieldToMaturityFraction } from './pricing.ts';
-import { RateSeries, auctionRates } from './rates.ts';
+import { type AuctionRate, RateSeries, auctionRates } from './rates.ts';
 import { SYNTHETIC_ISSUE_DATE_MAX, SecuritiesMaster } from './securities.ts';
 
 export interface MarketOptions {
@@ -66,10 +66,11 @@ export class TbillMarket implements MarketService {
   /** Half the spread, in percent of discount rate (1 bp = 0.01%). */
   readonly #halfSpread: Decimal;
 
-  constructor(data: MarketData, options: MarketOptions) {
+  /** `auctions`: auctionRates(data.auctions, data.termAuctions), given when already known (market.cache.ts). */
+  constructor(data: MarketData, options: MarketOptions, auctions: readonly AuctionRate[] = auctionRates(data.auctions, data.termAuctions)) {
     assert(Number.isSafeInteger(options.spreadBps) && options.spreadBps >= 0, `spreadBps must be a whole number >= 0, got ${options.spreadBps}`);
     this.calendar = new MarketCalendar(data.closures);
-    this.rates = new RateSeries(data.dailyRates, data.fredRates, auctionRates(data.auctions, data.termAuctions));
+    this.rates = new RateSeries(data.dailyRates, data.fredRates, auctions);
     this.master = new SecuritiesMaster(data.auctions, this.calendar);
     this.#halfSpread = new Decimal(options.spreadBps).dividedBy(200);
   }

@@ -6,7 +6,7 @@ import type { Queryable, Tx } from '../../platform/db/index.ts';
 export interface BankTransactionFields {
   readonly pocketId: string;
   readonly customerId: string | null;
-  readonly type: 'ACH' | 'ON_US';
+  readonly type: 'ACH' | 'ON_US' | 'CARD' | 'WIRE' | 'WIRE_FEE';
   readonly direction: 'CREDIT' | 'DEBIT';
   /** Always positive, in cents; `direction` says which way it moved. */
   readonly amountCents: bigint;
@@ -26,6 +26,31 @@ export interface NewBankTransaction extends BankTransactionFields {
   readonly achCompanyName?: string | null;
   readonly achTraceNumber?: string | null;
   readonly ledgerEntryId: string;
+  /** A CARD transaction's card and merchant (Jiko's card_transaction). */
+  readonly card?: CardDetails | null;
+  /** An ACH transaction's origination (NULL for money received through a portal). */
+  readonly achOriginationId?: string | null;
+  /** A WIRE or WIRE_FEE transaction's wire (Jiko's wire_transaction). */
+  readonly wire?: WireDetails | null;
+}
+
+/** Jiko's wire_transaction details of a WIRE or WIRE_FEE bank transaction. */
+export interface WireDetails {
+  readonly wireId: string;
+  readonly counterpartyName: string;
+  /** The wire's reference: its UETR. */
+  readonly referenceNumber: string;
+}
+
+/** Jiko's card_transaction details of a CARD bank transaction. */
+export interface CardDetails {
+  readonly cardId: string;
+  /** The merchant's name (Jiko's `counterparty`). */
+  readonly counterparty: string;
+  /** Free text (Jiko's `merchant_type`); pocketbook writes the ISO 18245 MCC. */
+  readonly merchantType: string;
+  /** True when the payment settles an earlier authorization (a hold). */
+  readonly preAuthorization: boolean;
 }
 
 /**
@@ -39,15 +64,24 @@ export function writeBankTransactions(tx: Tx, partnerId: string, transactions: r
     description: t.description, title: t.title, status: t.settledAt ? 'SETTLED' : 'BOOKED', time_booked: t.bookedAt.toISOString(),
     time_settled: t.settledAt?.toISOString() ?? null, book_date: t.bookDate, portal_id: t.portalId ?? null, on_us_transfer_id: t.onUsTransferId ?? null,
     ach_company_name: t.achCompanyName ?? null, ach_trace_number: t.achTraceNumber ?? null, ledger_entry_id: t.ledgerEntryId,
+    card_id: t.card?.cardId ?? null, card_counterparty: t.card?.counterparty ?? null, card_merchant_type: t.card?.merchantType ?? null,
+    card_pre_authorization: t.card?.preAuthorization ?? null,
+    ach_origination_id: t.achOriginationId ?? null, wire_id: t.wire?.wireId ?? null, wire_counterparty_name: t.wire?.counterpartyName ?? null,
+    wire_reference_number: t.wire?.referenceNumber ?? null,
   }));
   tx.defer(
     `INSERT INTO bank_transactions (id, partner_id, pocket_id, customer_id, type, direction, amount_cents, description, title, status,
-       time_booked, time_settled, book_date, portal_id, on_us_transfer_id, ach_company_name, ach_trace_number, ledger_entry_id)
+       time_booked, time_settled, book_date, portal_id, on_us_transfer_id, ach_company_name, ach_trace_number, ledger_entry_id,
+       card_id, card_counterparty, card_merchant_type, card_pre_authorization, ach_origination_id, wire_id, wire_counterparty_name, wire_reference_number)
      SELECT x.id, $1::uuid, x.pocket_id, x.customer_id, x.type, x.direction, x.amount_cents, x.description, x.title, x.status,
-            x.time_booked, x.time_settled, x.book_date, x.portal_id, x.on_us_transfer_id, x.ach_company_name, x.ach_trace_number, x.ledger_entry_id
+            x.time_booked, x.time_settled, x.book_date, x.portal_id, x.on_us_transfer_id, x.ach_company_name, x.ach_trace_number, x.ledger_entry_id,
+            x.card_id, x.card_counterparty, x.card_merchant_type, x.card_pre_authorization, x.ach_origination_id, x.wire_id,
+            x.wire_counterparty_name, x.wire_reference_number
        FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, pocket_id uuid, customer_id uuid, type text, direction text, amount_cents bigint,
             description text, title text, status text, time_booked timestamptz, time_settled timestamptz, book_date date, portal_id uuid,
-            on_us_transfer_id uuid, ach_company_name text, ach_trace_number text, ledger_entry_id uuid)`,
+            on_us_transfer_id uuid, ach_company_name text, ach_trace_number text, ledger_entry_id uuid,
+            card_id uuid, card_counterparty text, card_merchant_type text, card_pre_authorization boolean, ach_origination_id uuid,
+            wire_id uuid, wire_counterparty_name text, wire_reference_number text)`,
     [partnerId, JSON.stringify(rows)],
   );
 }

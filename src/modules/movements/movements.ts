@@ -1,11 +1,11 @@
 import type { NewEvent } from '../events/index.ts';
 import type { BusinessCalendar, MarketService } from '../market/index.ts';
-import { EngineWork, type PortfolioPocket, type TradeTime, investCash, openLots, raiseCash } from '../portfolio/index.ts';
+import { EngineWork, type LotRow, type PortfolioPocket, type TradeTime, investCash, openLots, raiseCash } from '../portfolio/index.ts';
 import { marketDate } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
-import { type NewBankTransaction, writeBankTransactions } from './movements.repo.ts';
+import { type CardDetails, type NewBankTransaction, type WireDetails, writeBankTransactions } from './movements.repo.ts';
 
 /**
  * The one money-movement primitive every rail uses: intent -> checks -> raise cash -> ledger ->
@@ -37,18 +37,32 @@ export interface Movement {
   readonly work: EngineWork;
   readonly time: TradeTime;
   readonly bankTransactions: (NewBankTransaction & { readonly id: string })[];
+  /** Open lots read with the locks (`begin`'s `lotsOf`), by pocket, until `raiseCash` takes them. */
+  readonly lots: Map<string, LotRow[]>;
+}
+
+/** What `begin` reads besides the pockets and their balances. */
+export interface BeginOptions {
+  /** Pockets whose open lots to read with the locks (the pockets that may sell: `raiseCash`). */
+  readonly lotsOf?: readonly string[];
 }
 
 /** What a bank transaction of a movement says besides pocket, direction and amount. */
 export interface BankLeg {
-  readonly type: 'ACH' | 'ON_US';
+  readonly type: 'ACH' | 'ON_US' | 'CARD' | 'WIRE' | 'WIRE_FEE';
   readonly description: string;
   readonly title: string;
   readonly portalId?: string | null;
   readonly onUsTransferId?: string | null;
   readonly achCompanyName?: string | null;
   readonly achTraceNumber?: string | null;
+  readonly card?: CardDetails | null;
+  readonly achOriginationId?: string | null;
+  readonly wire?: WireDetails | null;
 }
+
+/** Book dates whose trade dates a movements service remembers, at most. */
+const TRADE_DATES_KEPT_MAX = 64;
 
 export function createMovements(deps: { market: MarketService; pockets: PocketStore }) {
   const { market, pockets } = deps;
@@ -60,25 +74,43 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
    */
   function timeAt(at: Date): TradeTime {
     const bookDate = marketDate(at);
-    return { at, bookDate, pricingDate: calendar.onOrBefore(bookDate), settlementDate: calendar.onOrAfter(bookDate) };
+    let dates = tradeDates.get(bookDate);
+    if (!dates) {
+      dates = { pricingDate: calendar.onOrBefore(bookDate), settlementDate: calendar.onOrAfter(bookDate) };
+      tradeDates.set(bookDate, dates);
+      if (tradeDates.size > TRADE_DATES_KEPT_MAX) tradeDates.delete(tradeDates.keys().next().value!);
+    }
+    return { at, bookDate, ...dates };
   }
+  /** Pricing and settlement dates by book date (the calendar's answers do not change). */
+  const tradeDates = new Map<string, { pricingDate: string; settlementDate: string }>();
 
   function bankTransaction(m: Movement, pocket: MovementPocket, direction: 'CREDIT' | 'DEBIT', amountCents: bigint, leg: BankLeg, ledgerEntryId: string, id = newId()): string {
     m.bankTransactions.push({
       id, partnerId: m.ctx.tenantId, pocketId: pocket.id, customerId: pocket.customerId, type: leg.type, direction, amountCents,
       description: leg.description, title: leg.title, bookedAt: m.time.at, settledAt: m.time.at, bookDate: m.time.bookDate,
       portalId: leg.portalId ?? null, onUsTransferId: leg.onUsTransferId ?? null, achCompanyName: leg.achCompanyName ?? null,
-      achTraceNumber: leg.achTraceNumber ?? null, ledgerEntryId,
+      achTraceNumber: leg.achTraceNumber ?? null, ledgerEntryId, card: leg.card ?? null, achOriginationId: leg.achOriginationId ?? null,
+      wire: leg.wire ?? null,
     });
     return id;
   }
 
   return {
-    /** Opens a movement over the tenant's pockets: locks them (ascending id) and reads their balances. */
-    async begin(tx: Tx, ctx: RequestContext, pocketIds: readonly string[]): Promise<Movement> {
-      const locked = await pockets.lock(tx, ctx.tenantId, pocketIds);
-      const work = await EngineWork.begin(tx, ctx.tenantId, market, [...locked.keys()]);
-      return { ctx, pockets: locked, work, time: timeAt(ctx.now), bankTransactions: [] };
+    /**
+     * Opens a movement over the tenant's pockets: locks them (ascending id) and reads their
+     * balances, and the open lots of `options.lotsOf`. The statements are issued together (one
+     * round trip on PostgreSQL) and run in order, so the reads see the pockets as locked.
+     */
+    async begin(tx: Tx, ctx: RequestContext, pocketIds: readonly string[], options: BeginOptions = {}): Promise<Movement> {
+      const [locked, work, lots] = await Promise.all([
+        pockets.lock(tx, ctx.tenantId, pocketIds),
+        EngineWork.begin(tx, ctx.tenantId, market, pocketIds),
+        options.lotsOf && options.lotsOf.length > 0 ? openLots(tx, ctx.tenantId, options.lotsOf) : [],
+      ]);
+      const byPocket = new Map<string, LotRow[]>((options.lotsOf ?? []).filter((id) => locked.has(id)).map((id) => [id, []]));
+      for (const lot of lots) byPocket.get(lot.pocket_id)?.push(lot);
+      return { ctx, pockets: locked, work, time: timeAt(ctx.now), bankTransactions: [], lots: byPocket };
     },
 
     /**
@@ -89,7 +121,10 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
     async raiseCash(tx: Tx, m: Movement, pocket: MovementPocket, needCents: bigint | undefined, onUsTransferId: string | null): Promise<bigint | undefined> {
       const cash = m.work.balances(pocket.id).brokerage_cash;
       if (needCents !== undefined && cash >= needCents) return cash;
-      const lots = await openLots(tx, m.ctx.tenantId, [pocket.id]);
+      // Lots read by `begin` serve once; a later call reads them again.
+      const read = m.lots.get(pocket.id);
+      m.lots.delete(pocket.id);
+      const lots = read ?? (await openLots(tx, m.ctx.tenantId, [pocket.id]));
       return raiseCash(m.work, pocket, lots, needCents, m.time, onUsTransferId);
     },
 
@@ -156,6 +191,15 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
       bankTransaction(m, pocket, 'CREDIT', amountCents, leg, creditId, transactionId);
       bankTransaction(m, pocket, 'DEBIT', amountCents, { ...leg, description: leg.returnDescription }, returnId);
       return transactionId;
+    },
+
+    /**
+     * Records a bank transaction of the movement (booked and settled at the movement's time) for
+     * money a rail has booked itself (a card payment's posting).
+     * @returns the bank transaction id.
+     */
+    record(m: Movement, pocket: MovementPocket, direction: 'CREDIT' | 'DEBIT', amountCents: bigint, leg: BankLeg, ledgerEntryId: string): string {
+      return bankTransaction(m, pocket, direction, amountCents, leg, ledgerEntryId);
     },
 
     /** Invests the pocket's cash now if today is a business day, else leaves it waiting. */

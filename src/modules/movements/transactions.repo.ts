@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db/index.ts';
 import type { SortKey } from '../../platform/http/index.ts';
-import type { BankTransactionFields } from './movements.repo.ts';
+import type { BankTransactionFields, CardDetails, WireDetails } from './movements.repo.ts';
 
 /**
  * Read-only SQL of bank transaction listings (table `bank_transactions`, joined with the on-us
@@ -23,6 +23,12 @@ export interface BankTransactionRow extends BankTransactionFields {
   readonly onUsTarget: string | null;
   readonly achCompanyName: string | null;
   readonly achTraceNumber: string | null;
+  /** A CARD transaction's card and merchant; null otherwise. */
+  readonly card: CardDetails | null;
+  /** An ACH transaction's origination; null for money received through a portal and other types. */
+  readonly achOriginationId: string | null;
+  /** A WIRE or WIRE_FEE transaction's wire; null otherwise. */
+  readonly wire: WireDetails | null;
 }
 
 interface Row {
@@ -46,12 +52,21 @@ interface Row {
   on_us_target: string | null;
   ach_company_name: string | null;
   ach_trace_number: string | null;
+  card_id: string | null;
+  card_counterparty: string | null;
+  card_merchant_type: string | null;
+  card_pre_authorization: boolean | null;
+  ach_origination_id: string | null;
+  wire_id: string | null;
+  wire_counterparty_name: string | null;
+  wire_reference_number: string | null;
 }
 
 const COLUMNS = `t.id, t.ledger_entry_id, t.pocket_id, t.customer_id, t.type, t.direction, t.amount_cents, t.description, t.title,
   t.status, t.time_booked, to_char(t.time_booked AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time_key, t.time_settled,
   t.portal_id, t.on_us_transfer_id, o.type AS on_us_transfer_type, o.source AS on_us_source, o.target AS on_us_target,
-  t.ach_company_name, t.ach_trace_number`;
+  t.ach_company_name, t.ach_trace_number, t.card_id, t.card_counterparty, t.card_merchant_type, t.card_pre_authorization,
+  t.ach_origination_id, t.wire_id, t.wire_counterparty_name, t.wire_reference_number`;
 
 const FROM = `bank_transactions t
   LEFT JOIN on_us_transfers o ON o.partner_id = t.partner_id AND o.id = t.on_us_transfer_id`;
@@ -77,6 +92,11 @@ function toBankTransactionRow(row: Row): BankTransactionRow {
     onUsTarget: row.on_us_target,
     achCompanyName: row.ach_company_name,
     achTraceNumber: row.ach_trace_number,
+    card: row.card_id
+      ? { cardId: row.card_id, counterparty: row.card_counterparty ?? '', merchantType: row.card_merchant_type ?? '', preAuthorization: row.card_pre_authorization === true }
+      : null,
+    achOriginationId: row.ach_origination_id,
+    wire: row.wire_id ? { wireId: row.wire_id, counterpartyName: row.wire_counterparty_name ?? '', referenceNumber: row.wire_reference_number ?? '' } : null,
   };
 }
 
@@ -85,8 +105,8 @@ export type BankTransactionScope = { readonly pocketId: string } | { readonly cu
 
 /**
  * What a list may be narrowed to; every given part must hold, a list matches any of its values.
- * Ranges are inclusive. `wireIds` and `cardIds` match nothing: the bank side has no wires or
- * cards yet.
+ * Ranges are inclusive. `wireIds` keep the WIRE and WIRE_FEE transactions of those wires;
+ * `cardIds` keep the CARD transactions of those cards.
  */
 export interface BankTransactionFilter {
   readonly pocketIds?: readonly string[] | undefined;
@@ -136,7 +156,8 @@ export async function selectBankTransactions(
   if (filter.onUsTransferIds && filter.onUsTransferIds.length > 0) {
     where.push(`t.on_us_transfer_id = ANY(${arg(filter.onUsTransferIds)}::uuid[])`);
   }
-  if ((filter.wireIds && filter.wireIds.length > 0) || (filter.cardIds && filter.cardIds.length > 0)) where.push('false');
+  if (filter.wireIds && filter.wireIds.length > 0) where.push(`t.wire_id = ANY(${arg(filter.wireIds)}::uuid[])`);
+  if (filter.cardIds && filter.cardIds.length > 0) where.push(`t.card_id = ANY(${arg(filter.cardIds)}::uuid[])`);
   if (filter.timeBooked?.from) where.push(`t.time_booked >= ${arg(filter.timeBooked.from)}::timestamptz`);
   if (filter.timeBooked?.to) where.push(`t.time_booked <= ${arg(filter.timeBooked.to)}::timestamptz`);
   if (filter.timeSettled?.from) where.push(`t.time_settled >= ${arg(filter.timeSettled.from)}::timestamptz`);

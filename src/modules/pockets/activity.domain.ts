@@ -38,7 +38,7 @@ export interface TradeRecord {
   readonly status: ActivityStatus;
 }
 
-export type BankTransactionType = 'ACH' | 'ON_US';
+export type BankTransactionType = 'ACH' | 'ON_US' | 'CARD' | 'WIRE' | 'WIRE_FEE';
 export type Direction = 'CREDIT' | 'DEBIT';
 
 /** One movement on the bank side of one pocket (Jiko's Transaction). */
@@ -61,6 +61,31 @@ export interface BankTransactionRecord {
   readonly achCompanyName: string | null;
   readonly achTraceNumber: string | null;
   readonly onUs: OnUsDetails | null;
+  /** A CARD transaction's card and merchant (Jiko's card_transaction); null otherwise. */
+  readonly card?: CardTransactionDetails | null;
+  /** An ACH transaction's origination (pocketbook sent it); null when it was received through a portal. */
+  readonly achOriginationId?: string | null;
+  /** A WIRE or WIRE_FEE transaction's wire (Jiko's wire_transaction); null otherwise. */
+  readonly wire?: WireTransactionDetails | null;
+}
+
+/** The wire behind a WIRE or WIRE_FEE transaction. */
+export interface WireTransactionDetails {
+  readonly wireId: string;
+  readonly counterpartyName: string;
+  /** The wire's UETR. */
+  readonly referenceNumber: string;
+}
+
+/** The card payment behind a CARD transaction. */
+export interface CardTransactionDetails {
+  readonly cardId: string;
+  /** The merchant's name. */
+  readonly counterparty: string;
+  /** Free text; pocketbook writes the merchant's ISO 18245 MCC. */
+  readonly merchantType: string;
+  /** True when it settled an earlier authorization. */
+  readonly preAuthorization: boolean;
 }
 
 /** The on-us transfer behind an ON_US transaction. */
@@ -71,11 +96,11 @@ export interface OnUsDetails {
   readonly target: string | null;
 }
 
-/** Jiko's v2 transaction types. pocketbook produces ACH and ON_US; the others match nothing yet. */
+/** Jiko's v2 transaction types. pocketbook produces ACH, WIRE, FEE (a wire's fee), ON_US and CARD; the others match nothing yet. */
 export const TRANSACTION_TYPES_V2 = ['ACH', 'WIRE', 'CARD', 'ON_US', 'FEE', 'CREDIT', 'GENERIC'] as const;
 export type TransactionTypeV2 = (typeof TRANSACTION_TYPES_V2)[number];
 
-/** Jiko's v1 TransactionType. pocketbook produces ACH and ON_US; the others match nothing yet. */
+/** Jiko's v1 TransactionType. pocketbook produces ACH, WIRE, WIRE_FEE, ON_US and CARD; the others match nothing yet. */
 export const TRANSACTION_TYPES_V1 = ['CARD', 'CASH_BACK', 'ACH', 'WIRE', 'WIRE_FEE', 'GENERIC', 'ON_US'] as const;
 export type TransactionTypeV1 = (typeof TRANSACTION_TYPES_V1)[number];
 
@@ -95,8 +120,8 @@ export interface TradeFilter {
 
 /**
  * What a bank transaction list may be narrowed to. Every given part must hold (AND); a list
- * given for a field matches any of its values. `wireIds` and `cardIds` match nothing until
- * pocketbook has wires and cards on the bank side.
+ * given for a field matches any of its values. `wireIds` keep the WIRE and WIRE_FEE transactions
+ * of those wires; `cardIds` keep the CARD transactions of those cards.
  */
 export interface TransactionFilter {
   readonly pocketIds?: readonly string[] | undefined;

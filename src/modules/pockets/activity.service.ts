@@ -139,6 +139,9 @@ function toBankTransaction(row: BankTransactionRow): BankTransactionRecord {
     onUs: row.onUsTransferId
       ? { onUsTransferId: row.onUsTransferId, transferType: row.onUsTransferType ?? '', source: row.onUsSource, target: row.onUsTarget }
       : null,
+    card: row.card,
+    achOriginationId: row.achOriginationId,
+    wire: row.wire,
   };
 }
 

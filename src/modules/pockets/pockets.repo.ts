@@ -192,41 +192,43 @@ export async function countCustomerPockets(q: Queryable, partnerId: string, cust
   return Number(rows[0]?.n ?? 0n);
 }
 
-/**
- * Pockets whose value belongs in a day's end-of-day values: created before `dayEnd`, and open or
- * closed at or after `closedSince` (the end of the business day before), so that a pocket closed
- * since the last end-of-day values gets one more, of 0, and no end-of-day value of a closed pocket
- * is its value before it was emptied.
- */
-export async function pocketsForDailyValues(q: Queryable, partnerId: string, dayEnd: Date, closedSince: Date): Promise<string[]> {
-  const rows = await q.query<{ id: string }>(
-    `SELECT id FROM pockets
-      WHERE partner_id = $1 AND created_at < $2 AND (closed_at IS NULL OR closed_at >= $3)
-      ORDER BY id`,
-    [partnerId, dayEnd, closedSince],
-  );
-  return rows.map((row) => row.id);
-}
-
 // ---- end-of-day values ----
 
+/**
+ * Writes business day `date`'s end-of-day values of the tenant's pockets in one statement, without
+ * reading them into memory: cash plus holdings at the day's same-day bid, for every pocket
+ * created before `dayEnd` and open, or closed at or after `closedSince` (the end of the business
+ * day before), so that a pocket closed since the last end-of-day values gets one more, of 0, and
+ * no end-of-day value of a closed pocket is its value before it was emptied. `relations` are the
+ * owning modules' SQL of the cash accounts (`pocketCashRelation`) and of the bills held
+ * (`holdingsValueRelation`, with `prices` bound) of each pocket, summed here per pocket; a bill
+ * without a price makes the pocket's value NULL, which the NOT NULL column refuses (never a
+ * partial sum). A value already written for a pocket and day stays. The rows meet in one
+ * aggregate over a UNION ALL rather than in joins, so that no plan depends on statistics (PGlite
+ * has no autovacuum; a tenant grows between them).
+ */
 export async function insertDailyValues(
   tx: Tx,
   partnerId: string,
-  date: string,
-  values: readonly { pocketId: string; totalValueCents: bigint; cashCents: bigint }[],
+  day: { date: string; dayEnd: Date; closedSince: Date },
+  relations: { cash: (partnerParam: string) => string; holdings: (partnerParam: string, cusipsParam: string, microsParam: string) => string },
+  prices: { cusips: readonly string[]; micros: readonly string[] },
 ): Promise<void> {
-  if (values.length === 0) return;
   await tx.query(
     `INSERT INTO pocket_daily_values (partner_id, pocket_id, business_date, total_value_cents, cash_cents)
-     SELECT $1, x.pocket_id, $2, x.total_value_cents, x.cash_cents
-       FROM jsonb_to_recordset($3::jsonb) AS x(pocket_id uuid, total_value_cents bigint, cash_cents bigint)
+     SELECT $1::uuid, v.pocket_id, $2::date, v.cash_cents + v.holdings_cents, v.cash_cents
+       FROM (SELECT u.pocket_id, sum(u.cash_cents)::bigint AS cash_cents,
+                    CASE WHEN bool_and(u.holdings_cents IS NOT NULL) THEN sum(u.holdings_cents)::bigint END AS holdings_cents
+               FROM (SELECT p.id AS pocket_id, 0::bigint AS cash_cents, 0::bigint AS holdings_cents, true AS listed
+                       FROM pockets p
+                      WHERE p.partner_id = $1::uuid AND p.created_at < $3::timestamptz AND (p.closed_at IS NULL OR p.closed_at >= $4::timestamptz)
+                     UNION ALL
+                     SELECT c.pocket_id, c.cash_cents, 0, false FROM (${relations.cash('$1')}) c
+                     UNION ALL
+                     SELECT h.pocket_id, 0, h.holdings_cents, false FROM (${relations.holdings('$1', '$5', '$6')}) h) u
+              GROUP BY u.pocket_id HAVING bool_or(u.listed)) v
      ON CONFLICT (pocket_id, business_date) DO NOTHING`,
-    [
-      partnerId,
-      date,
-      JSON.stringify(values.map((v) => ({ pocket_id: v.pocketId, total_value_cents: v.totalValueCents.toString(), cash_cents: v.cashCents.toString() }))),
-    ],
+    [partnerId, day.date, day.dayEnd, day.closedSince, prices.cusips, prices.micros],
   );
 }
 

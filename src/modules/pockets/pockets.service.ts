@@ -53,6 +53,9 @@ const FUNDING_POCKET_NAME = 'Partner funding';
 const FUNDING_POCKET_STRATEGY: StrategyId = 'UST-4W';
 const DEFAULT_PORTAL_NAME = 'Default';
 
+/** Calendar dates whose pricing date the pockets service remembers, at most. */
+const PRICING_DATES_KEPT_MAX = 64;
+
 /** The job kind that opens a PENDING pocket (payload: the pocket's id). */
 export const POCKET_OPEN_JOB_KIND = 'pocket.open';
 
@@ -90,16 +93,32 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
     },
   });
 
+  /** The business date whose prices value a pocket on calendar date `date` (remembered: the calendar does not change). */
+  const pricingDates = new Map<string, string>();
+  function pricingDateOf(date: string): string {
+    let pricingDate = pricingDates.get(date);
+    if (pricingDate === undefined) {
+      pricingDate = calendar.onOrBefore(date);
+      pricingDates.set(date, pricingDate);
+      if (pricingDates.size > PRICING_DATES_KEPT_MAX) pricingDates.delete(pricingDates.keys().next().value!);
+    }
+    return pricingDate;
+  }
+
+  /** The portfolios of the tenant's pockets `ids` at `now`: valuation and all-time earnings (reads issued together). */
+  async function portfolios(q: Queryable, tenantId: string, ids: readonly string[], now: Date): Promise<Map<string, NonNullable<PocketView['portfolio']>>> {
+    const pricingDate = pricingDateOf(marketDate(now));
+    const [values, flows] = await Promise.all([valuePockets(q, market, tenantId, ids, pricingDate), netFlows(q, tenantId, ids)]);
+    return new Map(ids.map((id) => {
+      const value = values.get(id)!;
+      return [id, { ...value, allTimeEarningsCents: value.totalValueCents - (flows.get(id) ?? 0n) }] as const;
+    }));
+  }
+
   async function views(q: Queryable, tenantId: string, pockets: readonly Pocket[], now: Date, withPortfolio: boolean): Promise<PocketView[]> {
     if (!withPortfolio) return pockets.map((pocket) => ({ pocket, portfolio: null }));
-    const ids = pockets.map((p) => p.id);
-    const pricingDate = calendar.onOrBefore(marketDate(now));
-    const values = await valuePockets(q, market, tenantId, ids, pricingDate);
-    const flows = await netFlows(q, tenantId, ids);
-    return pockets.map((pocket) => {
-      const value = values.get(pocket.id)!;
-      return { pocket, portfolio: { ...value, allTimeEarningsCents: value.totalValueCents - (flows.get(pocket.id) ?? 0n) } };
-    });
+    const byId = await portfolios(q, tenantId, pockets.map((p) => p.id), now);
+    return pockets.map((pocket) => ({ pocket, portfolio: byId.get(pocket.id)! }));
   }
 
   /** Provisions a pocket already inserted (ledger accounts, a portal); it stays PENDING. */
@@ -136,10 +155,13 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
     if (inserted) await provisionOpen(tx, tenantId, id, null, now);
   }
 
-  /** The pocket, checked against the tenant and (customer routes) the customer. */
+  /** The pocket, checked against the tenant and (customer routes) the customer (reads issued together). */
   async function pocketOf(q: Queryable, ctx: RequestContext, pocketId: string, customerId?: string): Promise<Pocket> {
-    if (customerId !== undefined && !(await findCustomer(q, ctx.tenantId, customerId))) throw PocketErrors.customerNotFound();
-    const pocket = await repo.findPocket(q, ctx.tenantId, pocketId);
+    const [customer, pocket] = await Promise.all([
+      customerId !== undefined ? findCustomer(q, ctx.tenantId, customerId) : true,
+      repo.findPocket(q, ctx.tenantId, pocketId),
+    ]);
+    if (!customer) throw PocketErrors.customerNotFound();
     if (!pocket || (customerId !== undefined && pocket.customerId !== customerId)) throw PocketErrors.notFound();
     return pocket;
   }
@@ -237,8 +259,13 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
 
     /** One pocket with its portfolio; `customerId` given for the customer-scoped route. */
     async getPocket(ctx: RequestContext, pocketId: string, options: { customerId?: string; withPortfolio?: boolean } = {}): Promise<PocketView> {
-      const pocket = await pocketOf(db, ctx, pocketId, options.customerId);
-      return (await views(db, ctx.tenantId, [pocket], ctx.now, options.withPortfolio ?? true))[0]!;
+      // The pocket and its portfolio's reads go together (one round trip on PostgreSQL); the
+      // portfolio is the tenant's own reads of that id, used only once the pocket proves to be theirs.
+      const [pocket, portfolio] = await Promise.all([
+        pocketOf(db, ctx, pocketId, options.customerId),
+        (options.withPortfolio ?? true) ? portfolios(db, ctx.tenantId, [pocketId], ctx.now) : undefined,
+      ]);
+      return { pocket, portfolio: portfolio?.get(pocketId) ?? null };
     },
 
     /**

@@ -1,4 +1,5 @@
-import { EngineWork, type TradeTime, investCash, matureLots, maturingLots, valuePockets } from '../portfolio/index.ts';
+import { EngineWork, type TradeTime, heldBillPrices, holdingsValueRelation, investCash, matureLots, maturingLots } from '../portfolio/index.ts';
+import { pocketCashRelation } from '../ledger/index.ts';
 import type { MarketService } from '../market/index.ts';
 import type { ScheduledTask } from '../scheduler/index.ts';
 import { addDays, marketInstant } from '../../platform/clock.ts';
@@ -11,7 +12,8 @@ import * as repo from './pockets.repo.ts';
  *   all pockets of the tenant at once, set-based.
  * - `pockets.end-of-day` (end of the business day): every pocket's value at the day's same-day bid,
  *   kept for earnings of past periods; a pocket closed since the previous business day's end gets
- *   its last value (0: only an empty pocket closes).
+ *   its last value (0: only an empty pocket closes). One statement values and writes them all (the
+ *   ledger's cash and the portfolio's holdings as SQL relations those modules own).
  */
 export function pocketTasks(market: MarketService): ScheduledTask[] {
   return [
@@ -40,13 +42,13 @@ export function pocketTasks(market: MarketService): ScheduledTask[] {
       atMinutes: 1440,
       async run(tx, ctx, date) {
         const dayEnd = (businessDate: string) => marketInstant(addDays(businessDate, 1), 0);
-        const ids = await repo.pocketsForDailyValues(tx, ctx.tenantId, dayEnd(date), dayEnd(market.calendar.previousBusinessDay(date)));
-        const values = await valuePockets(tx, market, ctx.tenantId, ids, date);
+        const prices = await heldBillPrices(tx, market, ctx.tenantId, date);
         await repo.insertDailyValues(
           tx,
           ctx.tenantId,
-          date,
-          ids.map((id) => ({ pocketId: id, totalValueCents: values.get(id)!.totalValueCents, cashCents: values.get(id)!.cashCents })),
+          { date, dayEnd: dayEnd(date), closedSince: dayEnd(market.calendar.previousBusinessDay(date)) },
+          { cash: pocketCashRelation, holdings: holdingsValueRelation },
+          prices,
         );
       },
     },

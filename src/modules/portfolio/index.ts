@@ -11,6 +11,7 @@ export {
   type TradeTime,
   type Valuation,
   buyBills,
+  heldBillPrices,
   investCash,
   matureLots,
   raiseCash,
@@ -29,6 +30,6 @@ export {
   unitsToRaise,
   unitsValueCents,
 } from './portfolio.domain.ts';
-export { type LotRow, maturingLots, openLots } from './portfolio.repo.ts';
+export { type LotRow, holdingsValueRelation, maturingLots, openLots } from './portfolio.repo.ts';
 export { type TradeRow, selectTrades } from './trades.repo.ts';
 export { checkPortfolioInvariants } from './portfolio.invariants.ts';

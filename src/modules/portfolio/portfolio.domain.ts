@@ -10,11 +10,21 @@ import { assert } from '../../platform/assert.ts';
 /** Face of one unit in cents ($100). */
 export const UNIT_FACE_CENTS = 10_000n;
 
+/** Prices converted lately (a business day's buys and valuations use a handful, thousands of times). */
+const microsOfPrice = new Map<string, bigint>();
+/** Entries of that cache at most; it starts over when full. */
+const PRICES_REMEMBERED_MAX = 1_000;
+
 /** A price per 100 of face ("99.588556") in millionths (99_588_556n). */
 export function priceMicros(pricePer100: string): bigint {
+  const known = microsOfPrice.get(pricePer100);
+  if (known !== undefined) return known;
   const micros = new Decimal(pricePer100).times(1_000_000);
   assert(micros.isInteger() && micros.isPositive(), `price per 100 must have at most 6 decimals: ${pricePer100}`);
-  return roundToBigInt(micros);
+  if (microsOfPrice.size >= PRICES_REMEMBERED_MAX) microsOfPrice.clear();
+  const result = roundToBigInt(micros);
+  microsOfPrice.set(pricePer100, result);
+  return result;
 }
 
 /**

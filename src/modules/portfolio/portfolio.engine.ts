@@ -1,11 +1,11 @@
 import { EVENTS_PER_CALL_MAX, type NewEvent, emitEvents } from '../events/index.ts';
 import { type NewEntry, type PocketBalances, pocketBalances, writeEntries } from '../ledger/index.ts';
-import type { MarketService, Quote, StrategyId } from '../market/index.ts';
+import type { MarketService, Quote, Security, StrategyId } from '../market/index.ts';
 import { assert } from '../../platform/assert.ts';
 import type { Queryable, Tx } from '../../platform/db/index.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { type Holding, UNIT_FACE_CENTS, planSale, takeFromLots, unitsAffordable, unitsValueCents } from './portfolio.domain.ts';
+import { type Holding, UNIT_FACE_CENTS, planSale, priceMicros, takeFromLots, unitsAffordable, unitsValueCents } from './portfolio.domain.ts';
 import * as repo from './portfolio.repo.ts';
 
 /**
@@ -59,6 +59,7 @@ export class EngineWork {
   /** Pockets whose waiting-cash flag changed, and its new value; the pockets module writes them. */
   readonly investPending = new Map<string, boolean>();
   readonly #balances: Map<string, PocketBalances>;
+  readonly #buying = new Map<string, { bill: Security; quote: Quote }>();
   readonly tenantId: string;
   readonly market: MarketService;
 
@@ -71,6 +72,22 @@ export class EngineWork {
   /** Reads the balances of the pockets (already locked by the caller) and starts a run. */
   static async begin(q: Queryable, tenantId: string, market: MarketService, pocketIds: readonly string[]): Promise<EngineWork> {
     return new EngineWork(tenantId, market, await pocketBalances(q, tenantId, pocketIds));
+  }
+
+  /**
+   * The bill `strategy` buys on `pricingDate` and its same-day quote, asked of the market once per
+   * run (a business day's reinvestment buys the same bill for thousands of pockets).
+   * @throws DomainError `market.*` as MarketService.billToBuy and quote (not remembered).
+   */
+  billToBuy(strategy: StrategyId, pricingDate: string): { bill: Security; quote: Quote } {
+    const key = `${strategy}|${pricingDate}`;
+    let found = this.#buying.get(key);
+    if (!found) {
+      const bill = this.market.billToBuy(strategy, pricingDate);
+      found = { bill, quote: sameDayQuote(this.market, bill.cusip, pricingDate) };
+      this.#buying.set(key, found);
+    }
+    return found;
   }
 
   /** A pocket's running balances (posted, including this run's entries). */
@@ -132,8 +149,7 @@ function tradeEvent(work: EngineWork, pocket: PortfolioPocket, tradeId: string, 
  */
 export function buyBills(work: EngineWork, pocket: PortfolioPocket, strategy: StrategyId, budgetCents: bigint, time: TradeTime, onUsTransferId: string | null = null): bigint {
   if (budgetCents <= 0n) return 0n;
-  const bill = work.market.billToBuy(strategy, time.pricingDate);
-  const quote = work.market.quote(bill.cusip, time.pricingDate);
+  const { bill, quote } = work.billToBuy(strategy, time.pricingDate);
   const price = quote.ask.pricePer100;
   const units = unitsAffordable(budgetCents, price);
   if (units === 0n) return 0n;
@@ -192,13 +208,14 @@ export function investCash(work: EngineWork, pocket: PortfolioPocket, time: Trad
 
 /** Quotes of a pricing date, each asked once. */
 export class QuoteBook {
-  readonly #quotes = new Map<string, Quote | 'par'>();
+  readonly #quotes: Map<string, Quote | 'par'>;
   readonly market: MarketService;
   readonly pricingDate: string;
 
   constructor(market: MarketService, pricingDate: string) {
     this.market = market;
     this.pricingDate = pricingDate;
+    this.#quotes = sharedQuotes(market, pricingDate);
   }
 
   /**
@@ -220,6 +237,44 @@ export class QuoteBook {
     const quote = this.get(cusip, maturityDate, settlementDate);
     return quote === 'par' ? PAR : quote.bid.pricePer100;
   }
+}
+
+/** Pricing dates whose quotes a process keeps per market, at most (the oldest go first). */
+export const QUOTE_DATES_KEPT_MAX = 64;
+
+/**
+ * Quotes already computed, per market and pricing date, shared by every QuoteBook of the process:
+ * a market's data does not change once loaded, so a quote is a pure function of (market, bill,
+ * pricing date, settlement date), and the requests of a business day keep asking for the same few.
+ */
+const quotesByMarket = new WeakMap<MarketService, Map<string, Map<string, Quote | 'par'>>>();
+
+/** The same-day quote of a bill that has not matured, from the process's shared quotes. */
+function sameDayQuote(market: MarketService, cusip: string, pricingDate: string): Quote {
+  const quotes = sharedQuotes(market, pricingDate);
+  const key = `${cusip}|${pricingDate}`;
+  let quote = quotes.get(key);
+  if (quote === undefined) {
+    quote = market.quote(cusip, pricingDate);
+    quotes.set(key, quote);
+  }
+  assert(quote !== 'par', `bill ${cusip} has matured by ${pricingDate}`);
+  return quote;
+}
+
+function sharedQuotes(market: MarketService, pricingDate: string): Map<string, Quote | 'par'> {
+  let byDate = quotesByMarket.get(market);
+  if (!byDate) {
+    byDate = new Map();
+    quotesByMarket.set(market, byDate);
+  }
+  let quotes = byDate.get(pricingDate);
+  if (!quotes) {
+    quotes = new Map();
+    byDate.set(pricingDate, quotes);
+    if (byDate.size > QUOTE_DATES_KEPT_MAX) byDate.delete(byDate.keys().next().value!);
+  }
+  return quotes;
 }
 
 /** Units of each bill a pocket holds, from its open lots. */
@@ -372,9 +427,24 @@ export interface Valuation {
  * number: bills at the same-day bid (T+0), and at the next business day's settlement for T+1.
  */
 export async function valuePockets(q: Queryable, market: MarketService, partnerId: string, pocketIds: readonly string[], pricingDate: string): Promise<Map<string, Valuation>> {
-  const balances = await pocketBalances(q, partnerId, pocketIds);
-  const lots = await repo.openLots(q, partnerId, pocketIds);
+  // Issued together: one round trip on PostgreSQL.
+  const [balances, lots] = await Promise.all([pocketBalances(q, partnerId, pocketIds), repo.openLots(q, partnerId, pocketIds)]);
   return valueFrom(market, pocketIds, balances, lots, pricingDate);
+}
+
+/**
+ * The bid price, in millionths per 100 (`priceMicros`), of every bill the tenant's open lots hold
+ * at business date `pricingDate` (same-day settlement; par for a bill maturing by then), as the
+ * parallel array parameters of `holdingsValueRelation`: with them a statement values all the
+ * tenant's pockets exactly as `valueFrom` does, without reading them into memory.
+ */
+export async function heldBillPrices(q: Queryable, market: MarketService, partnerId: string, pricingDate: string): Promise<{ cusips: string[]; micros: string[] }> {
+  const book = new QuoteBook(market, pricingDate);
+  const bills = await repo.heldBills(q, partnerId);
+  return {
+    cusips: bills.map((bill) => bill.cusip),
+    micros: bills.map((bill) => priceMicros(book.bid(bill.cusip, bill.maturity_date)).toString()),
+  };
 }
 
 /** Valuation from balances and lots already read. */

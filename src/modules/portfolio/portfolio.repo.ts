@@ -35,6 +35,30 @@ export async function maturingLots(q: Queryable, partnerId: string, date: string
   );
 }
 
+/** The bills (CUSIP and maturity) that open lots of the tenant hold, each once. */
+export async function heldBills(q: Queryable, partnerId: string): Promise<{ cusip: string; maturity_date: string }[]> {
+  return q.query<{ cusip: string; maturity_date: string }>(
+    `SELECT DISTINCT cusip, maturity_date FROM pocket_lots WHERE partner_id = $1 AND units > 0 ORDER BY cusip`,
+    [partnerId],
+  );
+}
+
+/**
+ * SQL of a relation (pocket_id uuid, holdings_cents bigint): the market value of each bill each
+ * pocket of the tenant `partnerParam` holds (one row per pocket and bill; the caller sums them
+ * per pocket), at bid prices given as two parallel arrays, `cusipsParam` (text[]) and
+ * `microsParam` (bigint[]: price per 100 in millionths, see `priceMicros`). As `valueFrom`: units
+ * of a bill summed over its lots, then units x price rounded half up to the cent
+ * (`unitsValueCents`). A bill missing from the prices values as NULL. Pockets without open lots
+ * are absent. A scan and an aggregate only (no join), so the plan does not depend on statistics
+ * the tenant's tables may lack.
+ */
+export function holdingsValueRelation(partnerParam: string, cusipsParam: string, microsParam: string): string {
+  return `SELECT pocket_id,
+                 (sum(units)::bigint * (${microsParam}::bigint[])[array_position(${cusipsParam}::text[], cusip)] + 5000) / 10000 AS holdings_cents
+            FROM pocket_lots WHERE partner_id = ${partnerParam}::uuid AND units > 0 GROUP BY pocket_id, cusip`;
+}
+
 /** A lot bought now. */
 export interface NewLot {
   readonly id: string;

@@ -47,6 +47,20 @@ export function advanceCursor(tx: Tx, tenantId: string, task: string, date: stri
   tx.defer(`UPDATE scheduler_cursors SET done_through = $3::date WHERE partner_id = $1::uuid AND task = $2`, [tenantId, task, date]);
 }
 
+/**
+ * Moves several cursors of the tenant forward in one statement (deferred: sent with the next query
+ * or the commit): what a clock move's runs did, written once at its end.
+ */
+export function advanceCursors(tx: Tx, tenantId: string, cursors: readonly CursorRow[]): void {
+  if (cursors.length === 0) return;
+  tx.defer(
+    `UPDATE scheduler_cursors c SET done_through = x.done_through
+       FROM jsonb_to_recordset($2::jsonb) AS x(task text, done_through date)
+      WHERE c.partner_id = $1::uuid AND c.task = x.task`,
+    [tenantId, JSON.stringify(cursors.map((cursor) => ({ task: cursor.task, done_through: cursor.done_through })))],
+  );
+}
+
 export async function deleteCursors(q: Queryable, tenantId: string): Promise<void> {
   await q.query(`DELETE FROM scheduler_cursors WHERE partner_id = $1`, [tenantId]);
 }

@@ -8,7 +8,10 @@
  * Round trips: the same, except that the writes a transaction defers travel together: each batch
  * of them (flushed before the next `query`, or at the end of the transaction) is one round trip.
  * At the end, the PostgreSQL driver sends the last batch and COMMIT in one round trip; PGlite sends
- * the batch, then commits. Keep this in step with the drivers (postgres.ts, pglite.ts).
+ * the batch, then commits. The PostgreSQL driver also pipelines: BEGIN travels with the
+ * transaction's first statement (or its COMMIT), a batch with the `query` that follows it, and a
+ * transaction that sends nothing sends no BEGIN or COMMIT. Keep this in step with the drivers
+ * (postgres.ts, pglite.ts).
  */
 import type { Db, Tx, TxOptions } from './db.ts';
 
@@ -46,12 +49,25 @@ export function countingDb(db: Db): CountingDb {
     if (recent.length > COUNTED_STATEMENTS_KEPT_MAX) recent = recent.slice(-COUNTED_STATEMENTS_KEPT_MAX);
   }
 
+  // On PostgreSQL the statements issued in one turn of the event loop travel together (on one
+  // connection outside transactions, in one write inside one): one round trip for all of them.
+  const turns = new WeakSet<object>();
+  function noteInTurn(sql: string, group: object): void {
+    const alongside = db.kind === 'postgres' && turns.has(group);
+    if (db.kind === 'postgres' && !alongside) {
+      turns.add(group);
+      process.nextTick(() => turns.delete(group));
+    }
+    note(sql, !alongside);
+  }
+
+  const outside = {};
   return {
     // Anything the interface gains later passes through uncounted until it is wrapped here.
     ...db,
     kind: db.kind,
     async query<Row>(sql: string, params?: readonly unknown[]) {
-      note(sql, true);
+      noteInTurn(sql, outside);
       return db.query<Row>(sql, params);
     },
     async tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions) {
@@ -59,7 +75,15 @@ export function countingDb(db: Db): CountingDb {
       // is its own BEGIN ... COMMIT or ROLLBACK.
       return db.tx(async (tx) => {
         const isolation = options?.isolation?.toUpperCase();
-        note(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN', true);
+        const pipelined = db.kind === 'postgres';
+        // On PostgreSQL BEGIN rides along with whatever the transaction sends first.
+        let begun = false;
+        const begin = () => {
+          if (begun) return;
+          begun = true;
+          note(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN', !pipelined);
+        };
+        if (!pipelined) begin();
         if (isolation && db.kind === 'pglite') note(`SET TRANSACTION ISOLATION LEVEL ${isolation}`, true);
         let deferred = 0;
         const flushed = () => {
@@ -69,11 +93,15 @@ export function countingDb(db: Db): CountingDb {
         const counted: Tx = {
           alone: tx.alone,
           async query<Row>(sql: string, params?: readonly unknown[]) {
+            begin();
+            // A pending batch travels with the statement on PostgreSQL.
+            if (pipelined) deferred = 0;
             flushed();
-            note(sql, true);
+            noteInTurn(sql, counted);
             return tx.query<Row>(sql, params);
           },
           defer(sql: string, params?: readonly unknown[]) {
+            begin();
             deferred += 1;
             note(`(deferred) ${sql}`, false);
             tx.defer(sql, params);
@@ -85,12 +113,12 @@ export function countingDb(db: Db): CountingDb {
         };
         try {
           const value = await fn(counted);
-          const commitRidesAlong = deferred > 0 && db.kind === 'postgres';
+          const commitRidesAlong = deferred > 0 && pipelined;
           flushed();
-          note('COMMIT', !commitRidesAlong);
+          if (begun) note('COMMIT', !commitRidesAlong);
           return value;
         } catch (error) {
-          note('ROLLBACK', true);
+          if (begun) note('ROLLBACK', true);
           throw error;
         }
       }, options);
@@ -106,7 +134,7 @@ export function countingDb(db: Db): CountingDb {
       return { statements, roundTrips };
     },
     recentStatements() {
-      return recent;
+      return [...recent];
     },
     resetCount() {
       statements = 0;

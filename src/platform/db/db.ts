@@ -120,22 +120,38 @@ export function deferringTx(
   alone = false,
 ): Tx & { flush(then?: string): Promise<void> } {
   let pending: string[] = [];
-  /** Sends the deferred writes, followed by `then` (e.g. COMMIT) in the same round trip. */
-  const flush = async (then?: string) => {
-    if (then !== undefined) pending.push(then);
-    if (pending.length === 0) return;
-    const script = pending.join(';\n');
+  // Statements issued together (`Promise.all`) still run one after the other, in the order issued.
+  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
+    const result = tail.then(step);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+  /** The deferred writes so far, taken out (they go before whatever is issued now). */
+  const takePending = (): string[] => {
+    const taken = pending;
     pending = [];
-    await execScript(script);
+    return taken;
+  };
+  /** Sends the deferred writes, followed by `then` (e.g. COMMIT) in the same round trip. */
+  const flush = (then?: string) => {
+    const script = takePending();
+    if (then !== undefined) script.push(then);
+    return inTurn(async () => {
+      if (script.length > 0) await execScript(script.join(';\n'));
+    });
   };
   return {
     alone,
     defer(sql, params) {
       pending.push(inlineParams(sql, params));
     },
-    async query<Row>(sql: string, params?: readonly unknown[]) {
-      await flush();
-      return run<Row>(sql, params);
+    query<Row>(sql: string, params?: readonly unknown[]) {
+      const script = takePending();
+      return inTurn(async () => {
+        if (script.length > 0) await execScript(script.join(';\n'));
+        return run<Row>(sql, params);
+      });
     },
     flush,
   };

@@ -44,7 +44,7 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
   const lock = options.lock ?? (await lockDataDir(options.dataDir, options.holder ?? 'pocketbook'));
   try {
     // A new data folder starts as a copy of the migrated template when there is one (seconds faster).
-    seedFromPgliteTemplate(lock.dataDir);
+    await seedFromPgliteTemplate(lock.dataDir);
     const db = await openPglite(lock.dataDir);
     return {
       ...db,

@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import {
   type Db,
   type Tx,
   type TxOptions,
   TX_ATTEMPTS_MAX,
-  deferringTx,
   isDatabaseUnavailable,
   isRetryable,
   normaliseParams,
@@ -23,11 +22,14 @@ export const POSTGRES_BOOT_WAIT_MS = 15_000;
 /** Pause between two connection attempts while boot waits for the server. */
 const BOOT_RETRY_PAUSE_MS = 250;
 
+/** The `pg` driver, once openPostgres has loaded it. */
+let pgModule: typeof pg | undefined;
+
 const typeParsers = {
   getTypeParser(oid: number, format?: string) {
     const parse = parsers[oid];
     if (parse && format !== 'binary') return parse;
-    return pg.types.getTypeParser(oid, format as 'text');
+    return (pgModule as typeof pg).types.getTypeParser(oid, format as 'text');
   },
 };
 
@@ -50,6 +52,46 @@ function describe(error: unknown): string {
 }
 
 /**
+ * Distinct statement texts that get a server-side prepared statement, at most (per process; each
+ * connection prepares a text the first time it runs it, and keeps it while it lives). Texts beyond
+ * this run unnamed. A text is named at its second use, so that one-off variants (a listing's
+ * filters and page size) leave the names to the statements a process runs all the time.
+ */
+export const PREPARED_STATEMENTS_MAX = 256;
+/** Texts whose uses are counted while they wait for a name, at most (then new ones stay unnamed). */
+const STATEMENT_USES_KEPT_MAX = 10_000;
+
+const statementNames = new Map<string, string>();
+const statementUses = new Map<string, number>();
+
+/** The prepared statement's name of `sql`, once it has been used twice and names are left. */
+function nameOf(sql: string): string | undefined {
+  const name = statementNames.get(sql);
+  if (name !== undefined || statementNames.size >= PREPARED_STATEMENTS_MAX) return name;
+  const uses = statementUses.get(sql) ?? 0;
+  if (uses === 0) {
+    if (statementUses.size < STATEMENT_USES_KEPT_MAX) statementUses.set(sql, 1);
+    return undefined;
+  }
+  statementUses.delete(sql);
+  const named = `pb${statementNames.size.toString(36)}`;
+  statementNames.set(sql, named);
+  return named;
+}
+
+/**
+ * The query of `sql` with `params`: a named (prepared) statement when it runs often (`nameOf`), so
+ * that the server parses and plans a text once per connection instead of at every call (a plan it
+ * may then keep generic). A statement without parameters (a script, BEGIN, COMMIT) stays unnamed:
+ * it runs as a simple query.
+ */
+function statement(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  const values = normaliseParams(params);
+  const name = values.length > 0 ? nameOf(sql) : undefined;
+  return name === undefined ? { text: sql, values } : { name, text: sql, values };
+}
+
+/**
  * Opens a connection pool to the PostgreSQL server at `url`, and checks out one connection so that
  * boot fails rather than the first request. While the server is unavailable (refused, starting
  * up: see `isDatabaseUnavailable`) boot tries again for up to `bootWaitMs`; any other error (bad
@@ -64,12 +106,17 @@ function describe(error: unknown): string {
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`postgres: ${message}\n`));
-  const pool = new pg.Pool({
+  // The driver is loaded here, not at import: an embedded (PGlite) process never needs it.
+  pgModule ??= (await import('pg')).default;
+  const pool = new pgModule.Pool({
     connectionString: url,
     max: POOL_SIZE_MAX,
     connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
     keepAlive: true,
     types: typeParsers as pg.CustomTypesConfig,
+    // Statements are written without waiting for the previous answer where the caller allows it
+    // (a transaction's BEGIN with its first statement, its deferred writes with COMMIT).
+    pipeline: true,
   });
   // An idle connection that breaks (the server restarted, an administrator terminated it) is
   // emitted here after the pool has discarded it. Without a listener Node would throw the error
@@ -78,17 +125,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 
   await waitForServer(pool, url, options.bootWaitMs ?? POSTGRES_BOOT_WAIT_MS, warn);
 
+  const batched = batchingQuery(pool);
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params?: readonly unknown[]) {
-      try {
-        return (await pool.query(sql, normaliseParams(params))).rows as Row[];
-      } catch (error) {
-        // The pool handed out a connection that had broken while idle: the statement never left,
-        // so it is safe to send it once more, on a fresh connection.
-        if (!neverSent(error)) throw error;
-        return (await pool.query(sql, normaliseParams(params))).rows as Row[];
-      }
+      return (await batched(statement(sql, params))) as Row[];
     },
     async tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions) {
       for (let attempt = 1; ; attempt++) {
@@ -105,6 +146,77 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       await pool.end();
     },
   };
+}
+
+/** A statement waiting for the next batch of `db.query`. */
+interface Waiting {
+  readonly query: pg.QueryConfig;
+  resolve(rows: unknown[]): void;
+  reject(error: unknown): void;
+}
+
+/** One statement on any pooled connection; sent again once when the connection had broken while idle. */
+async function single(pool: pg.Pool, query: pg.QueryConfig): Promise<unknown[]> {
+  try {
+    return (await pool.query(query)).rows;
+  } catch (error) {
+    // The pool handed out a connection that had broken while idle: the statement never left,
+    // so it is safe to send it once more, on a fresh connection.
+    if (!neverSent(error)) throw error;
+    return (await pool.query(query)).rows;
+  }
+}
+
+/** Sends a batch of statements pipelined on one pooled connection, in one write; settles each. */
+async function runBatch(pool: pg.Pool, batch: readonly Waiting[]): Promise<void> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    for (const waiting of batch) waiting.reject(error);
+    return;
+  }
+  let lost: unknown;
+  const onError = (error: unknown) => {
+    lost ??= error;
+  };
+  client.on('error', onError);
+  const socket = socketOf(client);
+  socket.cork();
+  const answers = batch.map((waiting) => client.query(waiting.query));
+  socket.uncork();
+  const settled = await Promise.allSettled(answers);
+  client.off('error', onError);
+  const unavailable = settled.find((answer) => answer.status === 'rejected' && isDatabaseUnavailable(answer.reason));
+  const destroy = lost ?? (unavailable?.status === 'rejected' ? unavailable.reason : undefined);
+  client.release(destroy instanceof Error ? destroy : destroy === undefined ? undefined : new Error(describe(destroy)));
+  settled.forEach((answer, i) => {
+    const waiting = batch[i]!;
+    if (answer.status === 'fulfilled') waiting.resolve(answer.value.rows);
+    else if (neverSent(answer.reason)) single(pool, waiting.query).then(waiting.resolve, waiting.reject);
+    else waiting.reject(answer.reason);
+  });
+}
+
+/**
+ * `db.query` outside transactions, pipelined: the statements issued before the event loop's next
+ * turn (the reads of a request started together, `Promise.all`) share one pooled connection and
+ * one write, and are answered in one round trip; each is still its own implicit transaction, as on
+ * separate connections. A statement alone goes as it is.
+ */
+function batchingQuery(pool: pg.Pool): (query: pg.QueryConfig) => Promise<unknown[]> {
+  let waiting: Waiting[] = [];
+  const send = () => {
+    const batch = waiting;
+    waiting = [];
+    if (batch.length === 1) single(pool, batch[0]!.query).then(batch[0]!.resolve, batch[0]!.reject);
+    else void runBatch(pool, batch);
+  };
+  return (query) =>
+    new Promise<unknown[]>((resolve, reject) => {
+      if (waiting.length === 0) process.nextTick(send);
+      waiting.push({ query, resolve, reject });
+    });
 }
 
 /** Checks out (and returns) one connection, trying again while the server is unavailable. */
@@ -171,6 +283,73 @@ function connectFailure(url: string, error: unknown, waitedMs: number): Database
 
 type TxOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown; retry: boolean };
 
+/** The socket of a pooled client, for corking: statements written meanwhile leave in one write. */
+function socketOf(client: pg.PoolClient): { cork(): void; uncork(): void } {
+  return (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+}
+
+/**
+ * A transaction handle on `client` (a pipelining connection) that sends as little as it can, as
+ * late as it can: BEGIN travels with the transaction's first statement; deferred writes travel with
+ * the next `query` or with COMMIT; statements issued together (`Promise.all`) share one write and
+ * run in the order they were issued. A transaction that sends nothing sends no BEGIN either.
+ */
+function pipelinedTx(client: pg.PoolClient, begin: string, onBegun: () => void): Tx & { finish(then: string): Promise<void>; readonly sent: boolean } {
+  let pending: pg.QueryConfig[] = [];
+  let sent = false;
+  let corked = false;
+  const socket = socketOf(client);
+
+  /** Writes BEGIN (first time), the deferred writes and `more` in one go; the last result, or the first error. */
+  async function send(more: pg.QueryConfig | undefined): Promise<pg.QueryResult | undefined> {
+    const queries = more ? [...pending, more] : pending;
+    pending = [];
+    const answers: Promise<pg.QueryResult>[] = [];
+    // Statements of the same turn of the event loop (`Promise.all`) leave in one write.
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    if (!sent) {
+      sent = true;
+      answers.push(client.query(begin).then((result) => (onBegun(), result)));
+    }
+    for (const query of queries) answers.push(client.query(query));
+    // Every answer is awaited (a rejected one must not go unhandled); after a failed statement the
+    // server refuses the rest of the transaction, so the first error is the one that counts.
+    const settled = await Promise.allSettled(answers);
+    const failed = settled.find((answer) => answer.status === 'rejected');
+    if (failed) throw failed.reason;
+    const last = settled[settled.length - 1];
+    return last?.status === 'fulfilled' && more ? last.value : undefined;
+  }
+
+  return {
+    alone: false,
+    get sent() {
+      return sent;
+    },
+    defer(sql, params) {
+      pending.push(statement(sql, params));
+    },
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      return (await send(statement(sql, params)))!.rows as Row[];
+    },
+    async flush() {
+      if (pending.length > 0) await send(undefined);
+    },
+    /** Ends the transaction with `then` (COMMIT), together with what is still deferred; nothing when nothing was sent. */
+    async finish(then: string) {
+      if (!sent && pending.length === 0) return;
+      await send({ text: then });
+    },
+  };
+}
+
 /**
  * One attempt of a transaction on its own pooled connection. Retry when the attempt hit a
  * serialization failure or deadlock, or when the connection was already broken at BEGIN (nothing
@@ -189,22 +368,17 @@ async function attemptTx<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, options: 
   client.on('error', onError);
   let begun = false;
   let outcome: TxOutcome<T>;
-  try {
-    await client.query(options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN');
+  const tx = pipelinedTx(client, options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN', () => {
     begun = true;
-    const tx = deferringTx(
-      async <Row>(sql: string, params?: readonly unknown[]) => (await client.query(sql, normaliseParams(params))).rows as Row[],
-      async (script) => {
-        await client.query(script);
-      },
-    );
+  });
+  try {
     const value = await fn(tx);
     // The deferred writes and COMMIT go in one round trip.
-    await tx.flush('COMMIT');
+    await tx.finish('COMMIT');
     outcome = { ok: true, value };
   } catch (error) {
     const broken = lost !== undefined || isDatabaseUnavailable(error);
-    if (!broken) {
+    if (!broken && tx.sent) {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         lost ??= rollbackError;
       });

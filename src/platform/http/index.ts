@@ -2,5 +2,6 @@ export { DomainError, type ErrorKind, type FieldIssue, type ValidationIssue, inv
 export { type CursorList, type PageRequest, type SortKey, cursorList, encodeCursor, pageRequest } from './pagination.ts';
 export { httpConventions, validationIssues } from './plugin.ts';
 export { requestValidators } from './validation.ts';
+export { compilePendingSchemas, defaultCompilersOnFirstUse } from './lazy-schemas.ts';
 export * from './schemas.ts';
 export type { TenantContext } from './tenant.ts';

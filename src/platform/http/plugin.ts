@@ -6,6 +6,7 @@ import { routeLocs, toJikoError } from '../../api/jiko/errors.ts';
 import { DomainError } from '../errors.ts';
 import type { ValidationIssue } from './errors.ts';
 import { unstorableText } from './unstorable.ts';
+import { serializersOnFirstUse, validatorsOnFirstUse } from './lazy-schemas.ts';
 import { requestValidators } from './validation.ts';
 
 declare module 'fastify' {
@@ -48,7 +49,9 @@ export function validationIssues(context: string | undefined, errors: AjvError[]
  */
 export const httpConventions = fp(async (app: FastifyInstance) => {
   app.decorateRequest('rawBody', '');
-  app.setValidatorCompiler(requestValidators());
+  // Each route's validators and serializers are compiled on first use, not at boot (lazy-schemas.ts).
+  app.setValidatorCompiler(validatorsOnFirstUse(app, requestValidators()));
+  app.setSerializerCompiler(serializersOnFirstUse(app));
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

@@ -1,4 +1,5 @@
-import { AjvCompiler } from '@fastify/ajv-compiler';
+import { createRequire } from 'node:module';
+import type * as AjvCompilerModule from '@fastify/ajv-compiler';
 import type { FastifySchemaCompiler } from 'fastify';
 
 /** Ajv options shared by every request part: keep unknown fields (they are refused, not dropped), fill defaults, report every issue. */
@@ -15,10 +16,22 @@ const AJV_OPTIONS = { removeAdditional: false, useDefaults: true, allErrors: tru
  * Everything else (formats, `$id` handling) is Fastify's default validator (@fastify/ajv-compiler).
  */
 export function requestValidators(): FastifySchemaCompiler<unknown> {
-  const pool = AjvCompiler();
-  const strict = pool({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
-  const coercing = pool({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } });
+  // Ajv is loaded when the first schema is compiled, not at boot (see lazy-schemas.ts).
+  let compilers: { strict: Compile; coercing: Compile } | undefined;
+  const build = () => {
+    const pool = (requirePackage('@fastify/ajv-compiler') as typeof AjvCompilerModule).AjvCompiler();
+    return {
+      strict: pool({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } }),
+      coercing: pool({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } }),
+    };
+  };
   // The pool's compilers take the whole route definition ({schema, method, url, httpPart}), as
   // Fastify hands it over, whatever their declared type says.
-  return (route) => (route.httpPart === 'body' ? strict : coercing)(route as never) as ReturnType<FastifySchemaCompiler<unknown>>;
+  return (route) => {
+    compilers ??= build();
+    return (route.httpPart === 'body' ? compilers.strict : compilers.coercing)(route as never) as ReturnType<FastifySchemaCompiler<unknown>>;
+  };
 }
+
+type Compile = ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>;
+const requirePackage = createRequire(import.meta.url);

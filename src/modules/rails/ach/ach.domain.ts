@@ -110,3 +110,24 @@ export function fileIdModifier(n: number): string {
   if (modifier === undefined) throw new Error(`no file ID modifier left for file ${n + 1} of the day`);
   return modifier;
 }
+
+/**
+ * The change codes of a notification of change this rail takes (Nacha): C01 incorrect account
+ * number, C02 incorrect routing number, C03 both. The corrected data each needs:
+ * C01 an account number, C02 a routing number, C03 both.
+ */
+export type AchChangeCode = 'C01' | 'C02' | 'C03';
+export const ACH_CHANGE_CODES: readonly AchChangeCode[] = ['C01', 'C02', 'C03'];
+
+/** A notification of change received for an origination, with the data it replaced. */
+export interface AchNotificationOfChange {
+  readonly id: string;
+  readonly originationId: string;
+  readonly counterpartyId: string;
+  readonly changeCode: AchChangeCode;
+  readonly previousRoutingNumber: string;
+  readonly previousAccountNumber: string;
+  readonly correctedRoutingNumber: string;
+  readonly correctedAccountNumber: string;
+  readonly timeReceived: Date;
+}

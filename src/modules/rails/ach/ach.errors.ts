@@ -49,6 +49,11 @@ export const AchErrors = {
   notReturnable: (status: string) =>
     invalid(['transferId'], `only a settled (PROCESSED) entry can be returned; this one is ${status}`, 'value_error', 'ach.not_returnable'),
   returnTooLate: (code: string) => invalid(['returnCode'], `the time frame of a ${code} return is over`, 'value_error', 'ach.return_too_late'),
+  notNotifiable: (status: string) =>
+    invalid(['transferId'], `only an entry that went out in a file can be corrected; this one is ${status}`, 'value_error', 'ach.not_notifiable'),
+  correctionRequired: (field: Path, code: string) => invalid(field, `required by change code ${code}`, 'missing', 'ach.corrected_data_required'),
+  correctionNotUsed: (field: Path, code: string) => invalid(field, `not used by change code ${code}`, 'extra_forbidden', 'ach.corrected_data_not_used'),
+  correctionUnchanged: (field: Path) => invalid(field, 'the corrected data is what the entry already carried', 'value_error', 'ach.corrected_data_unchanged'),
   traceSequenceInvalid: () =>
     invalid(['firstTraceSequence'], 'trace sequence numbers must stay within 1..9999999', 'value_error', 'ach.trace_sequence_invalid'),
 } as const;

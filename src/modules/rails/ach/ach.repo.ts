@@ -1,6 +1,6 @@
 import type { Queryable, Tx } from '../../../platform/db/index.ts';
 import type { PageRequest } from '../../../platform/http/index.ts';
-import type { AchFile, AchOrigination, AchOriginationDirection, AchOriginationStatus, AchReturnCode } from './ach.domain.ts';
+import type { AchFile, AchNotificationOfChange, AchOrigination, AchOriginationDirection, AchOriginationStatus, AchReturnCode } from './ach.domain.ts';
 import type { SecCode } from './nacha.ts';
 
 /** SQL of ACH originations (`ach_originations`) and the files of the windows (`ach_files`). */
@@ -192,4 +192,112 @@ export async function listFiles(q: Queryable, partnerId: string, page: PageReque
 export async function findFile(q: Queryable, partnerId: string, id: string): Promise<{ file: AchFile; content: string } | undefined> {
   const rows = await q.query<FileRow & { content: string }>(`SELECT ${FILE_COLUMNS}, content FROM ach_files WHERE partner_id = $1 AND id = $2`, [partnerId, id]);
   return rows[0] ? { file: toFile(rows[0]), content: rows[0].content } : undefined;
+}
+
+/** An entry of a file that is not an origination: a micro-entry or a prenote (`ach_verification_entries`). */
+export interface VerificationEntry {
+  readonly id: string;
+  readonly counterpartyId: string;
+  readonly purpose: 'micro_deposit' | 'prenote';
+  readonly direction: AchOriginationDirection;
+  /** Cents; 0 for a prenote. */
+  readonly amountCents: bigint;
+  readonly transactionCode: string;
+  readonly receiverRoutingNumber: string;
+  readonly receiverAccountNumber: string;
+  readonly settlementDate: string;
+  readonly achFileId: string;
+  readonly traceNumber: string;
+  /** The pending ledger entry of a micro-entry; null for a prenote. */
+  readonly ledgerEntryId: string | null;
+  readonly timeCreated: Date;
+}
+
+/** Stores the verification entries of a file (IN_TRANSIT). */
+export async function insertVerificationEntries(tx: Tx, partnerId: string, rows: readonly VerificationEntry[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO ach_verification_entries (id, partner_id, counterparty_id, purpose, direction, amount_cents, status, transaction_code,
+       receiver_routing_number, receiver_account_number, settlement_date, ach_file_id, trace_number, ledger_entry_id, time_created)
+     SELECT x.id, $1::uuid, x.counterparty_id, x.purpose, x.direction, x.amount_cents, 'IN_TRANSIT', x.transaction_code,
+            x.receiver_routing_number, x.receiver_account_number, x.settlement_date, x.ach_file_id, x.trace_number, x.ledger_entry_id, x.time_created
+       FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, counterparty_id uuid, purpose text, direction text, amount_cents bigint,
+            transaction_code text, receiver_routing_number text, receiver_account_number text, settlement_date date, ach_file_id uuid,
+            trace_number text, ledger_entry_id uuid, time_created timestamptz)`,
+    [partnerId, JSON.stringify(rows.map((r) => ({
+      id: r.id, counterparty_id: r.counterpartyId, purpose: r.purpose, direction: r.direction, amount_cents: r.amountCents.toString(),
+      transaction_code: r.transactionCode, receiver_routing_number: r.receiverRoutingNumber, receiver_account_number: r.receiverAccountNumber,
+      settlement_date: r.settlementDate, ach_file_id: r.achFileId, trace_number: r.traceNumber, ledger_entry_id: r.ledgerEntryId,
+      time_created: r.timeCreated.toISOString(),
+    })))],
+  );
+}
+
+/** The tenant's IN_TRANSIT verification entries due by `date`, locked: their ids and pending ledger entries. */
+export async function dueVerificationEntries(tx: Tx, partnerId: string, date: string): Promise<{ id: string; ledgerEntryId: string | null }[]> {
+  const rows = await tx.query<{ id: string; ledger_entry_id: string | null }>(
+    `SELECT id, ledger_entry_id FROM ach_verification_entries
+      WHERE partner_id = $1 AND status = 'IN_TRANSIT' AND settlement_date <= $2::date ORDER BY time_created, id FOR UPDATE`,
+    [partnerId, date],
+  );
+  return rows.map((r) => ({ id: r.id, ledgerEntryId: r.ledger_entry_id }));
+}
+
+/** Marks verification entries PROCESSED (settled) at `at`. */
+export async function markVerificationEntriesProcessed(tx: Tx, partnerId: string, ids: readonly string[], at: Date): Promise<void> {
+  await tx.query(`UPDATE ach_verification_entries SET status = 'PROCESSED', time_settled = $3 WHERE partner_id = $1 AND id = ANY($2::uuid[])`, [partnerId, ids, at]);
+}
+
+/** Of `counterpartyIds`, those some earlier file already reached (an origination, a micro-entry or a prenote). */
+export async function counterpartiesReached(q: Queryable, partnerId: string, counterpartyIds: readonly string[]): Promise<Set<string>> {
+  if (counterpartyIds.length === 0) return new Set();
+  const rows = await q.query<{ counterparty_id: string }>(
+    `SELECT counterparty_id FROM ach_originations WHERE partner_id = $1 AND counterparty_id = ANY($2::uuid[]) AND ach_file_id IS NOT NULL
+     UNION
+     SELECT counterparty_id FROM ach_verification_entries WHERE partner_id = $1 AND counterparty_id = ANY($2::uuid[])`,
+    [partnerId, counterpartyIds],
+  );
+  return new Set(rows.map((r) => r.counterparty_id));
+}
+
+/** Records a notification of change. */
+export async function insertNotificationOfChange(tx: Tx, partnerId: string, n: AchNotificationOfChange): Promise<void> {
+  await tx.query(
+    `INSERT INTO ach_notifications_of_change (id, partner_id, origination_id, counterparty_id, change_code, previous_routing_number,
+       previous_account_number, corrected_routing_number, corrected_account_number, time_received)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [n.id, partnerId, n.originationId, n.counterpartyId, n.changeCode, n.previousRoutingNumber, n.previousAccountNumber,
+      n.correctedRoutingNumber, n.correctedAccountNumber, n.timeReceived],
+  );
+}
+
+/**
+ * Points the counterparty's originations not yet in a file (PENDING) at its corrected bank
+ * account, so that their entries carry it.
+ */
+export async function correctPendingReceivers(tx: Tx, partnerId: string, counterpartyId: string, routingNumber: string, accountNumber: string): Promise<void> {
+  await tx.query(
+    `UPDATE ach_originations SET receiver_routing_number = $3, receiver_account_number = $4
+      WHERE partner_id = $1 AND counterparty_id = $2 AND status = 'PENDING'`,
+    [partnerId, counterpartyId, routingNumber, accountNumber],
+  );
+}
+
+/**
+ * Money the rail has in flight, by the reference of its pending ledger entries: each PENDING or
+ * IN_TRANSIT origination's amount (key `AchOrigination`), and per counterparty the sum of its
+ * micro-entries in transit (key `Counterparty`). Cents.
+ */
+export async function inFlight(q: Queryable, partnerId: string): Promise<{ AchOrigination: Map<string, bigint>; Counterparty: Map<string, bigint> }> {
+  const originations = await q.query<{ id: string; cents: string }>(
+    `SELECT id, amount_cents::text AS cents FROM ach_originations WHERE partner_id = $1 AND status IN ('PENDING', 'IN_TRANSIT')`,
+    [partnerId],
+  );
+  const micro = await q.query<{ id: string; cents: string }>(
+    `SELECT counterparty_id AS id, sum(amount_cents)::text AS cents FROM ach_verification_entries
+      WHERE partner_id = $1 AND status = 'IN_TRANSIT' AND purpose = 'micro_deposit' GROUP BY counterparty_id`,
+    [partnerId],
+  );
+  const toMap = (rows: { id: string; cents: string }[]) => new Map(rows.map((r) => [r.id, BigInt(r.cents)]));
+  return { AchOrigination: toMap(originations), Counterparty: toMap(micro) };
 }

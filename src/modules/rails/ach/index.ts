@@ -4,12 +4,15 @@
  * write one NACHA file each, and the NACHA file writer (pure). docs/ACH.md.
  */
 export {
+  ACH_CHANGE_CODES,
   ACH_ORIGINATION_STATUSES,
   ACH_RETURN_CODES,
   ACH_SAME_DAY_AMOUNT_CENTS_LIMIT,
   ACH_SETTLEMENT_MINUTES,
   ACH_WINDOW_MINUTES,
+  type AchChangeCode,
   type AchFile,
+  type AchNotificationOfChange,
   type AchOrigination,
   type AchOriginationDirection,
   type AchOriginationStatus,
@@ -17,7 +20,8 @@ export {
   settlementDateOf,
 } from './ach.domain.ts';
 export { AchErrors } from './ach.errors.ts';
-export { type AchOriginationFilter, type AchOriginationInput, type AchPockets, type AchRail, createAchRail } from './ach.service.ts';
+export { ACH_SCENARIO_RETURN_MINUTES, type AchScenarioEntry, type AchScenarioReturn, type AchScenarioReturnOutcome, type AchScenarioSource } from './ach.scenarios.ts';
+export { type AchNotificationOfChangeInput, type AchOriginationFilter, type AchOriginationInput, type AchPockets, type AchRail, createAchRail } from './ach.service.ts';
 export {
   type AchAccountType,
   type AchDirection,

@@ -77,6 +77,27 @@ export async function insertOnUsTransfer(
   return rows.length === 1;
 }
 
+/**
+ * Records a carried-out transfer whose `transferId` is its own fresh `id` (the client sent none),
+ * so nothing can conflict with it: written once, in its final state (COMPLETED with the amount
+ * moved, or REJECTED with its reason), deferred with the transfer's other writes.
+ */
+export function insertOwnOnUsTransfer(
+  tx: Tx,
+  t: {
+    id: string; partnerId: string; type: OnUsTransferType; fromPocketId: string; toPocketId: string;
+    amountType: AmountType; requestedAmountCents: bigint | null; description: string | null; source: string | null; target: string | null; at: Date;
+  },
+  outcome: { status: 'COMPLETED' | 'REJECTED'; amountCents: bigint | null; reason: TransferStateReason | null },
+): void {
+  tx.defer(
+    `INSERT INTO on_us_transfers (id, partner_id, transfer_id, type, status, reason, from_pocket_id, to_pocket_id, amount_type, requested_amount_cents,
+       amount_cents, description, source, target, created_at, completed_at)
+     VALUES ($1::uuid, $2::uuid, $1::uuid, $3, $4, $5, $6::uuid, $7::uuid, $8, $9::bigint, $10::bigint, $11, $12, $13, $14::timestamptz, $14::timestamptz)`,
+    [t.id, t.partnerId, t.type, outcome.status, outcome.reason, t.fromPocketId, t.toPocketId, t.amountType, t.requestedAmountCents, outcome.amountCents, t.description, t.source, t.target, t.at],
+  );
+}
+
 /** Marks a transfer COMPLETED with the amount moved (deferred: sent with the commit). */
 export function completeOnUsTransfer(tx: Tx, id: string, amountCents: bigint, at: Date): void {
   tx.defer(`UPDATE on_us_transfers SET status = 'COMPLETED', amount_cents = $2::bigint, completed_at = $3::timestamptz WHERE id = $1::uuid`, [id, amountCents, at]);

@@ -1,7 +1,7 @@
 import type { Movements, MovementPocket } from '../../movements/index.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import type { Db, Tx } from '../../../platform/db/index.ts';
-import { exactlyOnce } from '../../../platform/exactly-once.ts';
+import { exactlyOnceEager } from '../../../platform/exactly-once.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { AmountType, OnUsTransfer, OnUsTransferType } from './onus.domain.ts';
 import { OnUsErrors } from './onus.errors.ts';
@@ -73,8 +73,12 @@ export function createOnUsRail(deps: { db: Db; movements: Movements }) {
     return input.amount;
   }
 
-  /** Carries out a transfer just recorded PENDING: sells, moves, invests, completes or rejects. */
-  async function carryOut(tx: Tx, ctx: RequestContext, input: OnUsTransferInput, amount: TransferAmount, id: string, m: Awaited<ReturnType<Movements['begin']>>): Promise<{ status: 'COMPLETED' | 'REJECTED'; amountCents: bigint | null }> {
+  /**
+   * Carries out a transfer: sells, moves, invests, completes or rejects. Its row is already
+   * recorded PENDING, or, with `own` (a transfer without a client transfer_id), is written here
+   * once in its final state.
+   */
+  async function carryOut(tx: Tx, ctx: RequestContext, input: OnUsTransferInput, amount: TransferAmount, id: string, m: Awaited<ReturnType<Movements['begin']>>, own?: Parameters<typeof repo.insertOwnOnUsTransfer>[1]): Promise<{ status: 'COMPLETED' | 'REJECTED'; amountCents: bigint | null }> {
     const from = m.pockets.get(input.fromPocketId)!;
     const to = m.pockets.get(input.toPocketId)!;
     const event = (eventType: string, payload: Record<string, unknown>, customerId: string | null) =>
@@ -83,7 +87,8 @@ export function createOnUsRail(deps: { db: Db; movements: Movements }) {
     event('transfers.on-us.processing', payload, from.customerId ?? to.customerId);
     const cash = await movements.raiseCash(tx, m, from, amount.type === 'REQUESTED_AMOUNT' ? amount.amountCents : undefined, id);
     if (cash === undefined || cash === 0n) {
-      repo.rejectOnUsTransfer(tx, id, 'INSUFFICIENT_FUNDS', ctx.now);
+      if (own) repo.insertOwnOnUsTransfer(tx, own, { status: 'REJECTED', amountCents: null, reason: 'INSUFFICIENT_FUNDS' });
+      else repo.rejectOnUsTransfer(tx, id, 'INSUFFICIENT_FUNDS', ctx.now);
       event('transfers.on-us.rejected', payload, from.customerId ?? to.customerId);
       return { status: 'REJECTED', amountCents: null };
     }
@@ -91,7 +96,8 @@ export function createOnUsRail(deps: { db: Db; movements: Movements }) {
     const title = input.type === 'PARTNER_CUSTOMER_FUNDING' ? input.source! : input.type === 'PARTNER_CUSTOMER_DEFUNDING' ? input.target! : 'Internal reallocation';
     const creditId = movements.onUs(m, from, to, movedCents, { type: 'ON_US', description: input.description ?? 'On-us transfer', title, onUsTransferId: id, referenceId: id });
     movements.invest(m, to, id);
-    repo.completeOnUsTransfer(tx, id, movedCents, ctx.now);
+    if (own) repo.insertOwnOnUsTransfer(tx, own, { status: 'COMPLETED', amountCents: movedCents, reason: null });
+    else repo.completeOnUsTransfer(tx, id, movedCents, ctx.now);
     event('transfers.on-us.success', payload, from.customerId ?? to.customerId);
     // The receiving side's notice, in the Customer API's payload shape.
     event('transfers.on-us.received', { on_us_id: id, transaction_activity_id: creditId, receiving_pocket_id: to.id }, to.customerId ?? from.customerId);
@@ -109,13 +115,15 @@ export function createOnUsRail(deps: { db: Db; movements: Movements }) {
      */
     async create(ctx: RequestContext, input: OnUsTransferInput): Promise<OnUsTransfer> {
       const amount = checkInput(input);
-      return exactlyOnce(db, ctx, async (tx) => {
+      // Everything before the claim is known stays in the transaction: the claim travels with the locks.
+      return exactlyOnceEager(db, ctx, async (tx) => {
         const repeated = input.transferId ? await repo.findOnUsTransfer(tx, ctx.tenantId, input.transferId) : undefined;
         if (repeated) {
           if (!sameRequest(repeated, input)) throw OnUsErrors.transferIdReused();
           return repeated;
         }
-        const m = await movements.begin(tx, ctx, [input.fromPocketId, input.toPocketId]);
+        // The source's lots come with the locks: it sells when its cash falls short.
+        const m = await movements.begin(tx, ctx, [input.fromPocketId, input.toPocketId], { lotsOf: [input.fromPocketId] });
         const from = m.pockets.get(input.fromPocketId);
         const to = m.pockets.get(input.toPocketId);
         if (!from || !to) throw OnUsErrors.notFound();
@@ -126,12 +134,15 @@ export function createOnUsRail(deps: { db: Db; movements: Movements }) {
           amountType: amount.type as AmountType, requestedAmountCents: amount.type === 'REQUESTED_AMOUNT' ? amount.amountCents : null,
           description: input.description ?? null, source: input.source ?? null, target: input.target ?? null, at: ctx.now,
         };
-        if (!(await repo.insertOnUsTransfer(tx, record))) {
+        // Without a client transfer_id the transfer's own fresh id is its transfer_id: nothing can
+        // conflict with it, so its row is written once, in its final state, with the other writes.
+        const own = input.transferId ? undefined : record;
+        if (!own && !(await repo.insertOnUsTransfer(tx, record))) {
           const existing = (await repo.findOnUsTransfer(tx, ctx.tenantId, record.transferId))!;
           if (!sameRequest(existing, input)) throw OnUsErrors.transferIdReused();
           return existing;
         }
-        const outcome = await carryOut(tx, ctx, input, amount, id, m);
+        const outcome = await carryOut(tx, ctx, input, amount, id, m, own);
         await movements.commit(tx, m);
         return {
           id, partnerId: ctx.tenantId, transferId: record.transferId, type: input.type, status: outcome.status,

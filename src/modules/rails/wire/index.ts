@@ -23,10 +23,12 @@ export {
   WIRE_CUTOFF_HOURS,
   WIRE_DESCRIPTION_LENGTH_MAX,
   WIRE_SEND_AT_MINUTES,
+  WIRE_SETTLE_AT_MINUTES,
   type Wire,
   type WireDirection,
   type WireStatus,
   wireDate,
 } from './wire.domain.ts';
 export type { WireFilter } from './wire.repo.ts';
+export { WIRE_SCENARIO_REJECT_REASON, type WireScenarioSource, type WireScenarioWire } from './wire.scenarios.ts';
 export { type IncomingWireInput, type OutgoingWireInput, WIRES_PER_RUN_MAX, type WireRail, createWireRail } from './wire.service.ts';

@@ -14,6 +14,11 @@ import { marketDate, marketInstant } from '../../../platform/clock.ts';
 export const WIRE_CUTOFF_HOURS = 17;
 /** When the wire rail's task sends the wires waiting for a business day: minutes after 00:00 New York (Fedwire is open then). */
 export const WIRE_SEND_AT_MINUTES = 0;
+/**
+ * When the wires sent by that run are confirmed settled (COMPLETED): 09:00 New York of the same
+ * business day, the sandbox's stand-in for the beneficiary bank's confirmation (docs/WIRES.md).
+ */
+export const WIRE_SETTLE_AT_MINUTES = 9 * 60;
 /** Longest `description` (the pacs.008's unstructured remittance information, Max140Text). */
 export const WIRE_DESCRIPTION_LENGTH_MAX = 140;
 /** Longest `created_by`. */

@@ -74,12 +74,12 @@ export async function insertWire(tx: Tx, w: Wire, pacs008: string | null): Promi
   return rows.length === 1;
 }
 
-/** The tenant's PENDING outgoing wires due on or before `date`, locked, oldest first (at most `limit`). */
-export async function lockDueWires(tx: Tx, partnerId: string, date: string, limit: number): Promise<Wire[]> {
+/** The tenant's outgoing wires in `status` due on or before `date`, locked, oldest first (at most `limit`). */
+export async function lockDueWires(tx: Tx, partnerId: string, date: string, limit: number, status: 'PENDING' | 'PROCESSING' = 'PENDING'): Promise<Wire[]> {
   const rows = await tx.query<WireRow>(
-    `SELECT ${COLUMNS} FROM wires WHERE partner_id = $1 AND status = 'PENDING' AND direction = 'OUTGOING' AND settlement_date <= $2::date
+    `SELECT ${COLUMNS} FROM wires WHERE partner_id = $1 AND status = $4 AND direction = 'OUTGOING' AND settlement_date <= $2::date
       ORDER BY created_at, id LIMIT $3 FOR UPDATE`,
-    [partnerId, date, limit],
+    [partnerId, date, limit, status],
   );
   return rows.map(toWire);
 }
@@ -107,10 +107,19 @@ export function rejectWire(tx: Tx, partnerId: string, id: string, returnReason: 
   );
 }
 
-/** Marks wires COMPLETED (sent and settled) at `at` (deferred: sent with the commit). */
+/** Marks wires PROCESSING (sent to Fedwire) at `at` (deferred: sent with the commit). */
+export function markWiresSent(tx: Tx, partnerId: string, ids: readonly string[], at: Date): void {
+  tx.defer(
+    `UPDATE wires SET status = 'PROCESSING', sent_at = $3::timestamptz
+      WHERE partner_id = $1::uuid AND id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid)`,
+    [partnerId, JSON.stringify(ids), at],
+  );
+}
+
+/** Marks wires COMPLETED (settled) at `at`, sent then unless sent before (deferred: sent with the commit). */
 export function completeWires(tx: Tx, partnerId: string, ids: readonly string[], at: Date): void {
   tx.defer(
-    `UPDATE wires SET status = 'COMPLETED', sent_at = $3::timestamptz, completed_at = $3::timestamptz
+    `UPDATE wires SET status = 'COMPLETED', sent_at = coalesce(sent_at, $3::timestamptz), completed_at = $3::timestamptz
       WHERE partner_id = $1::uuid AND id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid)`,
     [partnerId, JSON.stringify(ids), at],
   );
@@ -139,4 +148,14 @@ export async function listWires(q: Queryable, partnerId: string, filter: WireFil
     params,
   );
   return rows.map(toWire);
+}
+
+/** Money the rail has in flight: amount + fee of each PENDING or PROCESSING outgoing wire, by id (cents). */
+export async function inFlight(q: Queryable, partnerId: string): Promise<Map<string, bigint>> {
+  const rows = await q.query<{ id: string; cents: string }>(
+    `SELECT id, (amount_cents + fee_cents)::text AS cents FROM wires
+      WHERE partner_id = $1 AND direction = 'OUTGOING' AND status IN ('PENDING', 'PROCESSING')`,
+    [partnerId],
+  );
+  return new Map(rows.map((r) => [r.id, BigInt(r.cents)]));
 }

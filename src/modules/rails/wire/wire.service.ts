@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Counterparty, CounterpartiesService } from '../../counterparties/index.ts';
 import { emitEvents } from '../../events/index.ts';
-import { settleEntries } from '../../ledger/index.ts';
+import { checkInFlight, settleEntries } from '../../ledger/index.ts';
 import type { Movement, MovementPocket, Movements } from '../../movements/index.ts';
 import { type Customer, findCustomer } from '../../onboarding/index.ts';
 import { PORTAL_BANK_NAME, type Portal, findPortal, listPortals } from '../portal/index.ts';
@@ -15,9 +15,10 @@ import { marketDate } from '../../../platform/clock.ts';
 import type { WireAccount, WireAgent, WireParty } from './iso20022.domain.ts';
 import { type WireReturnReason, buildPacs004 } from './pacs004.ts';
 import { type OutgoingWire, buildPacs008 } from './pacs008.ts';
-import { WIRE_SEND_AT_MINUTES, type Wire, type WireCalendar, wireDate } from './wire.domain.ts';
+import { WIRE_SEND_AT_MINUTES, WIRE_SETTLE_AT_MINUTES, type Wire, type WireCalendar, wireDate } from './wire.domain.ts';
 import { WireErrors } from './wire.errors.ts';
 import * as repo from './wire.repo.ts';
+import { type WireScenarioSource, rejectAtOnce } from './wire.scenarios.ts';
 
 /** An outgoing wire request (Jiko's WireRequest in domain terms). Amounts in cents. */
 export interface OutgoingWireInput {
@@ -81,9 +82,11 @@ function creditorOf(c: Counterparty): { agent: WireAgent; party: WireParty; acco
 export function createWireRail(deps: {
   db: Db;
   movements: Movements;
-  counterparties: Pick<CounterpartiesService, 'usable' | 'get'>;
+  counterparties: Pick<CounterpartiesService, 'usable' | 'get' | 'find'>;
   calendar: WireCalendar;
   feeCents: bigint;
+  /** The sandbox's failure scenarios (sandbox mode only; docs/SANDBOX.md). */
+  scenarios?: WireScenarioSource | undefined;
 }) {
   const { db, movements, counterparties, calendar, feeCents } = deps;
 
@@ -113,6 +116,16 @@ export function createWireRail(deps: {
     };
   }
 
+  /**
+   * The bank transactions of a settled outgoing wire (Jiko's WIRE and WIRE_FEE), booked when its
+   * entry posts: the amount and, when there is one, the fee, both out of the pocket.
+   */
+  function recordOutgoing(m: Movement, pocket: MovementPocket, w: Wire, counterpartyName: string): void {
+    const wire = { wireId: w.wireId, counterpartyName, referenceNumber: w.uetr };
+    movements.record(m, pocket, 'DEBIT', w.amountCents, { type: 'WIRE', description: 'Wire Transfer Out', title: counterpartyName, wire }, w.holdEntryId!);
+    if (w.feeCents > 0n) movements.record(m, pocket, 'DEBIT', w.feeCents, { type: 'WIRE_FEE', description: 'Wire Transfer Fee', title: counterpartyName, wire }, w.holdEntryId!);
+  }
+
   /** Holds (or, sent now, posts) amount + fee: sweep to bank cash, then WIRE_OUT to wire_clearing and fee_income. */
   function book(m: Movement, pocket: MovementPocket, w: Wire, sendNow: boolean): string {
     const total = w.amountCents + w.feeCents;
@@ -133,17 +146,22 @@ export function createWireRail(deps: {
    * (amount and fee); a sent one comes back from wire_clearing (the amount; the fee of a sent wire
    * is kept). Either way the money is swept to brokerage cash and invested.
    */
-  async function giveBack(tx: Tx, ctx: RequestContext, m: Movement, pocket: MovementPocket, w: Wire): Promise<void> {
+  async function giveBack(tx: Tx, ctx: RequestContext, m: Movement, pocket: MovementPocket, w: Wire, counterpartyName: string): Promise<void> {
     const common = { referenceType: 'Wire', referenceId: w.id, occurredAt: m.time.at, bookDate: m.time.bookDate };
     let backCents = w.amountCents;
+    // Sent but not settled yet: the wire went out, so its entry posts before the money comes back.
+    if (w.status === 'PROCESSING') await settleEntries(tx, ctx.tenantId, [w.holdEntryId!], 'posted', ctx.now);
     if (w.status === 'PENDING') {
       await settleEntries(tx, ctx.tenantId, [w.holdEntryId!], 'voided', ctx.now);
       backCents = w.amountCents + w.feeCents;
     } else {
-      m.work.post({ ...common, entryType: 'WIRE_IN', description: `Wire ${w.wireId} returned`, postings: [
+      const entryId = m.work.post({ ...common, entryType: 'WIRE_IN', description: `Wire ${w.wireId} returned`, postings: [
         { account: { system: 'wire_clearing' }, amountCents: -w.amountCents },
         { account: { pocketId: pocket.id, kind: 'bank_cash' }, amountCents: w.amountCents },
       ] });
+      movements.record(m, pocket, 'CREDIT', w.amountCents, {
+        type: 'WIRE', description: 'Wire Transfer Returned', title: counterpartyName, wire: { wireId: w.wireId, counterpartyName, referenceNumber: w.uetr },
+      }, entryId);
     }
     m.work.post({ ...common, entryType: 'SWEEP', description: 'Sweep bank to brokerage', postings: [
       { account: { pocketId: pocket.id, kind: 'bank_cash' }, amountCents: -backCents },
@@ -195,6 +213,10 @@ export function createWireRail(deps: {
           createdBy: input.createdBy ?? null, uetr: randomUUID(), settlementDate: when.date, holdEntryId: null, returnReason: null, createdAt: ctx.now,
           sentAt: when.now ? ctx.now : null, completedAt: when.now ? ctx.now : null,
         };
+        // Sandbox failure scenarios (docs/SANDBOX.md): the beneficiary's bank rejects the wire at once.
+        if (await deps.scenarios?.rejects(tx, ctx, { counterpartyId: c.id, nameOnAccount: c.nameOnAccount, amountCents })) {
+          return rejectAtOnce(tx, ctx, movements, m, pocket, draft);
+        }
         const xml = buildPacs008(await outgoingOf(tx, ctx, draft, pocket, c));
         const entryId = book(m, pocket, draft, when.now);
         const wire: Wire = { ...draft, holdEntryId: entryId };
@@ -205,6 +227,7 @@ export function createWireRail(deps: {
           return existing;
         }
         if (when.now) {
+          recordOutgoing(m, pocket, wire, c.nameOnAccount);
           const payload = { jiko_account_id: pocketId, wire_id: wire.wireId };
           for (const eventType of ['transfers.wire.out.processing', 'transfers.wire.out.success'] as const) {
             movements.event(m, { eventType, objectType: 'Wire', objectId: id, customerId: pocket.customerId, payload });
@@ -243,10 +266,14 @@ export function createWireRail(deps: {
         };
         if (accepted) {
           const common = { referenceType: 'Wire', referenceId: id, occurredAt: m.time.at, bookDate: m.time.bookDate };
-          m.work.post({ ...common, entryType: 'WIRE_IN', description: `Wire in from ${input.senderName ?? 'sender'}`, postings: [
+          const entryId = m.work.post({ ...common, entryType: 'WIRE_IN', description: `Wire in from ${input.senderName ?? 'sender'}`, postings: [
             { account: { system: 'wire_clearing' }, amountCents: -input.amountCents },
             { account: { pocketId: pocket.id, kind: 'bank_cash' }, amountCents: input.amountCents },
           ] });
+          const sender = input.senderName ?? 'Wire sender';
+          movements.record(m, pocket, 'CREDIT', input.amountCents, {
+            type: 'WIRE', description: 'Wire Transfer In', title: sender, portalId: portal.id, wire: { wireId: id, counterpartyName: sender, referenceNumber: wire.uetr },
+          }, entryId);
           m.work.post({ ...common, entryType: 'SWEEP', description: 'Sweep bank to brokerage', postings: [
             { account: { pocketId: pocket.id, kind: 'bank_cash' }, amountCents: -input.amountCents },
             { account: { pocketId: pocket.id, kind: 'brokerage_cash' }, amountCents: input.amountCents },
@@ -263,7 +290,7 @@ export function createWireRail(deps: {
 
     /**
      * Sandbox: the outgoing wire is rejected. A wire still PENDING was never sent: its hold is
-     * voided, amount and fee go back to the pocket. A sent (COMPLETED) wire comes back from the
+     * voided, amount and fee go back to the pocket. A sent (PROCESSING or COMPLETED) wire comes back from the
      * beneficiary's bank as a pacs.004.001.10 with ISO return reason `reason`: the amount goes back
      * to the pocket, the fee is kept. Either way the wire is REJECTED (`transfers.wire.out.rejected`)
      * and the money invested again. A wire already REJECTED is returned as it is.
@@ -289,7 +316,9 @@ export function createWireRail(deps: {
             createdAt: ctx.now, settlementDate: wireDate(ctx.now, calendar).date, reason,
           });
         }
-        await giveBack(tx, ctx, m, pocket, w);
+        // A PROCESSING wire's money leaves the pocket's bank side as it settles, then comes back.
+        if (w.status === 'PROCESSING') recordOutgoing(m, pocket, w, counterparty.nameOnAccount);
+        await giveBack(tx, ctx, m, pocket, w, counterparty.nameOnAccount);
         repo.rejectWire(tx, ctx.tenantId, w.id, reason, pacs004, ctx.now);
         movements.event(m, { eventType: 'transfers.wire.out.rejected', objectType: 'Wire', objectId: w.id, customerId: w.customerId, payload: { jiko_account_id: w.pocketId, wire_id: w.wireId } });
         await movements.commit(tx, m);
@@ -302,6 +331,15 @@ export function createWireRail(deps: {
       const xml = isUuid(idOrWireId) ? await repo.findPacs004(db, ctx.tenantId, idOrWireId) : undefined;
       if (xml === undefined) throw WireErrors.messageNotFound();
       return xml;
+    },
+
+    /**
+     * The rail's invariant, for tests and operators: money in flight equals the pending entries
+     * (amount + fee of each PENDING or PROCESSING outgoing wire is what its pending WIRE_OUT entry
+     * moves). @returns the mismatches as sentences (empty when sound).
+     */
+    async checkInvariants(q: Queryable, tenantId: string): Promise<string[]> {
+      return checkInFlight(q, tenantId, 'Wire', await repo.inFlight(q, tenantId));
     },
 
     /** @throws DomainError not_found for an unknown or another tenant's wire (by id or wire_id). */
@@ -330,8 +368,9 @@ export function createWireRail(deps: {
     },
 
     /**
-     * The scheduler task that sends the wires waiting for business day `date`: posts each hold
-     * (the fee reaches fee income), marks them COMPLETED, emits processing then success.
+     * The scheduler task that sends the wires waiting for business day `date` (at the opening of
+     * its Fedwire day, WIRE_SEND_AT_MINUTES): each goes PROCESSING with its `sent_at`, event
+     * `transfers.wire.out.processing`; its hold stays pending until `wire.settle`.
      */
     task(): ScheduledTask {
       return {
@@ -340,14 +379,37 @@ export function createWireRail(deps: {
         async run(tx, ctx, date) {
           const due = await repo.lockDueWires(tx, ctx.tenantId, date, WIRES_PER_RUN_MAX);
           if (due.length === 0) return;
-          // The pockets' ledger rows change: lock the pockets first, in ascending id order.
-          await movements.begin(tx, ctx, [...new Set(due.map((w) => w.pocketId))].sort());
-          await settleEntries(tx, ctx.tenantId, due.flatMap((w) => (w.holdEntryId ? [w.holdEntryId] : [])), 'posted', ctx.now);
-          repo.completeWires(tx, ctx.tenantId, due.map((w) => w.id), ctx.now);
-          await emitEvents(tx, due.flatMap((w) => (['transfers.wire.out.processing', 'transfers.wire.out.success'] as const).map((eventType) => ({
-            partnerId: ctx.tenantId, eventType, objectType: 'Wire' as const, objectId: w.id, customerId: w.customerId,
+          repo.markWiresSent(tx, ctx.tenantId, due.map((w) => w.id), ctx.now);
+          await emitEvents(tx, due.map((w) => ({
+            partnerId: ctx.tenantId, eventType: 'transfers.wire.out.processing' as const, objectType: 'Wire' as const, objectId: w.id, customerId: w.customerId,
             payload: { jiko_account_id: w.pocketId, wire_id: w.wireId }, occurredAt: ctx.now,
-          }))));
+          })));
+        },
+      };
+    },
+
+    /**
+     * The scheduler task that settles the wires the `wire.send` run sent (WIRE_SETTLE_AT_MINUTES
+     * of business day `date`): posts each hold (the fee reaches fee income), COMPLETED, event
+     * `transfers.wire.out.success`.
+     */
+    settleTask(): ScheduledTask {
+      return {
+        name: 'wire.settle',
+        atMinutes: WIRE_SETTLE_AT_MINUTES,
+        async run(tx, ctx, date) {
+          const due = await repo.lockDueWires(tx, ctx.tenantId, date, WIRES_PER_RUN_MAX, 'PROCESSING');
+          if (due.length === 0) return;
+          // The pockets' ledger rows change: lock the pockets first, in ascending id order.
+          const m = await movements.begin(tx, ctx, [...new Set(due.map((w) => w.pocketId))].sort());
+          await settleEntries(tx, ctx.tenantId, due.flatMap((w) => (w.holdEntryId ? [w.holdEntryId] : [])), 'posted', ctx.now);
+          for (const w of due) recordOutgoing(m, m.pockets.get(w.pocketId)!, w, (await counterparties.find(tx, ctx, w.counterpartyId!)).nameOnAccount);
+          await movements.commit(tx, m);
+          repo.completeWires(tx, ctx.tenantId, due.map((w) => w.id), ctx.now);
+          await emitEvents(tx, due.map((w) => ({
+            partnerId: ctx.tenantId, eventType: 'transfers.wire.out.success' as const, objectType: 'Wire' as const, objectId: w.id, customerId: w.customerId,
+            payload: { jiko_account_id: w.pocketId, wire_id: w.wireId }, occurredAt: ctx.now,
+          })));
         },
       };
     },

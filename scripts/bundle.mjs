@@ -1,0 +1,187 @@
+// The server and the CLI as prebuilt JavaScript, so that a start does not compile TypeScript.
+//
+// Run through tsx, every start compiles (or fetches from tsx's cache) each of the ~250 source
+// files one by one and resolves every import through tsx's loader thread: about 1.4 s of CPU of a
+// 2-3 s start. Instead, `npm install` (postinstall) and the first start after a change to src/
+// bundle src/ with esbuild (the one tsx ships) into the project's build cache
+// (node_modules/.cache/pocketbook/bundle-<key>/: server.mjs, cli.mjs and their shared chunks;
+// packages stay imports of node_modules). The key is a hash of every source file of src/ (tests
+// left out) and esbuild's version, so an edit is never run stale: the next start builds again
+// (about half a second). `import.meta.url` in a source file is rewritten to that file's own URL,
+// so paths found from it (data/market, migrations, the cache) are what they are under tsx.
+//
+// Anything that goes wrong (no esbuild, a cache that cannot be written) falls back to loading the
+// TypeScript through tsx, as before; POCKETBOOK_NO_BUNDLE=1 asks for that.
+// Plain JavaScript: Node 20 runs it before tsx is loaded.
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import module, { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SRC = join(ROOT, 'src');
+/** The project's build cache (as src/platform/cache.ts). */
+const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'pocketbook');
+/** Bump when the way bundles are built changes. */
+const BUNDLE_FORMAT = 2;
+/** The bundled entry points: output name -> source. */
+export const BUNDLE_ENTRIES = { server: 'src/main.ts', cli: 'src/cli/main.ts' };
+/** Bundles of other keys older than this are removed when a new one is built, in milliseconds. */
+const STALE_BUNDLE_MS = 3_600_000;
+
+/** esbuild, as tsx depends on it; undefined when it cannot be found. */
+function loadEsbuild() {
+  try {
+    const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
+    return fromTsx('esbuild');
+  } catch {
+    return undefined;
+  }
+}
+
+function sourceFiles(dir) {
+  const found = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...sourceFiles(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) found.push(path);
+  }
+  return found.sort();
+}
+
+/** The bundle key of the current sources: 16 hex digits. */
+export function bundleKey(esbuildVersion) {
+  const hash = createHash('sha256');
+  hash.update(`format ${BUNDLE_FORMAT}\nesbuild ${esbuildVersion}\n`);
+  for (const file of sourceFiles(SRC)) {
+    hash.update(`${relative(ROOT, file)}\n`);
+    hash.update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Rewrites `import.meta.url` in each source file to the file's own URL, relative to the bundle. */
+function fileUrlsPlugin(outdir) {
+  return {
+    name: 'pocketbook-file-urls',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        let contents = await readFile(args.path, 'utf8');
+        if (contents.includes('import.meta.url')) {
+          const path = relative(outdir, args.path).split(sep).join('/');
+          contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(path)}, import.meta.url).href`);
+        }
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
+
+function removeStaleBundles(keep) {
+  for (const name of readdirSync(CACHE_DIR)) {
+    if (!name.startsWith('bundle-') || name === keep) continue;
+    const path = join(CACHE_DIR, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_BUNDLE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Tidying only.
+    }
+  }
+}
+
+/** Builds the bundle of the sources into folder `outdir`; its file URLs are those of folder `finalDir`. */
+async function build(esbuild, outdir, finalDir) {
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: Object.fromEntries(Object.entries(BUNDLE_ENTRIES).map(([out, source]) => [out, join(ROOT, source)])),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    // package.json's engines: the oldest Node the project runs on.
+    target: 'node20',
+    packages: 'external',
+    // Names stay as written: stack traces and error names read as in the sources.
+    keepNames: true,
+    // Stack traces name the source files and lines (runEntry turns source maps on).
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'silent',
+    plugins: [fileUrlsPlugin(finalDir)],
+  });
+}
+
+/** Builds tried before giving up while sources keep changing under the build. */
+const BUILD_ATTEMPTS_MAX = 3;
+
+/**
+ * The folder of the bundle of the current sources, built when missing (concurrent builders each
+ * build in a folder of their own and rename it into place; the first rename wins). A build during
+ * which a source changed is not kept under the key of the sources it started from.
+ * @returns the folder, or undefined when no bundle can be had (then run the sources through tsx).
+ */
+export async function ensureBundle() {
+  if (process.env.POCKETBOOK_NO_BUNDLE === '1') return undefined;
+  const esbuild = loadEsbuild();
+  if (!esbuild) return undefined;
+  try {
+    for (let attempt = 0; attempt < BUILD_ATTEMPTS_MAX; attempt++) {
+      const key = bundleKey(esbuild.version);
+      const name = `bundle-${key}`;
+      const dir = join(CACHE_DIR, name);
+      if (Object.keys(BUNDLE_ENTRIES).every((entry) => existsSync(join(dir, `${entry}.mjs`)))) return dir;
+      mkdirSync(CACHE_DIR, { recursive: true });
+      const building = join(CACHE_DIR, `building-${process.pid}-${randomUUID()}`);
+      try {
+        await build(esbuild, building, dir);
+        if (bundleKey(esbuild.version) !== key) continue;
+        try {
+          renameSync(building, dir);
+        } catch (error) {
+          // Another builder got there first: keep theirs.
+          if (!existsSync(join(dir, 'server.mjs'))) throw error;
+        }
+      } finally {
+        rmSync(building, { recursive: true, force: true });
+      }
+      removeStaleBundles(name);
+      return dir;
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs entry `entry` of BUNDLE_ENTRIES: its bundle when one can be had, else its TypeScript source
+ * through tsx.
+ */
+export async function runEntry(entry) {
+  const dir = await ensureBundle();
+  if (dir) {
+    process.setSourceMapsEnabled(true);
+    // Node 22.1 and later keep V8's compiled code of the modules loaded here for the next start.
+    try {
+      module.enableCompileCache?.(join(CACHE_DIR, 'compile-cache'));
+    } catch {
+      // A speed-up only.
+    }
+    await import(pathToFileURL(join(dir, `${entry}.mjs`)).href);
+    return;
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(join(ROOT, BUNDLE_ENTRIES[entry])).href);
+}
+
+// `node scripts/bundle.mjs`: build the bundle now (postinstall, the test runner), print its folder.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const dir = await ensureBundle();
+  process.stdout.write(dir ? `pocketbook: server bundle ready (${dirname(dir) === CACHE_DIR ? dir.slice(CACHE_DIR.length + 1) : dir})\n` : 'pocketbook: no server bundle (esbuild unavailable); the server runs through tsx\n');
+}

@@ -1,0 +1,106 @@
+/**
+ * The database drivers' pipelining (src/platform/db): statements a transaction issues together run
+ * in the order issued, after the deferred writes issued before them; a failing one fails with its
+ * own error; statements issued together outside a transaction are answered each on its own. And
+ * what it buys through the API on PostgreSQL: an on-us transfer in 3 round trips, a GET of a
+ * pocket in 2 (counted by `countingDb`, as `npm run bench` counts them).
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { type CountingDb, countingDb } from '../src/platform/db/counting.ts';
+import type { Db } from '../src/platform/db/index.ts';
+import { createServices } from '../src/services.ts';
+import { type TestApp, newPartner, testConfig } from './support/app.ts';
+import { acquireTestDatabase, releaseTestDatabase } from './support/db.ts';
+import { assertSound, createCustomer, createPocket, fund, reallocate } from './support/fixtures.ts';
+
+let db: Db;
+before(async () => {
+  db = await acquireTestDatabase();
+});
+after(() => {
+  releaseTestDatabase();
+});
+
+test('a transaction runs statements issued together in order, after the writes deferred before them', async () => {
+  const seen = await db.tx(async (tx) => {
+    await tx.query('CREATE TEMP TABLE pipelining_probe (n integer) ON COMMIT DROP');
+    tx.defer('INSERT INTO pipelining_probe VALUES (1)');
+    const [, , read] = await Promise.all([
+      tx.query('INSERT INTO pipelining_probe VALUES (2) RETURNING n'),
+      tx.query('INSERT INTO pipelining_probe VALUES (3) RETURNING n'),
+      tx.query<{ ns: string }>(`SELECT string_agg(n::text, ',' ORDER BY n) AS ns FROM pipelining_probe`),
+    ]);
+    tx.defer('INSERT INTO pipelining_probe VALUES (4)');
+    const [last] = await tx.query<{ ns: string }>(`SELECT string_agg(n::text, ',' ORDER BY n) AS ns FROM pipelining_probe`);
+    return [read[0]?.ns, last?.ns];
+  });
+  assert.deepEqual(seen, ['1,2,3', '1,2,3,4']);
+});
+
+/** A statement that fails when it runs (division by zero, SQLSTATE 22012), not when it is parsed. */
+const FAILING = `SELECT 1 / (SELECT count(*) FROM login_throttles WHERE key = 'pipelining: no such key') AS boom`;
+
+test('a failing statement among those sent together fails the transaction with its own error, and nothing commits', async () => {
+  const key = `pipelining-${randomUUID()}`;
+  await assert.rejects(
+    db.tx(async (tx) => {
+      tx.defer('INSERT INTO login_throttles (key, failures, last_failure_at) VALUES ($1, 1, now())', [key]);
+      // Fails when it runs (division by zero); the statement after it is refused by the aborted transaction.
+      tx.defer('UPDATE login_throttles SET failures = failures / (failures - 1) WHERE key = $1', [key]);
+      await tx.query('SELECT 1 AS fine');
+    }),
+    (error: { code?: string }) => error.code === '22012',
+  );
+  assert.deepEqual(await db.query('SELECT key FROM login_throttles WHERE key = $1', [key]), []);
+});
+
+test('statements issued together outside a transaction are answered each on its own', async () => {
+  const [good, bad, other] = await Promise.allSettled([
+    db.query<{ a: number }>('SELECT $1::integer AS a', [1]),
+    db.query(FAILING),
+    db.query<{ b: string }>('SELECT $1::text AS b', ['two']),
+  ]);
+  assert.deepEqual(good.status === 'fulfilled' ? good.value : good.reason, [{ a: 1 }]);
+  assert.equal(bad.status === 'rejected' && (bad.reason as { code?: string }).code, '22012');
+  assert.deepEqual(other.status === 'fulfilled' ? other.value : other.reason, [{ b: 'two' }]);
+});
+
+test('through the API on PostgreSQL, a transfer costs 3 round trips and a GET of a pocket 2', async () => {
+  const counted: CountingDb = countingDb({ ...db, close: async () => undefined });
+  const deps = { config: testConfig(), db: counted, wallClock: systemClock };
+  const services = await createServices(deps);
+  const app: FastifyInstance = await buildApp(deps, services);
+  try {
+    const client = await newPartner({ app, services, db: counted, deps, close: async () => undefined } as TestApp);
+    await client.setClock('2024-03-04T16:00:00Z');
+    const customerId = await createCustomer(client);
+    const a = await createPocket(client, customerId, 'UST-4W', 'A');
+    const b = await createPocket(client, customerId, 'UST-4W', 'B');
+    await fund(client, a, 4_000_000);
+    await fund(client, b, 4_000_000);
+    await reallocate(client, a, b, { type: 'REQUESTED_AMOUNT', amount_usdc: 10_000 });
+    counted.resetCount();
+    // The source holds bills and no cash: the transfer sells, moves and the target buys.
+    assert.equal(await reallocate(client, b, a, { type: 'REQUESTED_AMOUNT', amount_usdc: 10_000 }), 10_000n);
+    const transfer = counted.count();
+    await client.get(`/api/v2/pockets/${a}/`);
+    counted.resetCount();
+    const got = await client.get(`/api/v2/pockets/${a}/`);
+    assert.equal(got.statusCode, 200, got.body);
+    const get = counted.count();
+    await assertSound(db, client.partnerId);
+    if (db.kind === 'postgres') {
+      assert.deepEqual([transfer.roundTrips, get.roundTrips], [3, 2], counted.recentStatements().join('\n'));
+    } else {
+      // PGlite runs one statement at a time: the same statements, each its own round trip.
+      assert.ok(transfer.roundTrips <= 12 && get.roundTrips === 5, `${transfer.roundTrips} / ${get.roundTrips}`);
+    }
+  } finally {
+    await app.close();
+  }
+});
