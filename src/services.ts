@@ -47,7 +47,7 @@ export async function createServices(deps: AppDeps) {
   const activity = createActivityService(deps);
   // The sandbox's failure scenarios reach the rails through the interfaces they declare, in sandbox mode only.
   const scenarioSources = deps.config.mode === 'sandbox' ? createScenarioSources({ calendar: market.calendar }) : undefined;
-  const counterparties = createCounterpartiesService({ db, scenarios: scenarioSources?.microDeposits });
+  const counterparties = createCounterpartiesService({ db, scheduler, scenarios: scenarioSources?.microDeposits });
   const scenarios = createScenarios({ db, counterparties });
   const wires = createWireRail({ db, movements, counterparties, calendar: market.calendar, feeCents: deps.config.wireFeeCents, scenarios: scenarioSources?.wires });
   scheduler.register(wires.task());
@@ -57,6 +57,8 @@ export async function createServices(deps: AppDeps) {
     pockets: { get: async (ctx, pocketId) => (await pockets.getPocket(ctx, pocketId, { withPortfolio: false })).pocket, lock: pockets.store.lock },
   });
   scheduler.register(cards.task());
+  // A closing pocket closes its cards and stops its card orders, in the closing's transaction.
+  pockets.onClose({ pocketClosed: (tx, ctx, pocketId) => cards.pocketClosed(tx, ctx, pocketId) });
   const cardIssuer = createCardRail({ db, movements, market, scheduler, limits: deps.config.cardLimits });
   const ach = createAchRail({
     db, movements, counterparties, calendar: market.calendar, scheduler, prenotes: deps.config.achPrenotes, scenarios: scenarioSources?.ach,

@@ -427,6 +427,37 @@ describe('micro-deposits', () => {
   });
 });
 
+describe('micro-deposits of a partner with no pocket', () => {
+  test('the verification enrolls the tenant: the window sends the micro-deposits in a valid file, and they can be confirmed', async () => {
+    const client = await newPartner(t);
+    await client.setClock(MORNING);
+    const customerId = await createCustomer(client);
+    const created = await client.post(`/api/v2/customers/${customerId}/counterparties/`, ACH_COUNTERPARTY);
+    assert.equal(created.statusCode, 201, created.body);
+    const id = created.json().id as string;
+    const [pockets] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM pockets WHERE partner_id = $1', [client.partnerId]);
+    assert.equal(pockets!.n, 0, 'no pocket, not even the funding one');
+    const [record] = await t.db.query<{ amount1_cents: bigint; amount2_cents: bigint }>(
+      'SELECT amount1_cents, amount2_cents FROM counterparty_micro_deposits WHERE counterparty_id = $1', [id],
+    );
+    const amounts = [BigInt(record!.amount1_cents), BigInt(record!.amount2_cents)];
+    const early = await client.post(`/api/v2/counterparties/${id}/micro-deposits/`, { amounts_usdc: amounts.map(Number) });
+    assert.equal(early.statusCode, 409, early.body);
+
+    await client.advanceClock({ to: AFTER_WINDOW });
+    assert.equal(await assertFilesValid(client), 1);
+    const [f] = (await client.get('/api/v1/ach-files/')).json().items;
+    const { file } = validateNacha((await client.get(`/api/v1/ach-files/${f.id}`)).body);
+    const entries = file!.batches.flatMap((b) => b.entries);
+    assert.deepEqual(entries.filter((e) => e.transactionCode === '22').map((e) => e.amountCents).sort(), [...amounts].sort());
+    assert.deepEqual(entries.filter((e) => e.transactionCode === '27').map((e) => e.amountCents), [amounts[0]! + amounts[1]!]);
+    const confirm = await client.post(`/api/v2/counterparties/${id}/micro-deposits/`, { amounts_usdc: amounts.map(Number) });
+    assert.equal(confirm.statusCode, 200, confirm.body);
+    assert.deepEqual([confirm.json().verification_status, confirm.json().status], ['VERIFIED', 'LINKED']);
+    await assertSound(t.db, client.partnerId);
+  });
+});
+
 describe('micro-deposits: names and states', () => {
   test('a business name with accents goes out as CCD in plain ASCII (upper case, as the writer writes names); an unlinked counterparty\'s micro-deposits are never sent', async () => {
     const s = await setup();

@@ -298,3 +298,56 @@ describe('card data in logs', () => {
     }
   });
 });
+
+describe('closing a pocket', () => {
+  test("closes its cards (CANCELED, card.status.closed; a swipe is declined) and stops its card orders; another pocket's card is untouched", async () => {
+    const c = await newPartner(t);
+    await c.setClock('2024-03-04T15:00:00Z');
+    const customerId = await createCustomer(c);
+    const pocketId = await createPocket(c, customerId, 'UST-4W');
+    const otherPocketId = await createPocket(c, customerId, 'UST-13W');
+    const base = `/api/v1/jiko-accounts/${pocketId}`;
+    const virtual = (await createVirtual(c, base)).card_id;
+    const locked = (await createVirtual(c, base)).card_id;
+    assert.equal((await c.patch(`${base}/cards/${locked}/status`, { status: 'LOCKED' })).statusCode, 200);
+    const kept = (await createVirtual(c, `/api/v1/jiko-accounts/${otherPocketId}`)).card_id;
+    // One order whose card is made (NOT_ACTIVATED), one still INITIAL.
+    const order = async () => {
+      const response = await c.post(`${base}/card-orders`, { name_on_card: 'ADA LOVELACE', shipping_address: ADDRESS });
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json().card_order_id as string;
+    };
+    const made = await order();
+    assert.equal((await c.post('/api/v1/sandbox/generate-card', { card_order_id: made }, { unsigned: true })).statusCode, 202);
+    const physical = (await c.get(`${base}/card-orders/${made}`)).json().card_id as string;
+    const initial = await order();
+
+    const closed = await c.patch(`/api/v2/pockets/${pocketId}/`, { status: 'CLOSED', closure_reason: 'CUSTOMER_REQUEST' });
+    assert.equal(closed.statusCode, 200, closed.body);
+    for (const cardId of [virtual, locked, physical]) {
+      assert.deepEqual((await c.get(`${base}/cards/${cardId}/status`)).json(), { card_id: cardId, status: 'CLOSED' });
+    }
+    const rows = await t.db.query<{ id: string; closure_reason: string }>(
+      'SELECT id, closure_reason FROM cards WHERE partner_id = $1 AND pocket_id = $2', [c.partnerId, pocketId]);
+    assert.deepEqual(rows.map((r) => r.closure_reason), ['CANCELED', 'CANCELED', 'CANCELED']);
+    const events = await t.db.query<{ object_id: string; payload: { status: string } }>(
+      `SELECT object_id, payload FROM events WHERE partner_id = $1 AND event_type = 'card.status.closed'`, [c.partnerId]);
+    assert.deepEqual(events.map((e) => e.object_id).sort(), [virtual, locked, physical].sort());
+    assert.ok(events.every((e) => e.payload.status === 'CLOSED'));
+    assert.deepEqual((await c.get(`/api/v1/jiko-accounts/${otherPocketId}/cards/${kept}/status`)).json(), { card_id: kept, status: 'OPEN' });
+
+    const swipe = await c.post('/api/v1/sandbox/card-swipe', { card_id: virtual, amount_usdc: 100 });
+    assert.equal(swipe.statusCode, 202, swipe.body);
+    assert.deepEqual([swipe.json().status, swipe.json().decline_reason], ['DECLINED', 'card_closed']);
+
+    // The orders stay where they were: no run moves them, no card is made for the INITIAL one.
+    await c.advanceClock({ days: 14 });
+    const orders = (await c.get(`${base}/card-orders`)).json().items as { card_order_id: string; status: string; card_id: string | null }[];
+    const byId = new Map(orders.map((o) => [o.card_order_id, [o.status, o.card_id]]));
+    assert.deepEqual([byId.size, byId.get(made), byId.get(initial)], [2, ['CARD_CREATED', physical], ['INITIAL', null]]);
+    const generate = await c.post('/api/v1/sandbox/generate-card', { card_order_id: initial }, { unsigned: true });
+    assert.equal(generate.statusCode, 422, generate.body);
+    const [count] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM cards WHERE partner_id = $1', [c.partnerId]);
+    assert.equal(count!.n, 4);
+  });
+});

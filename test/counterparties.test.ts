@@ -33,6 +33,9 @@ const INTERNATIONAL = {
   address: { street_address: '10 Downing Street', city: 'London', postal_code: 'SW1A 2AA', country: 'GB' },
 };
 
+/** 17:30 UTC on Tuesday 5 March 2024: after that day's ACH window (12:00 New York, EST). */
+const AFTER_ACH_WINDOW = '2024-03-05T17:30:00Z';
+
 async function counterpartyRows(client: PartnerClient) {
   return t.db.query<{ id: string; type: string }>(`SELECT id, type FROM counterparties WHERE partner_id = $1 ORDER BY time_created, id`, [client.partnerId]);
 }
@@ -232,7 +235,11 @@ describe('counterparties', () => {
     const { client, customerId } = await setup();
     const path = `/api/v2/customers/${customerId}/counterparties/`;
     const good = await create(client, path, ACH);
+    const bad = await create(client, path, ACH);
+    // Sent in the ACH window at 12:00 New York (17:00 UTC in March before DST), even with no pocket yet.
+    await client.advanceClock({ to: AFTER_ACH_WINDOW });
     const sent = await microDeposits(good.id);
+    assert.ok(sent.sent_at, 'sent in the window');
     // The sandbox shows the amounts the customer would read on the bank statement.
     const shown = await client.get(`/api/v1/sandbox/counterparties/${good.id}/micro-deposits`, { unsigned: true });
     assert.equal(shown.statusCode, 200, shown.body);
@@ -242,7 +249,6 @@ describe('counterparties', () => {
     assert.equal(right.json().verification_status, 'VERIFIED');
     assert.equal(right.json().status, 'LINKED');
 
-    const bad = await create(client, path, ACH);
     const sentBad = await microDeposits(bad.id);
     // A pair of one amount that is neither of those sent never matches.
     const wrong = [1, 2, 3].find((cents) => BigInt(cents) !== sentBad.amount1_cents && BigInt(cents) !== sentBad.amount2_cents)!;
@@ -258,6 +264,32 @@ describe('counterparties', () => {
     const late = await client.post(`/api/v2/counterparties/${bad.id}/micro-deposits/`, { amounts_usdc: [1, 1] });
     assert.equal(late.statusCode, 422, late.body);
     assert.equal((await client.get(`/api/v2/counterparties/${bad.id}/`)).json().status, 'UNLINKED');
+  });
+
+  test('micro-deposits not sent yet cannot be confirmed: 409, nothing changes, no wrong try counted', async () => {
+    const { client, customerId } = await setup();
+    const created = await create(client, `/api/v2/customers/${customerId}/counterparties/`, ACH);
+    const record = await microDeposits(created.id);
+    assert.equal(record.sent_at, null);
+    const amounts = [Number(record.amount1_cents), Number(record.amount2_cents)];
+    const before = (await client.get(`/api/v2/counterparties/${created.id}/`)).json();
+    for (const tried of [amounts, [amounts[0]!, amounts[0]!]]) {
+      const early = await client.post(`/api/v2/counterparties/${created.id}/micro-deposits/`, { amounts_usdc: tried });
+      assert.equal(early.statusCode, 409, early.body);
+      assert.match(early.json().detail, /not been sent/);
+    }
+    assert.deepEqual((await client.get(`/api/v2/counterparties/${created.id}/`)).json(), before);
+    assert.equal(before.verification_status, 'IN_PROGRESS');
+    assert.equal((await microDeposits(created.id)).sent_at, null);
+    const [failures] = await t.db.query<{ n: number }>(
+      'SELECT verification_failure_count AS n FROM counterparty_micro_deposits WHERE counterparty_id = $1', [created.id]);
+    assert.equal(Number(failures!.n), 0);
+
+    await client.advanceClock({ to: AFTER_ACH_WINDOW });
+    assert.ok((await microDeposits(created.id)).sent_at);
+    const confirmed = await client.post(`/api/v2/counterparties/${created.id}/micro-deposits/`, { amounts_usdc: amounts });
+    assert.equal(confirmed.statusCode, 200, confirmed.body);
+    assert.equal(confirmed.json().status, 'LINKED');
   });
 
   test("another tenant's counterparty and customer are not found", async () => {

@@ -29,6 +29,8 @@ after(async () => {
 
 // Tuesday 5 March 2024 (EST, UTC-5), 09:00 New York; the forced returns run at 17:30 New York (22:30Z).
 const MORNING = '2024-03-05T14:00:00Z';
+/** After that day's ACH window (12:00 New York, EST), which sends micro-deposits. */
+const AFTER_ACH_WINDOW = '2024-03-05T17:30:00Z';
 const SCENARIOS = '/api/v1/sandbox/scenarios/';
 
 const ACH_COUNTERPARTY = {
@@ -188,6 +190,8 @@ describe('failure-scenario rules', () => {
     const z = await counterparty(s, unverified);
     const other = await counterparty(s, { ...unverified, account_number: '555000111' });
     await rule(s.client, { operation: 'micro_deposits.fail', counterparty_id: z });
+    // Confirmable once the ACH window (12:00 New York) sent them.
+    await s.client.advanceClock({ to: AFTER_ACH_WINDOW });
     for (const [id, expected] of [[z, 'FAILED'], [other, 'VERIFIED']] as const) {
       const amounts = (await s.client.get(`/api/v1/sandbox/counterparties/${id}/micro-deposits`, { unsigned: true })).json().amounts_usdc;
       const confirmed = await s.client.post(`/api/v2/counterparties/${id}/micro-deposits/`, { amounts_usdc: amounts });
@@ -344,6 +348,7 @@ describe('magic values', () => {
         assert.equal(await systemBalance(s.client, 'fee_income'), 0n);
       } else {
         const z = await counterparty(s, { ...ACH_COUNTERPARTY, verification_method: undefined, counterparty_name: named });
+        await s.client.advanceClock({ to: AFTER_ACH_WINDOW });
         const amounts = (await s.client.get(`/api/v1/sandbox/counterparties/${z}/micro-deposits`, { unsigned: true })).json().amounts_usdc;
         const confirmed = await s.client.post(`/api/v2/counterparties/${z}/micro-deposits/`, { amounts_usdc: amounts });
         assert.equal(confirmed.statusCode, 200, confirmed.body);

@@ -10775,7 +10775,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm the micro-deposit amounts (pocketbook extension)
-         * @description The two amounts, in cents and in either order, of the credits under $1 sent to the account. Right: VERIFIED and LINKED. Wrong: `micro_deposits.verification_failure_count` grows and the answer is still 200; the third wrong try FAILS the counterparty (UNLINKED). The ACCTVERIFY ACH entries (the two credits and their offsetting debit) are originated by the ACH rail, which is not built yet: until then the amounts are only recorded.
+         * @description The two amounts, in cents and in either order, of the credits under $1 sent to the account. Right: VERIFIED and LINKED. Wrong: `micro_deposits.verification_failure_count` grows and the answer is still 200; the third wrong try FAILS the counterparty (UNLINKED). The ACCTVERIFY ACH entries (the two credits and their offsetting debit) go out in the first ACH window (12:00 New York time, business days) after the counterparty is created; before that the amounts cannot be known, and a try is 409 (`counterparties.micro_deposits_not_sent`), which changes nothing and is not a wrong try.
          */
         post: {
             parameters: {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type, type TSchema } from 'typebox';
 import { type CounterpartiesService, type Counterparty, CounterpartyErrors, type NewCounterpartyInput } from '../../modules/counterparties/index.ts';
-import { CursorListSchema, CursorQuery, ErrorResponses, Uuid, pageRequest } from '../../platform/http/index.ts';
+import { CursorListSchema, CursorQuery, DetailErrorSchema, ErrorResponses, Uuid, pageRequest } from '../../platform/http/index.ts';
 import { sealedReply } from '../jiko/sealed.ts';
 import * as ex from './counterparties.examples.ts';
 
@@ -268,14 +268,15 @@ function verificationRoutes(plainApp: FastifyInstance, service: CounterpartiesSe
       description:
         'The two amounts, in cents and in either order, of the credits under $1 sent to the account. Right: VERIFIED and LINKED. Wrong: ' +
         '`micro_deposits.verification_failure_count` grows and the answer is still 200; the third wrong try FAILS the counterparty (UNLINKED). ' +
-        'The ACCTVERIFY ACH entries (the two credits and their offsetting debit) are originated by the ACH rail, which is not built yet: ' +
-        'until then the amounts are only recorded.',
+        'The ACCTVERIFY ACH entries (the two credits and their offsetting debit) go out in the first ACH window (12:00 New York time, ' +
+        'business days) after the counterparty is created; before that the amounts cannot be known, and a try is 409 ' +
+        '(`counterparties.micro_deposits_not_sent`), which changes nothing and is not a wrong try.',
       params: IdParams,
       body: documented(
         Type.Object({ amounts_usdc: Type.Array(Type.Integer({ minimum: 1, maximum: 99 }), { minItems: 2, maxItems: 2, description: 'USD cents' }) }, { additionalProperties: false }),
         'The two amounts', { amounts_usdc: [12, 34] },
       ),
-      response: { 200: documented(CounterpartySchema, 'The counterparty after the try', ex.achCounterparty(true)), ...ErrorResponses },
+      response: { 200: documented(CounterpartySchema, 'The counterparty after the try', ex.achCounterparty(true)), 409: DetailErrorSchema, ...ErrorResponses },
     },
   }, async (request, reply) => {
     const [a, b] = request.body.amounts_usdc;

@@ -36,6 +36,8 @@ export const CardErrors = {
   closureReasonMissing: () => invalid(['closureReason'], 'closure_reason is required to close a physical card', 'missing', 'cards.closure_reason_missing'),
   lostStolenDateInFuture: () => invalid(['lostStolenDate'], 'lost_stolen_date cannot be after today', 'value_error', 'cards.lost_stolen_date_in_future'),
   /** The sandbox's generate-card for an order whose card exists already. */
+  /** The order's pocket closed, and the order stopped with it (no step is left to make). */
+  orderStopped: () => invalid(['cardOrderId'], "the order stopped: its pocket is closed", 'value_error', 'cards.order_stopped'),
   cardAlreadyGenerated: () => invalid(['cardOrderId'], 'the card of this order was generated already', 'value_error', 'cards.already_generated'),
   cursorInvalid: () => invalid(['cursor'], 'cursor is not valid', 'value_error', 'cards.cursor_invalid'),
   /** Production without card keys configured (docs/CARDS.md). */

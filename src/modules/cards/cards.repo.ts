@@ -162,6 +162,19 @@ export async function closeCardRow(tx: Tx, tenantId: string, cardId: string, rea
   return toCard(rows[0]!);
 }
 
+/**
+ * Closes every card of the pocket that is not CLOSED yet (the pocket closed), for `reason`.
+ * @returns the cards as changed, by id.
+ */
+export async function closePocketCards(tx: Tx, tenantId: string, pocketId: string, reason: CardClosureReason, at: Date): Promise<Card[]> {
+  const rows = await tx.query<CardRow>(
+    `UPDATE cards SET status = 'CLOSED', closure_reason = $3, lost_stolen_date = NULL, closed_at = $4, updated_at = $4
+      WHERE partner_id = $1 AND pocket_id = $2 AND status <> 'CLOSED' RETURNING ${CARD_COLUMNS}`,
+    [tenantId, pocketId, reason, at],
+  );
+  return rows.map(toCard).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 interface OrderRow {
   id: string;
   partner_id: string;
@@ -227,10 +240,10 @@ export async function listOrders(q: Queryable, tenantId: string, pocketId: strin
   return rows.map((row) => ({ order: toOrder(row), key: [row.created_at.toISOString(), row.id] }));
 }
 
-/** Locks up to `limit` of the tenant's orders whose next step is due at `now`, oldest first. */
+/** Locks up to `limit` of the tenant's orders whose next step is due at `now` (stopped ones never), oldest first. */
 export async function lockDueOrders(tx: Tx, tenantId: string, now: Date, limit: number): Promise<CardOrder[]> {
   const rows = await tx.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM card_orders WHERE partner_id = $1 AND next_step_at <= $2
+    `SELECT ${ORDER_COLUMNS} FROM card_orders WHERE partner_id = $1 AND next_step_at <= $2 AND stopped_at IS NULL
       ORDER BY next_step_at, id LIMIT $3 FOR UPDATE`,
     [tenantId, now, limit],
   );
@@ -247,4 +260,18 @@ export async function advanceOrder(
     [tenantId, orderId, status, cardId, nextStepAt, at],
   );
   return toOrder(rows[0]!);
+}
+
+/**
+ * Stops the pocket's orders that still have a step to make (the pocket closed): they keep their
+ * status and `next_step_at`, and `stopped_at` keeps the orders task from ever moving them again.
+ * @returns how many orders stopped.
+ */
+export async function stopPocketOrders(tx: Tx, tenantId: string, pocketId: string, at: Date): Promise<number> {
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE card_orders SET stopped_at = $3, updated_at = $3
+      WHERE partner_id = $1 AND pocket_id = $2 AND next_step_at IS NOT NULL AND stopped_at IS NULL RETURNING id`,
+    [tenantId, pocketId, at],
+  );
+  return rows.length;
 }

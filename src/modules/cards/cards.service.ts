@@ -260,18 +260,36 @@ export function createCards(deps: CardsDeps) {
 
     /**
      * Sandbox: makes the card of an INITIAL order now (NOT_ACTIVATED), moving the order to
-     * CARD_CREATED. @throws not_found (order); invalid `cards.already_generated`.
+     * CARD_CREATED. @throws not_found (order); invalid `cards.already_generated`, `cards.order_stopped`
+     * (its pocket closed).
      */
     async generateCard(ctx: RequestContext, orderId: string): Promise<CardOrder> {
       const k = await keys();
       return exactlyOnce(db, ctx, async (tx) => {
-        const order = await repo.findOrder(tx, ctx.tenantId, orderId, true);
-        if (!order) throw CardErrors.orderNotFound();
+        const found = await repo.findOrder(tx, ctx.tenantId, orderId);
+        if (!found) throw CardErrors.orderNotFound();
+        // The pocket first, as its closing does (it then stops the order): an order of a closed
+        // pocket stopped with it, and no card is made for it.
+        const pocket = (await pockets.lock(tx, ctx.tenantId, [found.pocketId])).get(found.pocketId);
+        if (pocket?.status === 'CLOSED') throw CardErrors.orderStopped();
+        const order = (await repo.findOrder(tx, ctx.tenantId, orderId, true))!;
         if (order.cardId !== null) throw CardErrors.cardAlreadyGenerated();
         const made = await makeOrderCard(tx, k, order, ctx.now);
         await emitEvents(tx, made.events);
         return made.order;
       });
+    },
+
+    /**
+     * For pockets, in the transaction that closes the pocket (PocketCloseHooks): every card of the
+     * pocket not CLOSED yet becomes CLOSED (closure reason CANCELED, event `card.status.closed`),
+     * and the pocket's orders still moving stop where they are (Jiko's order statuses have no
+     * cancelled one: the order keeps its status and the orders task skips it). docs/CARDS.md.
+     */
+    async pocketClosed(tx: Tx, ctx: RequestContext, pocketId: string): Promise<void> {
+      const closed = await repo.closePocketCards(tx, ctx.tenantId, pocketId, 'CANCELED', ctx.now);
+      await repo.stopPocketOrders(tx, ctx.tenantId, pocketId, ctx.now);
+      if (closed.length > 0) await emitEvents(tx, closed.flatMap((card) => statusEvent(card, ctx.now)));
     },
 
     /** The business-day task that moves due card orders one status on (docs/CARDS.md). */

@@ -1,4 +1,4 @@
-import { invalid, notFound } from '../../platform/errors.ts';
+import { DomainError, invalid, notFound } from '../../platform/errors.ts';
 
 /**
  * The coded outcomes of counterparties. Field paths are the service's input names
@@ -24,6 +24,12 @@ export const CounterpartyErrors = {
     invalid([], 'this counterparty does not wait for a Plaid manual verification', 'value_error', 'counterparties.not_plaid_manual'),
   verificationClosed: (status: string) =>
     invalid([], `verification is over: the counterparty is ${status}`, 'value_error', 'counterparties.verification_closed'),
+  /** The micro-deposits have not gone out in an ACH file yet (the window of 12:00 New York time sends them): nothing to confirm. */
+  microDepositsNotSent: () =>
+    new DomainError(
+      'counterparties.micro_deposits_not_sent', 'conflict',
+      'the micro-deposits have not been sent yet: they go out in the next ACH window (12:00 New York time, business days); confirm the amounts once they reach the account',
+    ),
   notLinked: (msg: string) => invalid(['counterpartyId'], msg, 'value_error', 'counterparties.not_linked'),
   cursorInvalid: () => invalid(['cursor'], 'cursor is not valid', 'value_error', 'counterparties.cursor_invalid'),
   plaidToken: () =>

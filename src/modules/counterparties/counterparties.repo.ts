@@ -144,10 +144,11 @@ export async function listCounterparties(q: Queryable, partnerId: string, filter
   return rows.map(toCounterparty);
 }
 
-/** The two amounts of a micro-deposit verification, in cents. */
+/** The two amounts of a micro-deposit verification, in cents, its wrong tries, and when the ACH window sent it (null: not yet). */
 export interface MicroDeposits {
   readonly amountsCents: readonly [bigint, bigint];
   readonly failures: number;
+  readonly sentAt: Date | null;
 }
 
 export async function insertMicroDeposits(q: Queryable, partnerId: string, counterpartyId: string, amounts: readonly [bigint, bigint], at: Date): Promise<void> {
@@ -159,13 +160,18 @@ export async function insertMicroDeposits(q: Queryable, partnerId: string, count
 }
 
 export async function findMicroDeposits(q: Queryable, partnerId: string, counterpartyId: string): Promise<MicroDeposits | undefined> {
-  const rows = await q.query<{ amount1_cents: bigint | string; amount2_cents: bigint | string; verification_failure_count: number }>(
-    `SELECT amount1_cents, amount2_cents, verification_failure_count FROM counterparty_micro_deposits
+  const rows = await q.query<{ amount1_cents: bigint | string; amount2_cents: bigint | string; verification_failure_count: number; sent_at: Date | string | null }>(
+    `SELECT amount1_cents, amount2_cents, verification_failure_count, sent_at FROM counterparty_micro_deposits
       WHERE partner_id = $1 AND counterparty_id = $2`,
     [partnerId, counterpartyId],
   );
   const row = rows[0];
-  return row ? { amountsCents: [BigInt(row.amount1_cents), BigInt(row.amount2_cents)], failures: Number(row.verification_failure_count) } : undefined;
+  if (!row) return undefined;
+  return {
+    amountsCents: [BigInt(row.amount1_cents), BigInt(row.amount2_cents)],
+    failures: Number(row.verification_failure_count),
+    sentAt: row.sent_at === null ? null : new Date(row.sent_at),
+  };
 }
 
 export async function setMicroDepositFailures(q: Queryable, partnerId: string, counterpartyId: string, failures: number): Promise<void> {

@@ -84,7 +84,9 @@ export interface CounterpartiesService {
   /**
    * Checks the two micro-deposit amounts (cents, either order). A wrong pair counts a failure and
    * is kept (the answer is the counterparty); the third fails the counterparty.
-   * @throws 422 when the counterparty is not verified by micro-deposits or is no longer IN_PROGRESS.
+   * @throws 422 when the counterparty is not verified by micro-deposits or is no longer IN_PROGRESS;
+   *   409 `counterparties.micro_deposits_not_sent` (conflict) before the ACH window sent them (nothing
+   *   changes, no failure is counted).
    */
   confirmMicroDeposits(ctx: RequestContext, id: string, amountsCents: readonly [bigint, bigint]): Promise<Counterparty>;
   /** A sandbox Link token (`link-sandbox-...`), valid four hours; no network is called. */
@@ -135,10 +137,25 @@ function checkCursorKey(page: PageRequest): void {
 }
 
 /**
+ * How counterparties reach the scheduler (services.ts passes it): the ACH window that sends the
+ * micro-deposits is a scheduled task, and the scheduler runs a tenant's tasks only once enrolled.
+ */
+export interface CounterpartiesScheduler {
+  /** Enrolls the tenant (idempotent; nothing due before `now`), in the caller's transaction. */
+  enroll(tx: Tx, tenantId: string, now: Date): Promise<void>;
+}
+
+/**
+ * @param deps.scheduler enrolls the tenant when a micro-deposit verification starts, so that a
+ *   partner with no pocket yet still has its ACH window send them (docs/COUNTERPARTIES.md).
  * @param deps.scenarios the sandbox's failure scenarios (sandbox mode only; docs/SANDBOX.md).
  */
-export function createCounterpartiesService(deps: { db: Db; scenarios?: MicroDepositScenarioSource | undefined }): CounterpartiesService {
-  const { db } = deps;
+export function createCounterpartiesService(deps: {
+  db: Db;
+  scheduler: CounterpartiesScheduler;
+  scenarios?: MicroDepositScenarioSource | undefined;
+}): CounterpartiesService {
+  const { db, scheduler } = deps;
 
   async function requireCustomer(q: Queryable, ctx: RequestContext, customerId: string): Promise<void> {
     if (!(await findCustomer(q, ctx.tenantId, customerId))) throw CounterpartyErrors.customerNotFound();
@@ -154,8 +171,10 @@ export function createCounterpartiesService(deps: { db: Db; scenarios?: MicroDep
   async function store(tx: Tx, ctx: RequestContext, c: Counterparty): Promise<Counterparty> {
     await repo.insertCounterparty(tx, ctx.tenantId, c);
     if (c.verificationMethod !== 'micro_deposits') return c;
-    // The ACCTVERIFY credits and their offsetting debit are originated by the ACH rail from this record.
+    // The ACCTVERIFY credits and their offsetting debit are originated by the ACH rail from this
+    // record, in its scheduled window: the tenant must be enrolled even before its first pocket.
     await repo.insertMicroDeposits(tx, ctx.tenantId, c.id, microDepositAmounts(), ctx.now);
+    await scheduler.enroll(tx, ctx.tenantId, ctx.now);
     return { ...c, microDepositFailures: 0 };
   }
 
@@ -223,6 +242,8 @@ export function createCounterpartiesService(deps: { db: Db; scenarios?: MicroDep
         const sent = c.verificationMethod === 'micro_deposits' ? await repo.findMicroDeposits(tx, ctx.tenantId, c.id) : undefined;
         if (!sent) throw CounterpartyErrors.notMicroDeposits();
         if (c.verificationStatus !== 'IN_PROGRESS' || c.status === 'UNLINKED') throw CounterpartyErrors.verificationClosed(c.status);
+        // Amounts never sent cannot be known: refused, and not a wrong try.
+        if (sent.sentAt === null) throw CounterpartyErrors.microDepositsNotSent();
         // Sandbox failure scenarios (docs/SANDBOX.md): the micro-deposits bounced, so the verification fails.
         if (await deps.scenarios?.bounced(tx, ctx, { counterpartyId: c.id, nameOnAccount: c.nameOnAccount })) {
           return save(tx, ctx, { ...c, verificationStatus: 'FAILED', status: linkStatus('FAILED') });

@@ -9,6 +9,7 @@ export type { MicroDepositScenarioSource } from './counterparties.scenarios.ts';
 export type { MicroDeposits } from './counterparties.repo.ts';
 export type { AddressInput, BankAccountCorrection, CounterpartyNameInput, NewCounterpartyInput } from './counterparties.input.ts';
 export {
+  type CounterpartiesScheduler,
   type CounterpartiesService,
   type CounterpartyChange,
   type CounterpartyListFilter,

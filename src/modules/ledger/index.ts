@@ -23,6 +23,7 @@ export {
   balancesOfKind,
   hasPendingEntries,
   openPocketAccounts,
+  openSystemAccounts,
   pocketAccountBalances,
   pocketBalances,
   pocketCashRelation,

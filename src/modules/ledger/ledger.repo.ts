@@ -20,10 +20,20 @@ import {
 
 /** Creates the accounts of a new pocket, and the tenant's system accounts when missing. */
 export async function openPocketAccounts(tx: Tx, partnerId: string, pocketId: string, at: Date): Promise<void> {
-  const rows = [
-    ...POCKET_ACCOUNT_KINDS.map((kind) => ({ id: newId(), pocket_id: pocketId, kind })),
-    ...SYSTEM_ACCOUNT_KINDS.map((kind) => ({ id: newId(), pocket_id: null, kind })),
-  ];
+  openAccounts(tx, partnerId, POCKET_ACCOUNT_KINDS.map((kind) => ({ id: newId(), pocket_id: pocketId, kind })), at);
+}
+
+/**
+ * Creates the tenant's system accounts when missing (deferred: sent with the transaction's next
+ * statement): for entries of a tenant that may have no pocket yet, e.g. the micro-deposits of an
+ * ACH counterparty verified before the first pocket.
+ */
+export function openSystemAccounts(tx: Tx, partnerId: string, at: Date): void {
+  openAccounts(tx, partnerId, [], at);
+}
+
+function openAccounts(tx: Tx, partnerId: string, pocketRows: readonly { id: string; pocket_id: string; kind: string }[], at: Date): void {
+  const rows = [...pocketRows, ...SYSTEM_ACCOUNT_KINDS.map((kind) => ({ id: newId(), pocket_id: null, kind }))];
   tx.defer(
     `INSERT INTO ledger_accounts (id, partner_id, pocket_id, kind, created_at)
      SELECT x.id, $1::uuid, x.pocket_id, x.kind, $2::timestamptz FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, pocket_id uuid, kind text)

@@ -63,6 +63,16 @@ interface OpenPocketJob {
   readonly pocketId: string;
 }
 
+/**
+ * What other modules do when a pocket closes, in the transaction that closes it (the pocket is
+ * locked and CLOSED there). Modules that depend on pockets (cards) implement it; services.ts
+ * registers them with `onClose`, so that pockets never import them.
+ */
+export interface PocketCloseHooks {
+  /** The tenant's (`ctx.tenantId`) pocket `pocketId` closed at `ctx.now`. A throw rolls the closing back. */
+  pocketClosed(tx: Tx, ctx: RequestContext, pocketId: string): Promise<void>;
+}
+
 /** What the pockets service is built from. */
 export interface PocketsModules {
   readonly market: MarketService;
@@ -82,6 +92,7 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
   const { db } = deps;
   const { market, scheduler, jobs, tenantNow } = modules;
   const calendar = market.calendar;
+  const closeHooks: PocketCloseHooks[] = [];
   for (const task of pocketTasks(market)) scheduler.register(task);
   jobs.register<OpenPocketJob>(POCKET_OPEN_JOB_KIND, {
     maxAttempts: 10,
@@ -180,6 +191,7 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
       partnerId: ctx.tenantId, eventType: 'pocket.status.closed', objectType: 'Pocket', objectId: pocket.id,
       customerId: pocket.customerId, payload: { pocket_id: pocket.id }, occurredAt: ctx.now,
     });
+    for (const hooks of closeHooks) await hooks.pocketClosed(tx, ctx, pocket.id);
   }
 
   /** How the movements primitive reaches pockets: locks and the waiting-cash flag. */
@@ -190,6 +202,11 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
 
   return {
     store,
+
+    /** Adds what another module does when a pocket closes (PocketCloseHooks); call at composition time. */
+    onClose(hooks: PocketCloseHooks): void {
+      closeHooks.push(hooks);
+    },
 
     /**
      * Creates a pocket for a customer of the tenant, with its portal. As Jiko documents, the new

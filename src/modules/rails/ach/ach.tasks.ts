@@ -1,6 +1,6 @@
 import type { Counterparty, CounterpartiesService } from '../../counterparties/index.ts';
 import { emitEvents } from '../../events/index.ts';
-import { type NewEntry, settleEntries, writeEntries } from '../../ledger/index.ts';
+import { type NewEntry, openSystemAccounts, settleEntries, writeEntries } from '../../ledger/index.ts';
 import type { BankLeg, Movements } from '../../movements/index.ts';
 import type { ScheduledTask } from '../../scheduler/index.ts';
 import { PORTAL_ROUTING_NUMBER } from '../portal/index.ts';
@@ -160,6 +160,8 @@ async function runWindow(tx: Tx, ctx: RequestContext, date: string, deps: AchTas
       receiverAccountNumber: p.entry.accountNumber, settlementDate: date, achFileId: file.id, traceNumber: trace, ledgerEntryId: p.ledgerEntryId, timeCreated: ctx.now,
     });
   });
+  // A tenant verifying a counterparty before its first pocket has no system accounts yet.
+  if (micro.length > 0) openSystemAccounts(tx, ctx.tenantId, ctx.now);
   writeEntries(tx, ctx.tenantId, ledger);
   await repo.insertVerificationEntries(tx, ctx.tenantId, verification);
   await deps.counterparties.markMicroDepositsSent(tx, ctx, micro.map((m) => m.counterparty.id));
