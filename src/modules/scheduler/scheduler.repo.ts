@@ -42,6 +42,19 @@ export async function hasCursors(q: Queryable, tenantId: string, tasks: readonly
   return Number(rows[0]?.n ?? 0n) === tasks.length;
 }
 
+/**
+ * Enrolled tenants (with at least one cursor) that lack a cursor for some of `tasks`: a task added
+ * to the registry after they enrolled (a newer pocketbook on an older database). At most `limit`.
+ */
+export async function tenantsMissingTasks(q: Queryable, tasks: readonly string[], limit: number): Promise<string[]> {
+  const rows = await q.query<{ partner_id: string }>(
+    `SELECT partner_id FROM scheduler_cursors GROUP BY partner_id
+      HAVING count(*) FILTER (WHERE task = ANY($1::text[])) < $2 ORDER BY partner_id LIMIT $3`,
+    [tasks, tasks.length, limit],
+  );
+  return rows.map((row) => row.partner_id);
+}
+
 /** Moves a cursor forward (deferred: sent with the step's commit). */
 export function advanceCursor(tx: Tx, tenantId: string, task: string, date: string): void {
   tx.defer(`UPDATE scheduler_cursors SET done_through = $3::date WHERE partner_id = $1::uuid AND task = $2`, [tenantId, task, date]);

@@ -82,32 +82,60 @@ export function createScheduler(deps: { db: Db; calendar: BusinessCalendar; tena
     return runs;
   }
 
+  /**
+   * Enrolls a tenant (idempotent) with nothing due before `now`: each task's cursor is the last
+   * business date whose run would have been due by then. Call it in the transaction that makes
+   * the tenant's first pocket.
+   */
+  async function enroll(tx: Tx, tenantId: string, now: Date): Promise<void> {
+    // Enrolled already (every pocket after the first): no write, so pocket creations of one
+    // tenant never queue on its clock row.
+    if (await repo.hasCursors(tx, tenantId, tasks.map((task) => task.name))) return;
+    const today = marketDate(now);
+    const cursors = tasks.map((task) => {
+      let date = calendar.onOrBefore(today);
+      while (dueInstant(task.atMinutes, date).getTime() > now.getTime()) date = calendar.previousBusinessDay(date);
+      return { task: task.name, doneThrough: date };
+    });
+    if ((await repo.insertCursors(tx, tenantId, cursors)) === 0) return;
+    // The earliest run of the tenant's cursors as they now stand (some may have been there).
+    const next = nextRun(await repo.readCursors(tx, tenantId));
+    await tenancy.setNextDue(tx, tenantId, next?.at ?? null);
+  }
+
+  /**
+   * Enrolls every enrolled tenant in the tasks registered since it enrolled (a newer pocketbook
+   * opening an older database): each new task starts as `enroll` would start it at the tenant's
+   * clock, with nothing due before it; the tasks it had keep their progress. The background loop
+   * does this before its first pass.
+   * @returns how many tenants gained cursors.
+   */
+  async function enrollNewTasks(): Promise<number> {
+    const names = tasks.map((task) => task.name);
+    let enrolled = 0;
+    let previous: string | undefined;
+    for (;;) {
+      const tenants = await repo.tenantsMissingTasks(db, names, SCHEDULER_TENANTS_PER_PASS_MAX);
+      // The same first tenant twice: its enrollment wrote nothing, so stop rather than loop.
+      if (tenants.length === 0 || tenants[0] === previous) return enrolled;
+      previous = tenants[0];
+      for (const tenantId of tenants) {
+        const { now } = await tenancy.clock(tenantId);
+        await db.tx((tx) => enroll(tx, tenantId, now));
+      }
+      enrolled += tenants.length;
+      if (tenants.length < SCHEDULER_TENANTS_PER_PASS_MAX) return enrolled;
+    }
+  }
+
   return {
     /** Adds a task; call at composition time, before any drain. */
     register(task: ScheduledTask): void {
       if (tasks.some((t) => t.name === task.name)) throw new Error(`scheduler task ${task.name} registered twice`);
       tasks.push(task);
     },
-    /**
-     * Enrolls a tenant (idempotent) with nothing due before `now`: each task's cursor is the last
-     * business date whose run would have been due by then. Call it in the transaction that makes
-     * the tenant's first pocket.
-     */
-    async enroll(tx: Tx, tenantId: string, now: Date): Promise<void> {
-      // Enrolled already (every pocket after the first): no write, so pocket creations of one
-      // tenant never queue on its clock row.
-      if (await repo.hasCursors(tx, tenantId, tasks.map((task) => task.name))) return;
-      const today = marketDate(now);
-      const cursors = tasks.map((task) => {
-        let date = calendar.onOrBefore(today);
-        while (dueInstant(task.atMinutes, date).getTime() > now.getTime()) date = calendar.previousBusinessDay(date);
-        return { task: task.name, doneThrough: date };
-      });
-      if ((await repo.insertCursors(tx, tenantId, cursors)) === 0) return;
-      // The earliest run of the tenant's cursors as they now stand (some may have been there).
-      const next = nextRun(await repo.readCursors(tx, tenantId));
-      await tenancy.setNextDue(tx, tenantId, next?.at ?? null);
-    },
+    enroll,
+    enrollNewTasks,
     /** Forgets a tenant's progress (its clock was set while it had no pockets). */
     async reset(q: Queryable, tenantId: string): Promise<void> {
       await repo.deleteCursors(q, tenantId);
@@ -152,7 +180,12 @@ export function createScheduler(deps: { db: Db; calendar: BusinessCalendar; tena
       let stopped = false;
       let timer: NodeJS.Timeout | undefined;
       let running: Promise<void> = Promise.resolve();
+      let caughtUp = false;
       const pass = async () => {
+        if (!caughtUp) {
+          await enrollNewTasks();
+          caughtUp = true;
+        }
         for (const tenant of await tenancy.tenantsWithWork(SCHEDULER_TENANTS_PER_PASS_MAX)) {
           if (stopped) return;
           if (tenant.due) await drain(tenant.tenantId, tenant.now, true);
