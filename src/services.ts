@@ -8,7 +8,7 @@ import { createBusinessOnboarding, createOnboardingService, createOnboardingUplo
 import { createActivityService, createPocketsService } from './modules/pockets/index.ts';
 import { createCards } from './modules/cards/index.ts';
 import { createCounterpartiesService } from './modules/counterparties/index.ts';
-import { createAchRail } from './modules/rails/ach/index.ts';
+import { achInbound, createAchRail } from './modules/rails/ach/index.ts';
 import { createCardRail } from './modules/rails/card/index.ts';
 import { createOnUsRail } from './modules/rails/onus/index.ts';
 import { createPortals } from './modules/rails/portal/index.ts';
@@ -43,7 +43,8 @@ export async function createServices(deps: AppDeps) {
     db,
     pockets: { get: async (ctx, pocketId) => (await pockets.getPocket(ctx, pocketId, { withPortfolio: false })).pocket, lock: pockets.store.lock },
   });
-  const sandbox = createSandbox({ db, calendar: market.calendar, coverage: market.coverage, tenancy, scheduler, pockets, movements });
+  // The sandbox's fund records its inbound credits in the ACH rail's received NACHA files.
+  const sandbox = createSandbox({ db, calendar: market.calendar, coverage: market.coverage, tenancy, scheduler, pockets, movements, achInbound });
   const activity = createActivityService(deps);
   // The sandbox's failure scenarios reach the rails through the interfaces they declare, in sandbox mode only.
   const scenarioSources = deps.config.mode === 'sandbox' ? createScenarioSources({ calendar: market.calendar }) : undefined;

@@ -93,7 +93,7 @@ async function eventTypes(client: PartnerClient, objectId: string): Promise<stri
  * carries (amounts, sides, transaction codes, routing, trace numbers).
  */
 async function assertFilesValid(client: PartnerClient): Promise<number> {
-  const list = await client.get('/api/v1/ach-files/');
+  const list = await client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED');
   assert.equal(list.statusCode, 200, list.body);
   const files = list.json().items as { id: string; entry_count: number; total_debit: { value: number }; total_credit: { value: number } }[];
   for (const f of files) {
@@ -237,7 +237,7 @@ describe('ACH originations', () => {
     assert.equal((await origination(s, large.id)).status, 'PROCESSED');
     assert.equal((await origination(s, late.id)).status, 'PROCESSED');
     assert.equal(await assertFilesValid(s.client), 1);
-    const files = (await s.client.get('/api/v1/ach-files/')).json().items;
+    const files = (await s.client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items;
     assert.equal(files[0].window_date, '2024-03-06');
     const { file } = validateNacha((await s.client.get(`/api/v1/ach-files/${files[0].id}`)).body);
     assert.deepEqual(file!.batches.map((b) => b.secCode).sort(), ['CCD', 'WEB'], 'one batch per SEC code');
@@ -288,7 +288,7 @@ describe('ACH originations', () => {
     const other = await setup();
     const ach = await originate(other, { direction: 'DEBIT', amount_usdc: 1_000 });
     await other.client.advanceClock({ to: AFTER_WINDOW });
-    const [otherFile] = (await other.client.get('/api/v1/ach-files/')).json().items;
+    const [otherFile] = (await other.client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items;
     assert.ok(otherFile);
     const post = (pocketId: string, counterpartyId: string) =>
       mine.client.post(`/api/v1/jiko-accounts/${pocketId}/ach-originating`, { counterparty_id: counterpartyId, direction: 'DEBIT', amount_usdc: 1_000 });
@@ -298,7 +298,7 @@ describe('ACH originations', () => {
     assert.equal((await mine.client.get(`/api/v1/jiko-accounts/${other.pocketId}/ach-originating/${ach.id}`)).statusCode, 404);
     assert.equal((await mine.client.get(`/api/v1/jiko-accounts/${mine.pocketId}/ach-originating/${ach.id}`)).statusCode, 404);
     assert.equal((await mine.client.get(`/api/v1/ach-files/${otherFile.id}`)).statusCode, 404);
-    assert.deepEqual((await mine.client.get('/api/v1/ach-files/')).json().items, []);
+    assert.deepEqual((await mine.client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items, []);
   });
 
   test('a keyed request is carried out once', async () => {
@@ -384,7 +384,7 @@ describe('micro-deposits', () => {
 
     await s.client.advanceClock({ to: AFTER_WINDOW });
     assert.equal(await assertFilesValid(s.client), 1);
-    const [f] = (await s.client.get('/api/v1/ach-files/')).json().items;
+    const [f] = (await s.client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items;
     const { file } = validateNacha((await s.client.get(`/api/v1/ach-files/${f.id}`)).body);
     assert.equal(file!.batches.length, 2, 'credits and debit in batches of their own side');
     for (const batch of file!.batches) {
@@ -446,7 +446,7 @@ describe('micro-deposits of a partner with no pocket', () => {
 
     await client.advanceClock({ to: AFTER_WINDOW });
     assert.equal(await assertFilesValid(client), 1);
-    const [f] = (await client.get('/api/v1/ach-files/')).json().items;
+    const [f] = (await client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items;
     const { file } = validateNacha((await client.get(`/api/v1/ach-files/${f.id}`)).body);
     const entries = file!.batches.flatMap((b) => b.entries);
     assert.deepEqual(entries.filter((e) => e.transactionCode === '22').map((e) => e.amountCents).sort(), [...amounts].sort());
@@ -471,7 +471,7 @@ describe('micro-deposits: names and states', () => {
     assert.equal((await s.client.patch(`/api/v2/counterparties/${unlinked}/`, { status: 'UNLINKED' })).statusCode, 200);
     await s.client.advanceClock({ to: AFTER_WINDOW });
     assert.equal(await assertFilesValid(s.client), 1);
-    const [f] = (await s.client.get('/api/v1/ach-files/')).json().items;
+    const [f] = (await s.client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items;
     const { file } = validateNacha((await s.client.get(`/api/v1/ach-files/${f.id}`)).body);
     assert.deepEqual(file!.batches.map((b) => b.secCode), ['CCD', 'CCD']);
     const names = new Set(file!.batches.flatMap((b) => b.entries.map((e) => e.individualName.trim())));
@@ -495,7 +495,7 @@ describe('prenotes (POCKETBOOK_ACH_PRENOTES)', () => {
     const first = await originate(s, { direction: 'DEBIT', amount_usdc: 10_000, sec_code: 'PPD', company_entry_description: 'DUES' });
     await s.client.advanceClock({ to: AFTER_WINDOW });
     assert.equal(await assertFilesValid(s.client), 1);
-    const files = async () => (await s.client.get('/api/v1/ach-files/')).json().items as { id: string }[];
+    const files = async () => (await s.client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items as { id: string }[];
     const [f] = await files();
     const { file } = validateNacha((await s.client.get(`/api/v1/ach-files/${f!.id}`)).body);
     assert.equal(file!.batches.length, 1, 'the prenote rides in the live entry\'s batch');
@@ -529,7 +529,7 @@ describe('prenotes (POCKETBOOK_ACH_PRENOTES)', () => {
     const s = await setup();
     await originate(s, { direction: 'DEBIT', amount_usdc: 10_000 });
     await s.client.advanceClock({ to: AFTER_WINDOW });
-    const [f] = (await s.client.get('/api/v1/ach-files/')).json().items;
+    const [f] = (await s.client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items;
     const { file } = validateNacha((await s.client.get(`/api/v1/ach-files/${f.id}`)).body);
     assert.deepEqual(file!.batches.flatMap((b) => b.entries.map((e) => e.transactionCode)), ['27']);
   });
@@ -574,7 +574,7 @@ describe('notifications of change', () => {
     const next = await originate(s, { direction: 'DEBIT', amount_usdc: 30_000 });
     await s.client.advanceClock({ to: '2024-03-06T17:30:00Z' });
     assert.equal(await assertFilesValid(s.client), 2);
-    const [latest] = (await s.client.get('/api/v1/ach-files/')).json().items;
+    const [latest] = (await s.client.get('/api/v1/ach-files/?filter[direction]=ORIGINATED')).json().items;
     const { file } = validateNacha((await s.client.get(`/api/v1/ach-files/${latest.id}`)).body);
     const entries = file!.batches.flatMap((b) => b.entries);
     assert.equal(entries.length, 2);

@@ -9961,11 +9961,13 @@ export interface paths {
         };
         /**
          * List the NACHA files of the ACH windows (pocketbook extension)
-         * @description One file per window that had entries: the originations due that business day, batched by SEC code and direction. Newest first.
+         * @description One ORIGINATED file per window that had entries: the originations due that business day, batched by SEC code and direction. pocketbook extension: also one RECEIVED file per business day with inbound ACH credits through a portal (the sandbox fund, including credits returned R02 from a closed portal), as the portals' bank receives them: a batch per SEC code and Originator, each entry with the trace number of its bank transaction. `filter[direction]` (ORIGINATED or RECEIVED) lists one kind only. Newest first.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description pocketbook extension: only files of this direction */
+                    "filter[direction]"?: "ORIGINATED" | "RECEIVED";
                     cursor?: string;
                     limit?: number;
                 };
@@ -9996,6 +9998,7 @@ export interface paths {
                          *       "items": [
                          *         {
                          *           "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                         *           "direction": "ORIGINATED",
                          *           "window_date": "2024-03-05",
                          *           "file_id_modifier": "A",
                          *           "entry_count": 1,
@@ -10022,6 +10025,8 @@ export interface paths {
                             items: {
                                 /** Format: uuid */
                                 id: string;
+                                /** @description ORIGINATED: written by a window and sent to the ACH operator; RECEIVED: the inbound ACH credits the portals received that business day */
+                                direction: "ORIGINATED" | "RECEIVED";
                                 /**
                                  * Format: date
                                  * @description The New York business date of the window (the entries' effective entry date)
@@ -13910,7 +13915,7 @@ export interface paths {
         put?: never;
         /**
          * Fund a pocket with simulated ACH credits
-         * @description Sandbox mode only. Books `count` simulated inbound ACH credits of `amount_usdc` cents each through the pocket's portal; each settles at once (event `transfers.ach.in.success`) and the cash is invested by the pocket's strategy, or on the next business day. pocketbook extension: `portal_id` names the portal (default: the pocket's open portal); credits sent to a CLOSED portal are returned at once with Nacha's R02 (account closed): a CREDIT and its DEBIT return among the pocket's transactions, event `transfers.ach.in.rejected`, nothing stays in the pocket. Answers 202 with no body.
+         * @description Sandbox mode only. Books `count` simulated inbound ACH credits of `amount_usdc` cents each through the pocket's portal; each settles at once (event `transfers.ach.in.success`) and the cash is invested by the pocket's strategy, or on the next business day. pocketbook extension: `portal_id` names the portal (default: the pocket's open portal); credits sent to a CLOSED portal are returned at once with Nacha's R02 (account closed): a CREDIT and its DEBIT return among the pocket's transactions, event `transfers.ach.in.rejected`, nothing stays in the pocket. pocketbook extension: every credit (returned or not) is also an entry of the tenant's RECEIVED NACHA file of the business day (`GET /api/v1/ach-files/?filter[direction]=RECEIVED`), carrying the trace number of its transaction; `sec_code` and `company_entry_description` set its batch. Answers 202 with no body.
          */
         post: {
             parameters: {
@@ -13952,6 +13957,10 @@ export interface paths {
                          * @description pocketbook extension: the pocket's portal the credits are sent to (default: its open portal). Credits sent to a CLOSED portal are returned R02.
                          */
                         portal_id?: string;
+                        /** @description pocketbook extension: the credits' SEC code in the received NACHA file (default: CCD to a business customer or a partner's pocket, PPD to a person) */
+                        sec_code?: "CCD" | "PPD" | "WEB";
+                        /** @description pocketbook extension: the credits' Company Entry Description in the received NACHA file (printable ASCII, at most 10 characters; default DEPOSIT) */
+                        company_entry_description?: string;
                     };
                 };
             };

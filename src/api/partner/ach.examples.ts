@@ -43,6 +43,7 @@ export const PULL_RESPONSE = {
 
 export const FILE = {
   id: FILE_ID,
+  direction: 'ORIGINATED',
   window_date: '2024-03-05',
   file_id_modifier: 'A',
   entry_count: 1,

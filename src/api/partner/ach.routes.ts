@@ -80,8 +80,13 @@ export function achJson(o: AchOrigination) {
 }
 
 /** pocketbook's NACHA file (an extension): what the window wrote, without its text. */
+const FileDirection = Type.Union([Type.Literal('ORIGINATED'), Type.Literal('RECEIVED')], {
+  description: 'ORIGINATED: written by a window and sent to the ACH operator; RECEIVED: the inbound ACH credits the portals received that business day',
+});
+
 const AchFileSchema = Type.Object({
   id: Uuid(),
+  direction: FileDirection,
   window_date: DateString('The New York business date of the window (the entries\' effective entry date)'),
   file_id_modifier: Type.String(),
   entry_count: Type.Integer(),
@@ -94,6 +99,7 @@ const AchFileSchema = Type.Object({
 function fileJson(f: AchFile) {
   return {
     id: f.id,
+    direction: f.direction,
     window_date: f.windowDate,
     file_id_modifier: f.fileIdModifier,
     entry_count: f.entryCount,
@@ -195,13 +201,20 @@ export async function achRoutes(plain: FastifyInstance, options: AchRoutesOption
     schema: {
       tags,
       summary: 'List the NACHA files of the ACH windows (pocketbook extension)',
-      description: 'One file per window that had entries: the originations due that business day, batched by SEC code and direction. Newest first.',
+      description:
+        'One ORIGINATED file per window that had entries: the originations due that business day, batched by SEC code and direction. ' +
+        'pocketbook extension: also one RECEIVED file per business day with inbound ACH credits through a portal (the sandbox fund, ' +
+        'including credits returned R02 from a closed portal), as the portals\' bank receives them: a batch per SEC code and Originator, ' +
+        'each entry with the trace number of its bank transaction. `filter[direction]` (ORIGINATED or RECEIVED) lists one kind only. Newest first.',
       security,
-      querystring: Type.Object({ ...CursorQuery }),
+      querystring: Type.Object({
+        'filter[direction]': Type.Optional({ ...FileDirection, description: 'pocketbook extension: only files of this direction' }),
+        ...CursorQuery,
+      }),
       response: { 200: documented(CursorListSchema(AchFileSchema), 'A page of files', ex.cursorList([ex.FILE])), ...ErrorResponses },
     },
   }, async (request) => {
-    const list = await ach.listFiles(request.ctx, pageRequest(request.query));
+    const list = await ach.listFiles(request.ctx, pageRequest(request.query), request.query['filter[direction]']);
     return { ...list, items: list.items.map(fileJson) };
   });
 

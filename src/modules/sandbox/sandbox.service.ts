@@ -1,7 +1,9 @@
 import type { Movements } from '../movements/index.ts';
 import type { BusinessCalendar, MarketCoverage } from '../market/index.ts';
+import { findCustomer } from '../onboarding/index.ts';
 import type { PocketsService } from '../pockets/index.ts';
-import { type Portal, findPortal, listPortals, newAchTraceNumber } from '../rails/portal/index.ts';
+import type { AchInbound, InboundAchCredit, SecCode } from '../rails/ach/index.ts';
+import { type Portal, findPortal, listPortals } from '../rails/portal/index.ts';
 import type { Scheduler } from '../scheduler/index.ts';
 import type { Tenancy } from '../tenancy/index.ts';
 import { assert } from '../../platform/assert.ts';
@@ -30,6 +32,10 @@ export interface SandboxFundInput {
    * OPEN portal, or its first portal when all are closed. Credits sent to a closed portal are returned R02.
    */
   readonly portalId?: string | undefined;
+  /** The credits' SEC code (a pocketbook extension); by default CCD to a business or a partner's pocket, PPD to a person. */
+  readonly secCode?: SecCode | undefined;
+  /** The credits' Company Entry Description (a pocketbook extension); by default `DEPOSIT`. */
+  readonly companyEntryDescription?: string | undefined;
 }
 
 /** Nacha's return reason R02 (account closed), as the return's description says it. */
@@ -55,6 +61,17 @@ async function portalToFund(tx: Tx, tenantId: string, pocketId: string, portalId
 const DAY_MS = 86_400_000;
 
 /**
+ * The Receiver as the Originator of a credit to the pocket knows it, and the SEC code that goes
+ * with it: a business customer (or a partner's own pocket) CCD, a person PPD.
+ */
+async function receiverOf(tx: Tx, tenantId: string, customerId: string | null): Promise<{ name: string; secCode: SecCode }> {
+  const customer = customerId === null ? undefined : await findCustomer(tx, tenantId, customerId);
+  if (!customer) return { name: 'PARTNER FUNDING', secCode: 'CCD' };
+  if (customer.type === 'BUSINESS') return { name: customer.name, secCode: 'CCD' };
+  return { name: `${customer.firstName} ${customer.lastName}`, secCode: 'PPD' };
+}
+
+/**
  * The sandbox: a test clock per tenant, kept within the dates the market data covers (moving it
  * runs the scheduler's due work on the way, in time order, in the move's transaction), and
  * simulated inbound ACH credits through a pocket's portal. Failure scenarios live in scenarios.ts.
@@ -68,8 +85,10 @@ export function createSandbox(deps: {
   scheduler: Scheduler;
   pockets: PocketsService;
   movements: Movements;
+  /** The ACH rail's recorder of inbound credits: each fund credit becomes an entry of the day's received NACHA file. */
+  achInbound: AchInbound;
 }) {
-  const { db, calendar, coverage, tenancy, scheduler, pockets, movements } = deps;
+  const { db, calendar, coverage, tenancy, scheduler, pockets, movements, achInbound } = deps;
   // The first instant of the first covered New York date, and the first one after the last.
   const coveredFromMs = marketInstant(coverage.from).getTime();
   const coveredUntilMs = marketInstant(addDays(coverage.through, 1)).getTime();
@@ -139,7 +158,9 @@ export function createSandbox(deps: {
      * its open portal), each booked and settled at once (event `transfers.ach.in.success`), then
      * invested (or left waiting for the next business day). Through a CLOSED portal each credit is
      * returned R02 at once (event `transfers.ach.in.rejected`, and no `success`): nothing stays
-     * in the pocket and the money goes back to the ACH clearing account.
+     * in the pocket and the money goes back to the ACH clearing account. Every credit, returned
+     * or not, is an entry of the tenant's received NACHA file of the business day (the book
+     * date, or the next business day), in the same transaction, with its transaction's trace number.
      * @throws DomainError not_found for another tenant's or an unknown pocket, or a portal that is
      *   not the pocket's; invalid when the pocket is not open.
      */
@@ -151,11 +172,17 @@ export function createSandbox(deps: {
         if (!pocket) throw SandboxErrors.pocketNotFound();
         if (pocket.status !== 'OPEN') throw SandboxErrors.pocketNotOpen();
         const portal = await portalToFund(tx, ctx.tenantId, pocket.id, input.portalId);
+        const receiver = await receiverOf(tx, ctx.tenantId, pocket.customerId);
+        const credit: InboundAchCredit = {
+          portal, amountCents: input.amountCents, secCode: input.secCode ?? receiver.secCode, companyName: input.companyName,
+          companyEntryDescription: input.companyEntryDescription ?? '', receiverName: receiver.name,
+        };
+        const traces = await achInbound.receiveCredits(tx, ctx, m.time.settlementDate, Array.from({ length: input.count }, () => credit));
         const payload = { jiko_account_id: pocket.id };
         for (let i = 0; i < input.count; i++) {
           const leg = {
             type: 'ACH', clearing: 'ach_clearing', description: 'ACH Electronic Credit', title: input.companyName,
-            portalId: portal.id, achCompanyName: input.companyName, achTraceNumber: newAchTraceNumber(),
+            portalId: portal.id, achCompanyName: input.companyName, achTraceNumber: traces[i]!,
           } as const;
           const transactionId = portal.status === 'OPEN'
             ? movements.creditFromRail(m, pocket, input.amountCents, leg)

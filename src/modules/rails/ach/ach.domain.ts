@@ -69,8 +69,14 @@ export function returnInTime(calendar: BusinessCalendar, code: AchReturnCode, se
 }
 
 /** One NACHA file written at a window, with its exact text. */
+/** Which way a NACHA file goes: sent by the rail (ORIGINATED) or received through the portals (RECEIVED). */
+export type AchFileDirection = 'ORIGINATED' | 'RECEIVED';
+export const ACH_FILE_DIRECTIONS: readonly AchFileDirection[] = ['ORIGINATED', 'RECEIVED'];
+
 export interface AchFile {
   readonly id: string;
+  /** ORIGINATED: written at a window and sent; RECEIVED: the inbound portal credits of a day (docs/ACH.md). */
+  readonly direction: AchFileDirection;
   readonly windowDate: string;
   readonly fileIdModifier: string;
   readonly entryCount: number;

@@ -56,4 +56,6 @@ export const AchErrors = {
   correctionUnchanged: (field: Path) => invalid(field, 'the corrected data is what the entry already carried', 'value_error', 'ach.corrected_data_unchanged'),
   traceSequenceInvalid: () =>
     invalid(['firstTraceSequence'], 'trace sequence numbers must stay within 1..9999999', 'value_error', 'ach.trace_sequence_invalid'),
+  traceNumberInvalid: (field: Path) =>
+    invalid(field, "trace numbers are given for all entries or none: 15 digits starting with the ODFI's, ascending within a batch", 'value_error', 'ach.trace_number_invalid'),
 } as const;

@@ -1,6 +1,6 @@
 import type { Queryable, Tx } from '../../../platform/db/index.ts';
 import type { PageRequest } from '../../../platform/http/index.ts';
-import type { AchFile, AchNotificationOfChange, AchOrigination, AchOriginationDirection, AchOriginationStatus, AchReturnCode } from './ach.domain.ts';
+import type { AchFile, AchFileDirection, AchNotificationOfChange, AchOrigination, AchOriginationDirection, AchOriginationStatus, AchReturnCode } from './ach.domain.ts';
 import type { SecCode } from './nacha.ts';
 
 /** SQL of ACH originations (`ach_originations`) and the files of the windows (`ach_files`). */
@@ -135,10 +135,11 @@ export async function markProcessed(tx: Tx, partnerId: string, ids: readonly str
   await tx.query(`UPDATE ach_originations SET status = 'PROCESSED', time_settled = $3 WHERE partner_id = $1 AND id = ANY($2::uuid[])`, [partnerId, ids, at]);
 }
 
-/** Files of the tenant for a window date so far, and the entries they hold (for the next modifier and trace). */
+/** Originated files of the tenant for a window date so far, and the entries they hold (for the next modifier and trace). */
 export async function filesOfDay(tx: Tx, partnerId: string, date: string): Promise<{ files: number; entries: number }> {
   const [row] = await tx.query<{ files: bigint; entries: bigint }>(
-    `SELECT count(*) AS files, coalesce(sum(entry_count), 0)::bigint AS entries FROM ach_files WHERE partner_id = $1 AND window_date = $2::date`,
+    `SELECT count(*) AS files, coalesce(sum(entry_count), 0)::bigint AS entries FROM ach_files
+     WHERE partner_id = $1 AND window_date = $2::date AND direction = 'ORIGINATED'`,
     [partnerId, date],
   );
   return { files: Number(row?.files ?? 0n), entries: Number(row?.entries ?? 0n) };
@@ -147,14 +148,15 @@ export async function filesOfDay(tx: Tx, partnerId: string, date: string): Promi
 /** Stores a written file. */
 export async function insertFile(tx: Tx, partnerId: string, file: AchFile, content: string): Promise<void> {
   await tx.query(
-    `INSERT INTO ach_files (id, partner_id, window_date, file_id_modifier, entry_count, total_debit_cents, total_credit_cents, content, created_at)
-     VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9)`,
-    [file.id, partnerId, file.windowDate, file.fileIdModifier, file.entryCount, file.totalDebitCents, file.totalCreditCents, content, file.createdAt],
+    `INSERT INTO ach_files (id, partner_id, window_date, file_id_modifier, entry_count, total_debit_cents, total_credit_cents, content, created_at, direction)
+     VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10)`,
+    [file.id, partnerId, file.windowDate, file.fileIdModifier, file.entryCount, file.totalDebitCents, file.totalCreditCents, content, file.createdAt, file.direction],
   );
 }
 
 interface FileRow {
   id: string;
+  direction: AchFileDirection;
   window_date: string;
   file_id_modifier: string;
   entry_count: number;
@@ -163,19 +165,20 @@ interface FileRow {
   created_at: Date;
 }
 
-const FILE_COLUMNS = `id, to_char(window_date, 'YYYY-MM-DD') AS window_date, file_id_modifier, entry_count, total_debit_cents, total_credit_cents, created_at`;
+const FILE_COLUMNS = `id, direction, to_char(window_date, 'YYYY-MM-DD') AS window_date, file_id_modifier, entry_count, total_debit_cents, total_credit_cents, created_at`;
 
 function toFile(row: FileRow): AchFile {
   return {
-    id: row.id, windowDate: row.window_date, fileIdModifier: row.file_id_modifier, entryCount: Number(row.entry_count),
+    id: row.id, direction: row.direction, windowDate: row.window_date, fileIdModifier: row.file_id_modifier, entryCount: Number(row.entry_count),
     totalDebitCents: BigInt(row.total_debit_cents), totalCreditCents: BigInt(row.total_credit_cents), createdAt: row.created_at,
   };
 }
 
-/** A page of the tenant's files, newest first, keyset on (created_at, id); `limit + 1` rows at most. */
-export async function listFiles(q: Queryable, partnerId: string, page: PageRequest): Promise<AchFile[]> {
+/** A page of the tenant's files (of one direction when given), newest first, keyset on (created_at, id); `limit + 1` rows at most. */
+export async function listFiles(q: Queryable, partnerId: string, page: PageRequest, direction?: AchFileDirection): Promise<AchFile[]> {
   const params: unknown[] = [partnerId];
   const where = ['partner_id = $1'];
+  if (direction !== undefined) where.push(`direction = $${params.push(direction)}`);
   const order = page.backward ? 'ASC' : 'DESC';
   if (page.after) {
     const [time, id] = page.after;

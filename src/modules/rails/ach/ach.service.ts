@@ -12,6 +12,7 @@ import { type CursorList, type PageRequest, cursorList } from '../../../platform
 import { isUuid, newId } from '../../../platform/ids.ts';
 import {
   type AchFile,
+  type AchFileDirection,
   type AchOrigination,
   type AchOriginationDirection,
   type AchChangeCode,
@@ -24,6 +25,7 @@ import {
 } from './ach.domain.ts';
 import { AchErrors } from './ach.errors.ts';
 import * as repo from './ach.repo.ts';
+import { receivedFileText } from './inbound.ts';
 import { type AchScenarioSource, scenarioReturnsTask } from './ach.scenarios.ts';
 import { achLeg, achTasks } from './ach.tasks.ts';
 import { type SecCode, nachaText } from './nacha.ts';
@@ -320,10 +322,10 @@ export function createAchRail(deps: {
       return cursorList(page, rows, (o) => [o.timeCreated.toISOString(), o.id], (o) => o);
     },
 
-    /** A page of the tenant's NACHA files, newest first. */
-    async listFiles(ctx: RequestContext, page: PageRequest): Promise<CursorList<AchFile>> {
+    /** A page of the tenant's NACHA files (only those of `direction` when given), newest first. */
+    async listFiles(ctx: RequestContext, page: PageRequest, direction?: AchFileDirection): Promise<CursorList<AchFile>> {
       checkCursor(page);
-      const rows = await repo.listFiles(db, ctx.tenantId, page);
+      const rows = await repo.listFiles(db, ctx.tenantId, page, direction);
       return cursorList(page, rows, (f) => [f.createdAt.toISOString(), f.id], (f) => f);
     },
 
@@ -331,6 +333,7 @@ export function createAchRail(deps: {
     async getFile(ctx: RequestContext, id: string): Promise<{ file: AchFile; content: string }> {
       const found = isUuid(id) ? await repo.findFile(db, ctx.tenantId, id) : undefined;
       if (!found) throw AchErrors.fileNotFound();
+      if (found.file.direction === 'RECEIVED') return { file: found.file, content: await receivedFileText(db, ctx.tenantId, found.file) };
       return found;
     },
   };

@@ -145,7 +145,7 @@ async function runWindow(tx: Tx, ctx: RequestContext, date: string, deps: AchTas
     firstTraceSequence: day.entries + 1, entries: planned.map((p) => p.entry),
   });
   const file = {
-    id: newId(), windowDate: date, fileIdModifier: fileIdModifier(day.files), entryCount: planned.length,
+    id: newId(), direction: 'ORIGINATED' as const, windowDate: date, fileIdModifier: fileIdModifier(day.files), entryCount: planned.length,
     totalDebitCents: written.totalDebitCents, totalCreditCents: written.totalCreditCents, createdAt: ctx.now,
   };
   await repo.insertFile(tx, ctx.tenantId, file, written.text);

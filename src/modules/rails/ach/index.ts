@@ -1,10 +1,12 @@
 /**
  * The ACH rail: originations (DEBIT pulls, CREDIT pushes) with verified ach counterparties, held
  * by pending ledger entries from request to settlement, the windows on the tenant's clock that
- * write one NACHA file each, and the NACHA file writer (pure). docs/ACH.md.
+ * write one NACHA file each, the received files of the inbound portal credits (inbound.ts), and
+ * the NACHA file writer (pure). docs/ACH.md.
  */
 export {
   ACH_CHANGE_CODES,
+  ACH_FILE_DIRECTIONS,
   ACH_ORIGINATION_STATUSES,
   ACH_RETURN_CODES,
   ACH_SAME_DAY_AMOUNT_CENTS_LIMIT,
@@ -12,6 +14,7 @@ export {
   ACH_WINDOW_MINUTES,
   type AchChangeCode,
   type AchFile,
+  type AchFileDirection,
   type AchNotificationOfChange,
   type AchOrigination,
   type AchOriginationDirection,
@@ -20,6 +23,7 @@ export {
   settlementDateOf,
 } from './ach.domain.ts';
 export { AchErrors } from './ach.errors.ts';
+export { type AchInbound, INBOUND_ENTRY_DESCRIPTION_DEFAULT, type InboundAchCredit, SANDBOX_ODFI_ROUTING_NUMBER, SANDBOX_ORIGINATOR_COMPANY_ID, achInbound } from './inbound.ts';
 export { ACH_SCENARIO_RETURN_MINUTES, type AchScenarioEntry, type AchScenarioReturn, type AchScenarioReturnOutcome, type AchScenarioSource } from './ach.scenarios.ts';
 export { type AchNotificationOfChangeInput, type AchOriginationFilter, type AchOriginationInput, type AchPockets, type AchRail, createAchRail } from './ach.service.ts';
 export {

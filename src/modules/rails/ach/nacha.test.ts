@@ -108,6 +108,14 @@ describe('refusals', () => {
     ['a lower-case modifier', () => writeNachaFile({ ...FILE, fileIdModifier: 'a' }), 'ach.file_id_modifier_invalid', 'fileIdModifier'],
     ['a two-character modifier', () => writeNachaFile({ ...FILE, fileIdModifier: 'AB' }), 'ach.file_id_modifier_invalid', 'fileIdModifier'],
     ['traces past 7 digits', () => writeNachaFile({ ...FILE, firstTraceSequence: 9_999_999, entries: [ENTRY, ENTRY] }), 'ach.trace_sequence_invalid', 'firstTraceSequence'],
+    ['a given trace for one entry only', () => writeNachaFile({ ...FILE, entries: [{ ...ENTRY, traceNumber: '091000010000007' }, ENTRY] }), 'ach.trace_number_invalid', 'entries.1.traceNumber'],
+    ['a given trace of another ODFI', () => writeNachaFile({ ...FILE, entries: [{ ...ENTRY, traceNumber: '021000020000007' }] }), 'ach.trace_number_invalid', 'entries.0.traceNumber'],
+    [
+      'given traces not ascending in a batch',
+      () => writeNachaFile({ ...FILE, entries: [{ ...ENTRY, traceNumber: '091000010000007' }, { ...ENTRY, traceNumber: '091000010000007' }] }),
+      'ach.trace_number_invalid',
+      'entries.1.traceNumber',
+    ],
     [
       'a credit total over 12 digits',
       () => writeNachaFile({ ...FILE, entries: Array.from({ length: 101 }, () => ({ ...ENTRY, amountCents: 9_999_999_999n })) }),
@@ -118,6 +126,16 @@ describe('refusals', () => {
   for (const [name, fn, code, field] of cases) {
     test(`refuses ${name}`, () => assert.deepEqual(refusal(fn), { code, field }));
   }
+
+  test('given trace numbers (a received file) are written as given, their addenda follow them', () => {
+    const written = writeNachaFile({
+      ...FILE,
+      entries: [{ ...ENTRY, traceNumber: '091000010000042', addenda: 'INVOICE 7' }, { ...ENTRY, secCode: 'CCD', traceNumber: '091000010000005' }],
+    });
+    assert.deepEqual(written.traceNumbers, ['091000010000042', '091000010000005']);
+    assert.equal(written.records[2]!.slice(79), '091000010000042');
+    assert.equal(written.records[3]!.slice(87), '0000042');
+  });
 
   test('the largest amount and 100 of them fit', () => {
     const written = writeNachaFile({ ...FILE, entries: Array.from({ length: 100 }, () => ({ ...ENTRY, amountCents: 9_999_999_999n })) });

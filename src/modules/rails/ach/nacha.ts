@@ -69,6 +69,12 @@ export interface NachaEntryInput {
   readonly effectiveEntryDate: string;
   /** Payment related information for one addenda 05 record, at most 80 characters. */
   readonly addenda?: string;
+  /**
+   * The trace number the ODFI gave the entry (15 digits starting with its 8-digit routing prefix),
+   * for a file of received entries; absent, the writer numbers the entries itself. Given for all
+   * entries of a file or for none; ascending within each batch.
+   */
+  readonly traceNumber?: string;
 }
 
 /** One NACHA file to write. */
@@ -211,6 +217,7 @@ interface PreparedEntry {
   readonly individualId: string;
   readonly individualName: string;
   readonly addenda: string | undefined;
+  readonly traceNumber: string | undefined;
 }
 
 function prepareEntry(entry: NachaEntryInput, index: number): PreparedEntry {
@@ -240,6 +247,7 @@ function prepareEntry(entry: NachaEntryInput, index: number): PreparedEntry {
     individualId: alpha(entry.individualId, 15, at('individualId')),
     individualName: alpha(entry.individualName, 22, at('individualName'), { cut: true, required: true }),
     addenda: entry.addenda === undefined ? undefined : alpha(entry.addenda, 80, at('addenda')),
+    traceNumber: entry.traceNumber,
   };
 }
 
@@ -298,8 +306,8 @@ function writeBatch(entries: readonly PreparedEntry[], batchNumber: number, odfi
   const totals: Totals = { entryAddendaCount: 0, entryHash: 0n, debitCents: 0n, creditCents: 0n };
   let sequence = nextTrace;
   for (const entry of entries) {
-    const traceSequence = numeric(sequence++, 7);
-    const trace = `${odfi8}${traceSequence}`;
+    const trace = entry.traceNumber ?? `${odfi8}${numeric(sequence++, 7)}`;
+    const traceSequence = trace.slice(8);
     traces[entry.index] = trace;
     const addendaIndicator = entry.addenda === undefined ? '0' : '1';
     // Discretionary data (77-78) blank.
@@ -336,9 +344,27 @@ function batchesOf(entries: readonly PreparedEntry[]): PreparedEntry[][] {
 }
 
 /**
+ * Trace numbers given with the entries (a received file): all or none, 15 digits with the ODFI's
+ * prefix, ascending within each batch (so unique in the file).
+ */
+function checkGivenTraces(entries: readonly PreparedEntry[], odfi8: string): void {
+  const given = entries.filter((e) => e.traceNumber !== undefined).length;
+  if (given === 0) return;
+  if (given !== entries.length) throw AchErrors.traceNumberInvalid(['entries', entries.find((e) => e.traceNumber === undefined)!.index, 'traceNumber']);
+  for (const batch of batchesOf(entries)) {
+    batch.forEach((entry, i) => {
+      const trace = entry.traceNumber!;
+      if (!/^\d{15}$/.test(trace) || !trace.startsWith(odfi8) || (i > 0 && trace <= batch[i - 1]!.traceNumber!)) {
+        throw AchErrors.traceNumberInvalid(['entries', entry.index, 'traceNumber']);
+      }
+    });
+  }
+}
+
+/**
  * Writes one NACHA file: file header, one batch per (side, SEC code, company, description,
  * effective date) with service class 220 or 225, entries with their trace numbers (ODFI's 8 digits
- * + a 7-digit sequence running through the file) and addenda 05, batch controls with counts, entry
+ * + a 7-digit sequence running through the file, or the ones given with the entries) and addenda 05, batch controls with counts, entry
  * hash (sum of the 8-digit RDFI ids, low 10 digits) and totals, the file control with the block
  * count, then `9` records up to a whole block of 10.
  *
@@ -358,6 +384,7 @@ export function writeNachaFile(input: NachaFileInput): NachaFile {
   const odfi8 = routing(input.odfiRoutingNumber, ['odfiRoutingNumber']).slice(0, 8);
   const header = fileHeader(input);
   const prepared = input.entries.map(prepareEntry);
+  checkGivenTraces(prepared, odfi8);
   const records = [header];
   const traces: string[] = new Array<string>(input.entries.length);
   const file: Totals = { entryAddendaCount: 0, entryHash: 0n, debitCents: 0n, creditCents: 0n };

@@ -14,7 +14,6 @@ export {
   type PortalStatus,
   abaCheckDigit,
   isValidRoutingNumber,
-  newAchTraceNumber,
   newPortalAccountNumber,
 } from './portal.domain.ts';
 export { PortalErrors } from './portal.errors.ts';

@@ -40,13 +40,6 @@ export function newPortalAccountNumber(): string {
   return digits;
 }
 
-/** A 15-digit ACH trace number: an 8-digit ODFI routing prefix and a 7-digit sequence. */
-export function newAchTraceNumber(): string {
-  let digits = PORTAL_ROUTING_NUMBER.slice(0, 8);
-  for (let i = 0; i < 7; i++) digits += String(randomInt(0, 10));
-  return digits;
-}
-
 export interface Portal {
   readonly id: string;
   readonly pocketId: string;
