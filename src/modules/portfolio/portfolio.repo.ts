@@ -14,15 +14,21 @@ export interface LotRow {
 
 const LOT_COLUMNS = 'id, pocket_id, cusip, maturity_date, units, cost_cents, trade_date';
 
-/** Open lots (units > 0) of several pockets, nearest maturity first, then oldest. */
+/**
+ * Open lots (units > 0) of several pockets, nearest maturity first, then oldest. A pocket that
+ * receives money often holds many small lots, and each row costs the embedded driver a decode per
+ * column: they come as one JSON array (one value to decode), with int8 as text for exactness.
+ */
 export async function openLots(q: Queryable, partnerId: string, pocketIds: readonly string[]): Promise<LotRow[]> {
   if (pocketIds.length === 0) return [];
-  return q.query<LotRow>(
-    `SELECT ${LOT_COLUMNS} FROM pocket_lots
-      WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0
-      ORDER BY maturity_date, cusip, trade_date, id`,
+  const [row] = await q.query<{ lots: string }>(
+    `SELECT coalesce(json_agg(l ORDER BY l.maturity_date, l.cusip, l.trade_date, l.id), '[]')::text AS lots
+       FROM (SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
+               FROM pocket_lots WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0) AS l`,
     [partnerId, pocketIds],
   );
+  const lots = JSON.parse(row?.lots ?? '[]') as (Omit<LotRow, 'units' | 'cost_cents'> & { units: string; cost_cents: string })[];
+  return lots.map((lot) => ({ ...lot, units: BigInt(lot.units), cost_cents: BigInt(lot.cost_cents) }));
 }
 
 /** Open lots of the tenant that mature on or before `date`, by pocket. */

@@ -45,8 +45,10 @@ export function countingDb(db: Db): CountingDb {
   function note(sql: string, roundTrip: boolean): void {
     statements += 1;
     if (roundTrip) roundTrips += 1;
-    recent.push(sql.replace(/\s+/g, ' ').trim().slice(0, COUNTED_STATEMENT_CHARS_MAX));
-    if (recent.length > COUNTED_STATEMENTS_KEPT_MAX) recent = recent.slice(-COUNTED_STATEMENTS_KEPT_MAX);
+    // Texts are kept as sent and shortened when read; the list is cut back now and then, not at
+    // every statement, so that counting costs the measured requests next to nothing.
+    recent.push(sql);
+    if (recent.length >= 2 * COUNTED_STATEMENTS_KEPT_MAX) recent = recent.slice(-COUNTED_STATEMENTS_KEPT_MAX);
   }
 
   // On PostgreSQL the statements issued in one turn of the event loop travel together (on one
@@ -134,7 +136,7 @@ export function countingDb(db: Db): CountingDb {
       return { statements, roundTrips };
     },
     recentStatements() {
-      return [...recent];
+      return recent.slice(-COUNTED_STATEMENTS_KEPT_MAX).map((sql) => sql.replace(/\s+/g, ' ').trim().slice(0, COUNTED_STATEMENT_CHARS_MAX));
     },
     resetCount() {
       statements = 0;

@@ -83,7 +83,8 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
- * A SQL literal for a parameter of a deferred statement: NULL, a quoted string (quotes doubled;
+ * A SQL literal for a parameter of a deferred statement that the embedded driver sends as a script
+ * (one it has not prepared yet: pglite.ts): NULL, a quoted string (quotes doubled;
  * standard_conforming_strings is on in PostgreSQL 9.1+ and PGlite, so backslashes are literal),
  * a boolean, or a number/bigint/Date as quoted text that the statement casts.
  * @throws Error for a value of another type (arrays and objects travel as JSON text).
@@ -109,17 +110,23 @@ export function inlineParams(sql: string, params: readonly unknown[] = []): stri
   });
 }
 
+/** A parameterised statement waiting in a transaction's queue of deferred writes. */
+export interface DeferredStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
 /**
- * Builds a transaction handle over a driver's `query` and multi-statement `exec`: deferred
- * writes are joined into one script and sent by `flush` (called by `query` first, and by the
- * driver before COMMIT).
+ * Builds a transaction handle over a driver's `query` and a runner of several statements in one
+ * call (`execBatch`, in order; the first failure fails the call): deferred writes are queued and
+ * sent together by `flush` (called by `query` first, and by the driver before COMMIT).
  */
 export function deferringTx(
   run: <Row>(sql: string, params?: readonly unknown[]) => Promise<Row[]>,
-  execScript: (script: string) => Promise<void>,
+  execBatch: (statements: readonly DeferredStatement[]) => Promise<void>,
   alone = false,
-): Tx & { flush(then?: string): Promise<void> } {
-  let pending: string[] = [];
+): Tx & { flush(): Promise<void> } {
+  let pending: DeferredStatement[] = [];
   // Statements issued together (`Promise.all`) still run one after the other, in the order issued.
   let tail: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
@@ -128,28 +135,26 @@ export function deferringTx(
     return result;
   };
   /** The deferred writes so far, taken out (they go before whatever is issued now). */
-  const takePending = (): string[] => {
+  const takePending = (): DeferredStatement[] => {
     const taken = pending;
     pending = [];
     return taken;
   };
-  /** Sends the deferred writes, followed by `then` (e.g. COMMIT) in the same round trip. */
-  const flush = (then?: string) => {
-    const script = takePending();
-    if (then !== undefined) script.push(then);
+  const flush = () => {
+    const batch = takePending();
     return inTurn(async () => {
-      if (script.length > 0) await execScript(script.join(';\n'));
+      if (batch.length > 0) await execBatch(batch);
     });
   };
   return {
     alone,
     defer(sql, params) {
-      pending.push(inlineParams(sql, params));
+      pending.push({ sql, params: params ?? [] });
     },
     query<Row>(sql: string, params?: readonly unknown[]) {
-      const script = takePending();
+      const batch = takePending();
       return inTurn(async () => {
-        if (script.length > 0) await execScript(script.join(';\n'));
+        if (batch.length > 0) await execBatch(batch);
         return run<Row>(sql, params);
       });
     },

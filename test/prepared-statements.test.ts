@@ -1,0 +1,95 @@
+/**
+ * Statements that run again and again (src/platform/db): the embedded driver prepares a text at its
+ * second use and then sends only its values, alone or as a batch of deferred writes in one call
+ * (pglite.ts); PostgreSQL names it at its second use too (postgres.ts). Whatever the use, the
+ * same statement answers the same: types of values and rows, order of writes, errors with their
+ * SQLSTATE, a failed batch that leaves nothing and a database that keeps working.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { Db } from '../src/platform/db/index.ts';
+import { acquireTestDatabase, releaseTestDatabase } from './support/db.ts';
+
+let db: Db;
+before(async () => {
+  db = await acquireTestDatabase();
+});
+after(() => {
+  releaseTestDatabase();
+});
+
+const TYPES = `SELECT $1::bigint AS big, $2::numeric AS dec, $3::date AS day, $4::timestamptz AS at, $5::text AS text,
+  $6::boolean AS flag, $7::jsonb AS doc, $8::uuid[] AS ids, $9::text AS absent, cardinality($8::uuid[]) AS n`;
+
+test('a statement answers the same at its first, second and later uses, in and out of a transaction', async () => {
+  for (let use = 1; use <= 4; use++) {
+    const ids = [randomUUID(), randomUUID()];
+    const params = [9_007_199_254_740_993n + BigInt(use), `12345678901234567890.00000${use}`, '2024-02-29', new Date(Date.UTC(2024, 2, 4, 16, use)), `it's "${use}" \\ ok`, use % 2 === 0, JSON.stringify({ use, list: [1, 'two'] }), ids, null];
+    const expected = {
+      big: 9_007_199_254_740_993n + BigInt(use),
+      dec: `12345678901234567890.00000${use}`,
+      day: '2024-02-29',
+      at: new Date(Date.UTC(2024, 2, 4, 16, use)),
+      text: `it's "${use}" \\ ok`,
+      flag: use % 2 === 0,
+      doc: { use, list: [1, 'two'] },
+      ids,
+      absent: null,
+      n: 2,
+    };
+    assert.deepEqual(await db.query(TYPES, params), [expected], `outside a transaction, use ${use}`);
+    assert.deepEqual(await db.tx((tx) => tx.query(TYPES, params)), [expected], `in a transaction, use ${use}`);
+  }
+});
+
+const INSERT = 'INSERT INTO login_throttles (key, failures, last_failure_at) VALUES ($1, $2, $3)';
+const BUMP = 'UPDATE login_throttles SET failures = failures * 10 + $2 WHERE key = $1';
+const READ = 'SELECT key, failures FROM login_throttles WHERE key = ANY($1::text[]) ORDER BY key';
+
+test('deferred writes run in the order deferred at every use; a failing one fails its batch, nothing commits, and the next transaction runs', async () => {
+  for (let use = 1; use <= 4; use++) {
+    const key = `prepared-${randomUUID()}`;
+    const rows = await db.tx(async (tx) => {
+      tx.defer(INSERT, [key, 1, new Date()]);
+      tx.defer(BUMP, [key, 2]);
+      tx.defer(BUMP, [key, 3]);
+      return tx.query<{ key: string; failures: number }>(READ, [[key]]);
+    });
+    assert.deepEqual(rows, [{ key, failures: 123 }], `use ${use}`);
+
+    const doomed = `prepared-${randomUUID()}`;
+    await assert.rejects(
+      db.tx(async (tx) => {
+        tx.defer(INSERT, [doomed, 1, new Date()]);
+        tx.defer(INSERT, [key, 1, new Date()]); // the key exists: unique violation
+        tx.defer(BUMP, [doomed, 2]);
+        await tx.flush();
+      }),
+      (error: { code?: string }) => error.code === '23505',
+      `use ${use}`,
+    );
+    assert.deepEqual(await db.query(READ, [[doomed, key]]), [{ key, failures: 123 }], `use ${use}: the failed batch left nothing`);
+  }
+});
+
+test('a statement that fails when it runs fails with its SQLSTATE at every use, and the database answers after it', async () => {
+  const divide = 'SELECT 10 / $1::integer AS q';
+  for (let use = 1; use <= 3; use++) {
+    await assert.rejects(db.query(divide, [0]), (error: { code?: string }) => error.code === '22012', `use ${use}`);
+    await assert.rejects(db.tx((tx) => tx.query(divide, [0])), (error: { code?: string }) => error.code === '22012', `use ${use}`);
+    assert.deepEqual(await db.query(divide, [use]), [{ q: Math.trunc(10 / use) }]);
+  }
+});
+
+test('deferred writes see what the writes deferred before them did, at every use (a table one of them creates)', async () => {
+  for (let use = 1; use <= 4; use++) {
+    const rows = await db.tx(async (tx) => {
+      tx.defer('CREATE TEMP TABLE prepared_probe (n integer, label text) ON COMMIT DROP');
+      tx.defer('INSERT INTO prepared_probe VALUES ($1, $2)', [use, `first ${use}`]);
+      tx.defer('INSERT INTO prepared_probe SELECT n + $1, $2 FROM prepared_probe', [10, null]);
+      return tx.query<{ n: number; label: string | null }>('SELECT n, label FROM prepared_probe WHERE n > $1 ORDER BY n', [0]);
+    });
+    assert.deepEqual(rows, [{ n: use, label: `first ${use}` }, { n: use + 10, label: null }], `use ${use}`);
+  }
+});
