@@ -4,9 +4,10 @@
 // files one by one and resolves every import through tsx's loader thread: about 1.4 s of CPU of a
 // 2-3 s start. Instead, `npm install` (postinstall) and the first start after a change to src/
 // bundle src/ with esbuild (the one tsx ships) into the project's build cache
-// (node_modules/.cache/pocketbook/bundle-<key>/: server.mjs, cli.mjs and their shared chunks;
-// packages stay imports of node_modules). The key is a hash of every source file of src/ (tests
-// left out) and esbuild's version, so an edit is never run stale: the next start builds again
+// (node_modules/.cache/pocketbook/bundle-<key>/: server.mjs, cli.mjs and their shared chunks).
+// Packages stay imports of node_modules, except INLINED_PACKAGES, which are compiled into the
+// bundle. The key is a hash of every source file of src/ (tests left out), esbuild's version and
+// package-lock.json, so an edit or an upgrade is never run stale: the next start builds again
 // (about half a second). `import.meta.url` in a source file is rewritten to that file's own URL,
 // so paths found from it (data/market, migrations, the cache) are what they are under tsx.
 //
@@ -25,9 +26,26 @@ const SRC = join(ROOT, 'src');
 /** The project's build cache (as src/platform/cache.ts). */
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'pocketbook');
 /** Bump when the way bundles are built changes. */
-const BUNDLE_FORMAT = 2;
+const BUNDLE_FORMAT = 5;
 /** The bundled entry points: output name -> source. */
 export const BUNDLE_ENTRIES = { server: 'src/main.ts', cli: 'src/cli/main.ts' };
+/**
+ * Packages compiled into the bundle (vendor/, with the packages they import): pure JavaScript
+ * spread over many small modules, which Node would otherwise resolve, read and link one by one at
+ * every start (typebox is about 680 modules, 0.1-0.2 s of CPU; xmlbuilder2 and its @oozcitak
+ * packages about 160, 0.03 s). They are built apart from src/ and without source maps (Node would
+ * parse their maps at every start for stack traces that never point there). Only packages nothing
+ * in node_modules imports at run time belong here (else two copies would load), and none that
+ * reads files next to its own code.
+ */
+const INLINED_PACKAGES = new Set(['typebox', 'xmlbuilder2']);
+/** The folder of the inlined packages in a bundle. */
+const VENDOR_DIR = 'vendor';
+/**
+ * Lets the CommonJS code of an inlined package require Node's built-in modules (esbuild's ESM
+ * output calls `require` when there is one, and throws otherwise).
+ */
+const REQUIRE_BANNER = "import { createRequire as __pocketbookCreateRequire } from 'node:module';\nconst require = __pocketbookCreateRequire(import.meta.url);";
 /** Bundles of other keys older than this are removed when a new one is built, in milliseconds. */
 const STALE_BUNDLE_MS = 3_600_000;
 
@@ -55,11 +73,58 @@ function sourceFiles(dir) {
 export function bundleKey(esbuildVersion) {
   const hash = createHash('sha256');
   hash.update(`format ${BUNDLE_FORMAT}\nesbuild ${esbuildVersion}\n`);
+  // The inlined packages' versions (and their dependencies'), through the lock file.
+  try {
+    hash.update(readFileSync(join(ROOT, 'package-lock.json')));
+  } catch {
+    // No lock file: the versions are not part of the key.
+  }
   for (const file of sourceFiles(SRC)) {
     hash.update(`${relative(ROOT, file)}\n`);
     hash.update(readFileSync(file));
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/** The package a bare import names: `typebox/compile` -> `typebox`, `@scope/name/x` -> `@scope/name`. */
+function packageOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** The vendor entry of bare import `specifier` of an inlined package: `typebox/compile` -> `typebox__compile`. */
+function vendorEntryOf(specifier) {
+  return specifier.replaceAll('@', '').replaceAll('/', '__');
+}
+
+/**
+ * Keeps every package an import of node_modules (as `packages: 'external'` would), except
+ * INLINED_PACKAGES, whose imports become imports of their vendor entries (`./vendor/<entry>.mjs`,
+ * every chunk sits at the top of the bundle); each specifier seen is added to `vendorEntries`.
+ */
+function externalPackagesPlugin(vendorEntries) {
+  return {
+    name: 'pocketbook-external-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind === 'entry-point' || args.path.startsWith('node:')) return undefined;
+        if (!INLINED_PACKAGES.has(packageOf(args.path))) return { path: args.path, external: true };
+        vendorEntries.add(args.path);
+        return { path: `./${VENDOR_DIR}/${vendorEntryOf(args.path)}.mjs`, external: true };
+      });
+    },
+  };
+}
+
+/** The vendor entries, `vendor-entry:<name>` -> source (see `build`), resolved from the project. */
+function vendorEntriesPlugin(entries) {
+  return {
+    name: 'pocketbook-vendor-entries',
+    setup(build) {
+      build.onResolve({ filter: /^vendor-entry:/ }, (args) => ({ path: args.path.slice('vendor-entry:'.length), namespace: 'vendor-entry' }));
+      build.onLoad({ filter: /.*/, namespace: 'vendor-entry' }, (args) => ({ contents: entries[args.path], resolveDir: ROOT, loader: 'js' }));
+    },
+  };
 }
 
 /** Rewrites `import.meta.url` in each source file to the file's own URL, relative to the bundle. */
@@ -93,26 +158,37 @@ function removeStaleBundles(keep) {
 
 /** Builds the bundle of the sources into folder `outdir`; its file URLs are those of folder `finalDir`. */
 async function build(esbuild, outdir, finalDir) {
+  const vendorEntries = new Set();
+  const common = { absWorkingDir: ROOT, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]', bundle: true, splitting: true, format: 'esm', platform: 'node', logLevel: 'silent' };
   await esbuild.build({
-    absWorkingDir: ROOT,
+    ...common,
     entryPoints: Object.fromEntries(Object.entries(BUNDLE_ENTRIES).map(([out, source]) => [out, join(ROOT, source)])),
     outdir,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunk-[hash]',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
     // package.json's engines: the oldest Node the project runs on.
     target: 'node20',
-    packages: 'external',
     // Names stay as written: stack traces and error names read as in the sources.
     keepNames: true,
     // Stack traces name the source files and lines (runEntry turns source maps on).
     sourcemap: 'linked',
     sourcesContent: false,
-    logLevel: 'silent',
-    plugins: [fileUrlsPlugin(finalDir)],
+    plugins: [externalPackagesPlugin(vendorEntries), fileUrlsPlugin(finalDir)],
+  });
+  if (vendorEntries.size === 0) return;
+  // Each entry re-exports its package's names one by one: a CommonJS package's names are known
+  // only by running it (esbuild would give an entry of one only its default export).
+  const entries = {};
+  for (const specifier of vendorEntries) {
+    const names = Object.keys(await import(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) || name === 'default');
+    entries[vendorEntryOf(specifier)] = `export { ${names.join(', ')} } from ${JSON.stringify(specifier)};\n`;
+  }
+  await esbuild.build({
+    ...common,
+    entryPoints: Object.keys(entries).map((name) => ({ in: `vendor-entry:${name}`, out: name })),
+    outdir: join(outdir, VENDOR_DIR),
+    plugins: [vendorEntriesPlugin(entries)],
+    target: 'node20',
+    keepNames: true,
+    banner: { js: REQUIRE_BANNER },
   });
 }
 

@@ -1,10 +1,10 @@
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import { type OpenApiDocument, decorateDocument, markDoor, openApiBase, withServer } from './openapi.ts';
-import { tryItUi } from './try-it.ts';
+import { DOCS_PREFIX, tryItUi } from './try-it.ts';
 
 export { type DocsDoor, documentDoor } from './door.ts';
 
@@ -32,7 +32,54 @@ export const apiReference = fp(async (app: FastifyInstance, options: ApiReferenc
   } as never);
   // The page's own copy names its server relatively: "Try it out" then calls the origin the page was
   // loaded from, whatever a proxy in front says the scheme is.
-  await app.register(swaggerUi, tryItUi(options.config, (document) => withServer(document as OpenApiDocument, '/')));
+  swaggerUiOnFirstUse(app, () => tryItUi(options.config, (document) => withServer(document as OpenApiDocument, '/')));
   // The downloadable document names the server absolutely, for tools that import it from a file.
   app.get('/openapi.json', { schema: { hide: true } }, async (request) => withServer(app.swagger() as OpenApiDocument, origin(request)));
 });
+
+/** Response headers of the page's app not passed on: the server in front sets its own. */
+const HOP_HEADERS = new Set(['connection', 'content-length', 'date', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * Swagger UI under DOCS_PREFIX (the page, its assets, the page's copy of the document), built on
+ * the first request to it: @fastify/swagger-ui, @fastify/static and yaml cost a start about a
+ * hundred modules (0.05-0.1 s of CPU) that most processes (a restart, a test, a CLI call) never
+ * use. Two hidden routes take every GET (and so HEAD) under DOCS_PREFIX and pass it to an app of the
+ * plugin's own, built once, whose answer (status, headers, bytes) they return as is; what that app
+ * does not serve is this app's 404. The plugin reads the document from this app's `swagger()`.
+ */
+function swaggerUiOnFirstUse(app: FastifyInstance, options: () => FastifySwaggerUiOptions): void {
+  let ui: Promise<FastifyInstance> | undefined;
+  const build = async (): Promise<FastifyInstance> => {
+    const { default: swaggerUi } = await import('@fastify/swagger-ui');
+    // Routes as this app has them (a trailing slash makes no difference).
+    const page = Fastify({ routerOptions: { ignoreTrailingSlash: true } });
+    // The plugin needs @fastify/swagger's `swagger()`: this app's, named so the plugin finds it.
+    await page.register(
+      fp(
+        async (inner: FastifyInstance) => {
+          inner.decorate('swagger', ((opts?: never) => app.swagger(opts)) as never);
+        },
+        { name: '@fastify/swagger' },
+      ),
+    );
+    await page.register(swaggerUi, options());
+    await page.ready();
+    return page;
+  };
+  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    ui ??= build().catch((error: unknown) => {
+      ui = undefined;
+      throw error;
+    });
+    const page = await ui;
+    // A HEAD is this app's GET without the body (Fastify's HEAD routes): the page's app gets the GET.
+    const answer = await page.inject({ method: 'GET', url: request.url, headers: request.headers });
+    if (answer.statusCode === 404) return reply.callNotFound();
+    for (const [name, value] of Object.entries(answer.headers)) if (!HOP_HEADERS.has(name) && value !== undefined) reply.header(name, value);
+    // A redirect has no body (nor a content type to give one).
+    return reply.code(answer.statusCode).send(answer.rawPayload.length > 0 ? answer.rawPayload : undefined);
+  };
+  app.get(DOCS_PREFIX, { schema: { hide: true } }, serve);
+  app.get(`${DOCS_PREFIX}/*`, { schema: { hide: true } }, serve);
+}
