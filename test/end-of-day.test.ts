@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { valuePockets } from '../src/modules/portfolio/index.ts';
+import { checkPortfolioInvariants, valuePockets } from '../src/modules/portfolio/index.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { assertSound, createCustomer, createPocket, fund, reallocate } from './support/fixtures.ts';
 
@@ -76,4 +76,23 @@ test('end-of-day values equal the in-memory valuation of every pocket, to the ce
   );
   assert.ok(cursors.some((cursor) => cursor.task === 'pockets.end-of-day'));
   assert.deepEqual(new Set(cursors.map((cursor) => cursor.done_through)), new Set([friday]));
+});
+
+test('the portfolio invariants report a trade whose ledger entry or pocket does not exist (what migration 0052 stopped checking row by row)', async () => {
+  const client = await newPartner(t);
+  await client.setClock('2024-03-04T16:00:00Z');
+  const pocket = await createPocket(client, await createCustomer(client), 'UST-4W');
+  await fund(client, pocket, 1_000_000);
+  await assertSound(t.db, client.partnerId);
+  // A copy of one of its trades pointing at an entry and a pocket that do not exist.
+  await t.db.query(
+    `INSERT INTO trades SELECT (jsonb_populate_record(NULL::trades, to_jsonb(x)
+       || jsonb_build_object('id', gen_random_uuid(), 'ledger_entry_id', gen_random_uuid(), 'pocket_id', gen_random_uuid(), 'realized_gain_cents', 0))).*
+     FROM trades x WHERE x.partner_id = $1 LIMIT 1`,
+    [client.partnerId],
+  );
+  assert.deepEqual(await checkPortfolioInvariants(t.db, client.partnerId), [
+    '1 trades point at no ledger entry',
+    '1 pockets of trades or lots have no ledger accounts',
+  ]);
 });

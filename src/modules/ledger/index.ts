@@ -27,6 +27,7 @@ export {
   pocketAccountBalances,
   pocketBalances,
   pocketCashRelation,
+  tenantEntryIdsRelation,
   postEntry,
   settleEntries,
   writeEntries,

@@ -158,6 +158,14 @@ export function pocketCashRelation(partnerParam: string): string {
            WHERE partner_id = ${partnerParam}::uuid AND pocket_id IS NOT NULL AND kind IN ('brokerage_cash', 'bank_cash')`;
 }
 
+/**
+ * SQL of the ids of the tenant of `partnerParam`'s ledger entries, for other modules' checks that
+ * the rows they keep beside an entry point at one (their invariants) without reading ledger tables.
+ */
+export function tenantEntryIdsRelation(partnerParam: string): string {
+  return `SELECT id FROM ledger_entries WHERE partner_id = ${partnerParam}::uuid`;
+}
+
 /** Reads the posted balances of several pockets' accounts in one query. */
 export async function pocketBalances(q: Queryable, partnerId: string, pocketIds: readonly string[]): Promise<Map<string, PocketBalances>> {
   const full = await pocketAccountBalances(q, partnerId, pocketIds);

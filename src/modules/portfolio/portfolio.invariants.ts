@@ -5,7 +5,7 @@ import * as repo from './portfolio.repo.ts';
 /**
  * The engine's rules checked against the ledger for one tenant: bank cash rests at zero (less its holds),
  * securities at cost equal the cost of open lots, realized earnings mirror the trades' realized
- * gains. Returns violations as sentences (empty when sound); see also checkLedgerInvariants.
+ * gains, and trades and lots point at existing entries and pockets. Returns violations as sentences (empty when sound); see also checkLedgerInvariants.
  */
 export async function checkPortfolioInvariants(q: Queryable, partnerId: string): Promise<string[]> {
   const violations: string[] = [];
@@ -21,5 +21,8 @@ export async function checkPortfolioInvariants(q: Queryable, partnerId: string):
   const realized = (await balancesOfKind(q, partnerId, 'realized_earnings')).get('system') ?? 0n;
   const gains = await repo.realizedGainsTotal(q, partnerId);
   if (realized !== -gains) violations.push(`realized earnings account ${realized} does not mirror trades' realized gains ${gains}`);
+  const unanchored = await repo.unanchoredRows(q, partnerId);
+  if (unanchored.tradesWithoutEntry !== 0n) violations.push(`${unanchored.tradesWithoutEntry} trades point at no ledger entry`);
+  if (unanchored.rowsWithoutPocket !== 0n) violations.push(`${unanchored.rowsWithoutPocket} pockets of trades or lots have no ledger accounts`);
   return violations;
 }

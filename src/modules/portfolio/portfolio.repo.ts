@@ -1,4 +1,5 @@
 import type { Queryable, Tx } from '../../platform/db/index.ts';
+import { pocketCashRelation, tenantEntryIdsRelation } from '../ledger/index.ts';
 
 /** SQL of the portfolio engine's tables: lots of bills held (`pocket_lots`) and trades (`trades`). */
 
@@ -153,6 +154,24 @@ export function writePortfolio(tx: Tx, partnerId: string, rows: { trades: readon
 export async function realizedGainsTotal(q: Queryable, partnerId: string): Promise<bigint> {
   const rows = await q.query<{ total: string }>(`SELECT coalesce(sum(realized_gain_cents), 0)::text AS total FROM trades WHERE partner_id = $1`, [partnerId]);
   return BigInt(rows[0]?.total ?? '0');
+}
+
+/**
+ * Rows of the tenant that point nowhere (for invariant checks): trades whose ledger entry does not
+ * exist, and trades and lots whose pocket has no accounts in the ledger (every pocket has them from
+ * its creation). What foreign keys checked row by row before migration 0052; the engine's writes
+ * guarantee it, and the invariants verify it.
+ */
+export async function unanchoredRows(q: Queryable, partnerId: string): Promise<{ tradesWithoutEntry: bigint; rowsWithoutPocket: bigint }> {
+  const rows = await q.query<{ trades_without_entry: string; rows_without_pocket: string }>(
+    `SELECT (SELECT count(*) FROM trades t WHERE t.partner_id = $1
+              AND t.ledger_entry_id NOT IN (${tenantEntryIdsRelation('$1')}))::text AS trades_without_entry,
+            (SELECT count(*) FROM (SELECT pocket_id FROM trades WHERE partner_id = $1
+                                   UNION SELECT pocket_id FROM pocket_lots WHERE partner_id = $1) r
+              WHERE r.pocket_id NOT IN (SELECT pocket_id FROM (${pocketCashRelation('$1')}) c))::text AS rows_without_pocket`,
+    [partnerId],
+  );
+  return { tradesWithoutEntry: BigInt(rows[0]?.trades_without_entry ?? '0'), rowsWithoutPocket: BigInt(rows[0]?.rows_without_pocket ?? '0') };
 }
 
 /** Cost of open lots per pocket of the tenant (for invariant checks). */
