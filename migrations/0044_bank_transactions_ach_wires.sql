@@ -1,7 +1,7 @@
 -- ACH originations and wires on the bank side of a pocket (docs/ACH.md, docs/WIRES.md "Activity"):
 -- Jiko's Transaction types WIRE and WIRE_FEE with their wire_transaction details, and the
--- origination behind an ACH row. The type list is widened here; a later migration may turn it
--- into a shape check (it finds this constraint by its 'ACH' literal).
+-- origination behind an ACH row. The list of transaction types becomes a shape check, as the
+-- ledger's did (0036): each rail adds its own types (WIRE, WIRE_FEE here; CARD in 0048).
 DO $$
 DECLARE c record;
 BEGIN
@@ -12,8 +12,7 @@ BEGIN
     EXECUTE format('ALTER TABLE bank_transactions DROP CONSTRAINT %I', c.conname);
   END LOOP;
 END $$;
-ALTER TABLE bank_transactions ADD CONSTRAINT bank_transactions_type_rails
-  CHECK (type IN ('ACH', 'ON_US', 'CARD', 'WIRE', 'WIRE_FEE'));
+ALTER TABLE bank_transactions ADD CONSTRAINT bank_transactions_type_shape CHECK (type ~ '^[A-Z][A-Z_]{0,39}$');
 -- ACH: the origination a row settles or returns (NULL for money received through a portal).
 ALTER TABLE bank_transactions ADD COLUMN ach_origination_id uuid;
 -- WIRE and WIRE_FEE: Jiko's wire_transaction (wire id, counterparty name, reference number: the UETR).

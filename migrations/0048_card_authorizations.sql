@@ -62,19 +62,7 @@ SELECT gen_random_uuid(), a.partner_id, NULL, 'card_clearing', a.created_at
 ON CONFLICT DO NOTHING;
 
 -- Card payments on the bank side of a pocket (Jiko's Transaction of type CARD, its
--- card_transaction details). The list of transaction types becomes a shape check, as the
--- ledger's did (0036): each rail adds its own types.
-DO $$
-DECLARE c record;
-BEGIN
-  FOR c IN SELECT conname FROM pg_constraint
-            WHERE contype = 'c' AND conrelid = 'bank_transactions'::regclass
-              AND pg_get_constraintdef(oid) LIKE '%''ACH''%' AND pg_get_constraintdef(oid) NOT LIKE '%on_us_transfer_id%'
-  LOOP
-    EXECUTE format('ALTER TABLE bank_transactions DROP CONSTRAINT %I', c.conname);
-  END LOOP;
-END $$;
-ALTER TABLE bank_transactions ADD CONSTRAINT bank_transactions_type_shape CHECK (type ~ '^[A-Z][A-Z_]{0,39}$');
+-- card_transaction details; the type passes the shape check of 0044).
 ALTER TABLE bank_transactions ADD COLUMN card_id uuid;
 ALTER TABLE bank_transactions ADD COLUMN card_counterparty text;
 ALTER TABLE bank_transactions ADD COLUMN card_merchant_type text;
