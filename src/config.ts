@@ -68,6 +68,13 @@ export interface Config {
   /** Run the webhook delivery worker inside the server process. */
   readonly runWorker: boolean;
   /**
+   * Where no autovacuum daemon runs (the embedded database, a server with autovacuum off), how
+   * often the background work ANALYZEs the tables whose statistics are out of date, in
+   * milliseconds (POCKETBOOK_ANALYZE_INTERVAL_MS, default 5 000; 0: never). See
+   * platform/db/statistics.ts.
+   */
+  readonly analyzeIntervalMs: number;
+  /**
    * How long a new customer pocket stays PENDING before it opens, in wall-clock milliseconds
    * (POCKETBOOK_POCKET_OPEN_DELAY_MS; default 1 000 in sandbox mode, as Jiko's pockets open
    * asynchronously within seconds; 0: open in the creating request). The job queue opens it, so
@@ -264,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: int(env, 'POCKETBOOK_RATE_LIMIT_PER_MINUTE', 600, 1),
     passwordHashLn: int(env, 'POCKETBOOK_PASSWORD_HASH_LN', 15, 10),
     runWorker: bool(env, 'POCKETBOOK_RUN_WORKER', true),
+    analyzeIntervalMs: int(env, 'POCKETBOOK_ANALYZE_INTERVAL_MS', 5_000, 0),
     pocketOpenDelayMs: int(env, 'POCKETBOOK_POCKET_OPEN_DELAY_MS', sandbox ? 1000 : 0, 0),
     webhooks: {
       retryBaseMs: int(env, 'POCKETBOOK_WEBHOOK_RETRY_BASE_MS', 30_000, 1),

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { sandboxPartnerBanner } from './banner.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { AppDeps } from './deps.ts';
-import { DatabaseOpenError, lockDataDir, migrate, openDatabase } from './platform/db/index.ts';
+import { DatabaseOpenError, lockDataDir, migrate, openDatabase, startStatisticsKeeper } from './platform/db/index.ts';
 import { systemClock } from './platform/clock.ts';
 import { partnerContext } from './platform/context.ts';
 import type { Services } from './services.ts';
@@ -85,7 +85,10 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
     throw listenFailure(config.host, config.port, error);
   });
-  if (config.runWorker) background.push(services.events.startWorker(), services.scheduler.start());
+  if (config.runWorker) {
+    const statistics = startStatisticsKeeper(db, { intervalMs: config.analyzeIntervalMs, onError: (error) => app.log.warn({ err: error }, 'could not bring planner statistics up to date') });
+    background.push(services.events.startWorker(), services.scheduler.start(), statistics);
+  }
   // The banner, in one write, once the server listens.
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   const url = `http://${reachableHost(config.host)}:${config.port}`;

@@ -93,3 +93,17 @@ test('deferred writes see what the writes deferred before them did, at every use
     assert.deepEqual(rows, [{ n: use, label: `first ${use}` }, { n: use + 10, label: null }], `use ${use}`);
   }
 });
+
+test('a deferred write takes an array of strings at every use, whatever its elements hold', async () => {
+  const keys = (use: number) => [`array-${use}-${randomUUID()}`, `it's "quoted", {braced} \\ and, comma ${use}`, `array-${use}-end`];
+  for (let use = 1; use <= 4; use++) {
+    const wanted = keys(use);
+    const rows = await db.tx(async (tx) => {
+      tx.defer('INSERT INTO login_throttles (key, failures, last_failure_at) SELECT k, 1, $2::timestamptz FROM unnest($1::text[]) AS k', [wanted, new Date()]);
+      tx.defer('UPDATE login_throttles SET failures = 2 WHERE key = ANY($1::text[])', [[]]);
+      return tx.query<{ key: string; failures: number }>(READ, [wanted]);
+    });
+    assert.deepEqual(rows.map((row) => row.key).sort(), [...wanted].sort(), `use ${use}`);
+    assert.ok(rows.every((row) => row.failures === 1), `an empty array matches nothing (use ${use})`);
+  }
+});

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
-import { assertSound, createCustomer, createPocket, fund, getPortfolio } from './support/fixtures.ts';
+import { SALE_LOTS_OLDEST } from '../src/modules/portfolio/index.ts';
+import { assertSound, createCustomer, createPocket, fund, getPortfolio, reallocate } from './support/fixtures.ts';
 
 let t: TestApp;
 before(async () => {
@@ -96,6 +97,48 @@ describe('on-us transfers', () => {
     assert.equal(left.securities.length, 1);
     assert.equal(left.securities[0]!.cusip, later!.cusip);
     assert.ok(left.securities[0]!.quantity < later!.quantity);
+    await assertSound(t.db, client.partnerId);
+  });
+
+  test('a sale takes the oldest lots first, also when it needs more lots than are read with the locks', async () => {
+    const client = await newPartner(t);
+    await client.setClock('2024-03-05T15:00:00Z');
+    const customerId = await createCustomer(client);
+    const source = await createPocket(client, customerId, 'UST-4W');
+    const target = await createPocket(client, customerId, 'UST-4W');
+    await fund(client, target, 4_000_000);
+    // Each transfer in buys one lot of the same bill on the same trade date: lots ordered by id.
+    const lotCount = SALE_LOTS_OLDEST + 8;
+    for (let i = 0; i < lotCount; i++) await reallocate(client, target, source, { type: 'REQUESTED_AMOUNT', amount_usdc: 100_000 });
+    type Lot = { id: string; units: bigint; cost_cents: bigint };
+    const openLots = () =>
+      t.db.query<Lot>('SELECT id, units, cost_cents FROM pocket_lots WHERE partner_id = $1 AND pocket_id = $2 AND units > 0 ORDER BY trade_date, id', [client.partnerId, source]);
+    let lots = await openLots();
+    assert.equal(lots.length, lotCount);
+    const unitsPerLot = lots[0]!.units;
+
+    // First within the oldest lots read with the locks, then past them.
+    for (const lotsToSell of [2.5, SALE_LOTS_OLDEST + 2.5]) {
+      const amountCents = Math.round(Number(unitsPerLot) * lotsToSell * 9_900);
+      const moved = await client.post('/api/v1/transfers/on-us', onUs('INTERNAL_REALLOCATION', source, target, { type: 'REQUESTED_AMOUNT', amount_usdc: amountCents }));
+      assert.equal(moved.statusCode, 201, moved.body);
+      assert.equal(moved.json().status, 'COMPLETED', moved.body);
+      const [sold] = await t.db.query<{ units: bigint }>(
+        `SELECT coalesce(sum(quantity), 0)::bigint AS units FROM trades WHERE partner_id = $1 AND on_us_transfer_id = $2 AND activity = 'SELL'`,
+        [client.partnerId, moved.json().id],
+      );
+      assert.ok(sold!.units > unitsPerLot * BigInt(Math.floor(lotsToSell)), `the sale reaches lot ${Math.ceil(lotsToSell)}`);
+      // FIFO by (trade date, id): whole lots leave with all their cost, a part with cost x sold / held, rounded down.
+      let left = sold!.units;
+      const expected = lots.flatMap((lot) => {
+        const n = left < lot.units ? left : lot.units;
+        left -= n;
+        if (n === lot.units) return [];
+        return [{ id: lot.id, units: lot.units - n, cost_cents: lot.cost_cents - (lot.cost_cents * n) / lot.units }];
+      });
+      lots = await openLots();
+      assert.deepEqual(lots, expected);
+    }
     await assertSound(t.db, client.partnerId);
   });
 

@@ -8,7 +8,7 @@
 import { loadCliConfig } from './config.ts';
 import type { AppDeps } from '../deps.ts';
 import { systemClock } from '../platform/clock.ts';
-import { migrate, openDatabase } from '../platform/db/index.ts';
+import { migrate, openDatabase, startStatisticsKeeper } from '../platform/db/index.ts';
 import { createServices } from '../services.ts';
 
 /** Runs the worker (see above) until SIGINT/SIGTERM, or once with `once`; returns the exit code. */
@@ -29,7 +29,11 @@ export async function workerCommand(options: { readonly once?: boolean }): Promi
       process.stdout.write(`ran ${total} due jobs (webhook deliveries among them)\n`);
       return 0;
     }
-    const workers = [events.startWorker(), scheduler.start()];
+    const statistics = startStatisticsKeeper(db, {
+      intervalMs: config.analyzeIntervalMs,
+      onError: (error) => process.stderr.write(`could not bring planner statistics up to date: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
+    const workers = [events.startWorker(), scheduler.start(), statistics];
     process.stdout.write(`pocketbook worker running (job queue polled every ${config.webhooks.pollIntervalMs} ms when idle, due work per tenant); stop with Ctrl-C\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -83,9 +83,20 @@ export interface Child {
 /** Lines of a child's output kept for error messages. */
 const CHILD_TAIL_LINES_MAX = 40;
 
+/**
+ * Node's flags for a spawned process: with `BENCH_CPU_PROFILE_DIR` set, each one writes a V8 CPU
+ * profile (`--cpu-prof`) into that folder when it exits. The profile samples wall time: a thread
+ * that the kernel preempted inside a system call (a write that woke a database backend) is
+ * counted in that call.
+ */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Spawns `node <args>` (the Node.js running the benchmark) in the project folder. */
 export function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv, options: { echo?: boolean } = {}): Child {
-  const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profileFlags(), ...args], { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let lines: string[] = [];
   const keep = (chunk: Buffer) => {
     if (options.echo) process.stderr.write(chunk);

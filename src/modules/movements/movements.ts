@@ -1,6 +1,7 @@
 import type { NewEvent } from '../events/index.ts';
 import type { BusinessCalendar, MarketService } from '../market/index.ts';
-import { EngineWork, type LotRow, type PortfolioPocket, type TradeTime, investCash, openLots, raiseCash } from '../portfolio/index.ts';
+import { assert } from '../../platform/assert.ts';
+import { EngineWork, type HeldLots, MORE_LOTS, type PortfolioPocket, type TradeTime, heldLotsFrom, investCash, openLots, raiseCash, saleLots } from '../portfolio/index.ts';
 import { marketDate } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
@@ -37,8 +38,8 @@ export interface Movement {
   readonly work: EngineWork;
   readonly time: TradeTime;
   readonly bankTransactions: (NewBankTransaction & { readonly id: string })[];
-  /** Open lots read with the locks (`begin`'s `lotsOf`), by pocket, until `raiseCash` takes them. */
-  readonly lots: Map<string, LotRow[]>;
+  /** Open lots read with the locks (`begin`'s `lotsOf`: each bill's oldest), by pocket, until `raiseCash` takes them. */
+  readonly lots: Map<string, HeldLots>;
 }
 
 /** What `begin` reads besides the pockets and their balances. */
@@ -103,13 +104,18 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
      * round trip on PostgreSQL) and run in order, so the reads see the pockets as locked.
      */
     async begin(tx: Tx, ctx: RequestContext, pocketIds: readonly string[], options: BeginOptions = {}): Promise<Movement> {
-      const [locked, work, lots] = await Promise.all([
+      const [locked, work, held] = await Promise.all([
         pockets.lock(tx, ctx.tenantId, pocketIds),
         EngineWork.begin(tx, ctx.tenantId, market, pocketIds),
-        options.lotsOf && options.lotsOf.length > 0 ? openLots(tx, ctx.tenantId, options.lotsOf) : [],
+        saleLots(tx, ctx.tenantId, options.lotsOf ?? []),
       ]);
-      const byPocket = new Map<string, LotRow[]>((options.lotsOf ?? []).filter((id) => locked.has(id)).map((id) => [id, []]));
-      for (const lot of lots) byPocket.get(lot.pocket_id)?.push(lot);
+      const byPocket = new Map<string, { bills: HeldLots['bills'][number][]; lots: HeldLots['lots'][number][] }>(
+        (options.lotsOf ?? []).filter((id) => locked.has(id)).map((id) => [id, { bills: [], lots: [] }]),
+      );
+      for (const bill of held.bills) {
+        byPocket.get(bill.pocket_id)?.bills.push({ cusip: bill.cusip, maturityDate: bill.maturity_date, units: bill.units, lotCount: bill.lot_count });
+      }
+      for (const lot of held.lots) byPocket.get(lot.pocket_id)?.lots.push(lot);
       return { ctx, pockets: locked, work, time: timeAt(ctx.now), bankTransactions: [], lots: byPocket };
     },
 
@@ -121,11 +127,16 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
     async raiseCash(tx: Tx, m: Movement, pocket: MovementPocket, needCents: bigint | undefined, onUsTransferId: string | null): Promise<bigint | undefined> {
       const cash = m.work.balances(pocket.id).brokerage_cash;
       if (needCents !== undefined && cash >= needCents) return cash;
-      // Lots read by `begin` serve once; a later call reads them again.
+      // Lots read by `begin` serve once; a later call reads them again. A sale that reaches past
+      // the oldest lots `begin` read reads them all.
       const read = m.lots.get(pocket.id);
       m.lots.delete(pocket.id);
-      const lots = read ?? (await openLots(tx, m.ctx.tenantId, [pocket.id]));
-      return raiseCash(m.work, pocket, lots, needCents, m.time, onUsTransferId);
+      const allLots = async () => heldLotsFrom(await openLots(tx, m.ctx.tenantId, [pocket.id]));
+      const raised = raiseCash(m.work, pocket, read ?? (await allLots()), needCents, m.time, onUsTransferId);
+      if (raised !== MORE_LOTS) return raised;
+      const again = raiseCash(m.work, pocket, await allLots(), needCents, m.time, onUsTransferId);
+      assert(again !== MORE_LOTS, 'a sale that holds every open lot has them all at hand');
+      return again;
     },
 
     /**

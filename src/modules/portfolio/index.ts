@@ -5,6 +5,8 @@
  */
 export {
   EngineWork,
+  type HeldLots,
+  MORE_LOTS,
   type PortfolioPocket,
   QuoteBook,
   type SecurityPosition,
@@ -12,6 +14,7 @@ export {
   type Valuation,
   buyBills,
   heldBillPrices,
+  heldLotsFrom,
   investCash,
   matureLots,
   raiseCash,
@@ -30,6 +33,6 @@ export {
   unitsToRaise,
   unitsValueCents,
 } from './portfolio.domain.ts';
-export { type LotRow, holdingsValueRelation, maturingLots, openLots } from './portfolio.repo.ts';
+export { type BillRow, type LotRow, SALE_LOTS_OLDEST, holdingsValueRelation, maturingLots, openLots, saleLots } from './portfolio.repo.ts';
 export { type TradeRow, selectTrades } from './trades.repo.ts';
 export { checkPortfolioInvariants } from './portfolio.invariants.ts';

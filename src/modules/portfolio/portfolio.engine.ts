@@ -293,41 +293,79 @@ function holdingsOf(lots: readonly repo.LotRow[], book: QuoteBook, settlementDat
 }
 
 /**
+ * A pocket's open lots as a sale reads them: the units of every bill it holds and the number of
+ * lots holding them, and lots of each bill, oldest first (trade date, then id): all of them, or
+ * only the oldest few (portfolio.repo.ts saleLots).
+ */
+export interface HeldLots {
+  readonly bills: readonly { readonly cusip: string; readonly maturityDate: string; readonly units: bigint; readonly lotCount: number }[];
+  readonly lots: readonly repo.LotRow[];
+}
+
+/** HeldLots of a pocket from all its open lots. */
+export function heldLotsFrom(lots: readonly repo.LotRow[]): HeldLots {
+  const bills = new Map<string, { cusip: string; maturityDate: string; units: bigint; lotCount: number }>();
+  for (const lot of lots) {
+    const bill = bills.get(lot.cusip) ?? { cusip: lot.cusip, maturityDate: lot.maturity_date, units: 0n, lotCount: 0 };
+    bill.units += lot.units;
+    bill.lotCount += 1;
+    bills.set(lot.cusip, bill);
+  }
+  return { bills: [...bills.values()], lots };
+}
+
+/** What raiseCash answers when a sale would take more lots of a bill than `HeldLots` holds: read them all and call again. */
+export const MORE_LOTS = 'more_lots';
+
+/**
  * Sells bills of a pocket, nearest maturity first, at the bid for the trade's settlement date,
  * until its brokerage cash reaches `needCents` (whole units; extra proceeds stay cash). The quote
  * uses the pricing date's rates and counts the days to maturity from `time.settlementDate`: the
  * same day on a business day; on a closed day the next business day, which the trade records
  * (docs/ENGINE.md "Selling"; tbill-math.md sections 1 and 7: bills settle only on business days,
- * and `r` runs from settlement). `needCents` undefined sells everything (full withdrawal). `lots`
+ * and `r` runs from settlement). `needCents` undefined sells everything (full withdrawal). `held`
  * are the pocket's open lots, read in the caller's transaction.
  * @returns the pocket's brokerage cash after the sales, or undefined when cash and every bill
- *   together do not reach `needCents` (then nothing was sold).
+ *   together do not reach `needCents` (then nothing was sold), or MORE_LOTS when a sale would
+ *   reach past the lots `held` has of a bill (then nothing was sold either).
  */
 export function raiseCash(
   work: EngineWork,
   pocket: PortfolioPocket,
-  lots: readonly repo.LotRow[],
+  held: HeldLots,
   needCents: bigint | undefined,
   time: TradeTime,
   onUsTransferId: string | null,
-): bigint | undefined {
+): bigint | undefined | typeof MORE_LOTS {
   const cash = work.balances(pocket.id).brokerage_cash;
   if (needCents !== undefined && cash >= needCents) return cash;
   const book = new QuoteBook(work.market, time.pricingDate);
-  const holdings = holdingsOf(lots, book, time.settlementDate);
+  const holdings: Holding[] = held.bills.map((bill) => ({
+    cusip: bill.cusip,
+    maturityDate: bill.maturityDate,
+    units: bill.units,
+    bidPer100: book.bid(bill.cusip, bill.maturityDate, time.settlementDate),
+  }));
   const plan =
     needCents === undefined
       ? { sales: holdings.map((h) => ({ cusip: h.cusip, units: h.units, proceedsCents: unitsValueCents(h.units, h.bidPer100) })) }
       : planSale(holdings, needCents - cash);
   if (!plan) return undefined;
-  let raised = 0n;
-  for (const sale of plan.sales) {
-    const holding = holdings.find((h) => h.cusip === sale.cusip)!;
-    const lotsOfBill = lots
+  // Each sale takes its bill's oldest lots: all of them must be at hand before anything is sold.
+  const lotsBySale = plan.sales.map((sale) => {
+    const bill = held.bills.find((b) => b.cusip === sale.cusip)!;
+    const lotsOfBill = held.lots
       .filter((lot) => lot.cusip === sale.cusip)
       .sort((a, b) => (a.trade_date === b.trade_date ? (a.id < b.id ? -1 : 1) : a.trade_date < b.trade_date ? -1 : 1))
       .map((lot) => ({ id: lot.id, units: lot.units, costCents: lot.cost_cents }));
-    const taken = takeFromLots(lotsOfBill, sale.units);
+    const atHand = lotsOfBill.reduce((sum, lot) => sum + lot.units, 0n);
+    return lotsOfBill.length === bill.lotCount || atHand >= sale.units ? lotsOfBill : undefined;
+  });
+  if (lotsBySale.some((lots) => lots === undefined)) return MORE_LOTS;
+  let raised = 0n;
+  for (const [i, sale] of plan.sales.entries()) {
+    const holding = holdings.find((h) => h.cusip === sale.cusip)!;
+    const taken = takeFromLots(lotsBySale[i]!, sale.units);
     const basisCents = taken.reduce((sum, t) => sum + t.costCents, 0n);
     const gainCents = sale.proceedsCents - basisCents;
     const quote = book.get(sale.cusip, holding.maturityDate, time.settlementDate);

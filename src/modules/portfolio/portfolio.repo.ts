@@ -32,6 +32,53 @@ export async function openLots(q: Queryable, partnerId: string, pocketIds: reado
   return lots.map((lot) => ({ ...lot, units: BigInt(lot.units), cost_cents: BigInt(lot.cost_cents) }));
 }
 
+/** Oldest open lots of each bill a sale reads at first (see saleLots). */
+export const SALE_LOTS_OLDEST = 16;
+
+/**
+ * Open lots of several pockets as a sale needs them, without reading every lot of a pocket that
+ * holds many: the units of each bill held and its number of open lots, and each bill's oldest
+ * `oldest` lots (trade date, then id: the order a sale takes them in). A sale whose units go past
+ * those lots reads them all (openLots).
+ */
+export async function saleLots(
+  q: Queryable,
+  partnerId: string,
+  pocketIds: readonly string[],
+  oldest = SALE_LOTS_OLDEST,
+): Promise<{ bills: BillRow[]; lots: LotRow[] }> {
+  if (pocketIds.length === 0) return { bills: [], lots: [] };
+  const [row] = await q.query<{ bills: string; lots: string }>(
+    `WITH open AS (
+       SELECT id, pocket_id, cusip, maturity_date, units, cost_cents, trade_date,
+              row_number() OVER (PARTITION BY pocket_id, cusip ORDER BY trade_date, id) AS age
+         FROM pocket_lots WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0
+     )
+     SELECT (SELECT coalesce(json_agg(b ORDER BY b.pocket_id, b.maturity_date, b.cusip), '[]')
+               FROM (SELECT pocket_id, cusip, maturity_date, sum(units)::text AS units, count(*)::integer AS lot_count
+                       FROM open GROUP BY pocket_id, cusip, maturity_date) AS b)::text AS bills,
+            (SELECT coalesce(json_agg(l ORDER BY l.maturity_date, l.cusip, l.trade_date, l.id), '[]')
+               FROM (SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
+                       FROM open WHERE age <= $3::integer) AS l)::text AS lots`,
+    [partnerId, pocketIds, oldest],
+  );
+  const bills = JSON.parse(row?.bills ?? '[]') as (Omit<BillRow, 'units'> & { units: string })[];
+  const lots = JSON.parse(row?.lots ?? '[]') as (Omit<LotRow, 'units' | 'cost_cents'> & { units: string; cost_cents: string })[];
+  return {
+    bills: bills.map((bill) => ({ ...bill, units: BigInt(bill.units) })),
+    lots: lots.map((lot) => ({ ...lot, units: BigInt(lot.units), cost_cents: BigInt(lot.cost_cents) })),
+  };
+}
+
+/** Units of one bill a pocket holds in open lots, and how many lots hold them. */
+export interface BillRow {
+  pocket_id: string;
+  cusip: string;
+  maturity_date: string;
+  units: bigint;
+  lot_count: number;
+}
+
 /** Open lots of the tenant that mature on or before `date`, by pocket. */
 export async function maturingLots(q: Queryable, partnerId: string, date: string): Promise<LotRow[]> {
   return q.query<LotRow>(
@@ -112,7 +159,9 @@ export interface LotReduction {
 /**
  * Writes trades, new lots and lot reductions of one tenant set-based: one deferred statement
  * (sent with the transaction's next query or commit). The ledger entries the trades point at must
- * be written (deferred) before.
+ * be written (deferred) before. The reduced lots are also matched by `id = ANY(ids)`, so that they
+ * are found through the primary key whatever the planner's statistics say (the join alone was
+ * planned as a scan of every lot of the tenant on a new database).
  */
 export function writePortfolio(tx: Tx, partnerId: string, rows: { trades: readonly NewTrade[]; lots: readonly NewLot[]; reductions: readonly LotReduction[] }): void {
   if (rows.trades.length === 0 && rows.lots.length === 0 && rows.reductions.length === 0) return;
@@ -145,8 +194,8 @@ export function writePortfolio(tx: Tx, partnerId: string, rows: { trades: readon
      UPDATE pocket_lots k SET units = k.units - r.units, cost_cents = k.cost_cents - r.cost_cents
        FROM (SELECT x.id, sum(x.units) AS units, sum(x.cost_cents) AS cost_cents
                FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, units bigint, cost_cents bigint) GROUP BY x.id) r
-      WHERE k.id = r.id AND k.partner_id = $1::uuid`,
-    [partnerId, JSON.stringify(trades), JSON.stringify(lots), JSON.stringify(reductions)],
+      WHERE k.id = r.id AND k.partner_id = $1::uuid AND k.id = ANY($5::uuid[])`,
+    [partnerId, JSON.stringify(trades), JSON.stringify(lots), JSON.stringify(reductions), [...new Set(reductions.map((r) => r.id))]],
   );
 }
 

@@ -7,6 +7,7 @@ import { seedFromPgliteTemplate } from './pglite-template.ts';
 export type { Db, Tx, Queryable, Isolation, TxOptions } from './db.ts';
 export { isDatabaseUnavailable, pingDatabase } from './db.ts';
 export { migrate, MIGRATIONS_DIR } from './migrate.ts';
+export { ANALYZE_SCALE_FACTOR, ANALYZE_THRESHOLD_ROWS, type StatisticsKeeper, analyzeStaleTables, autovacuumRuns, staleTables, startStatisticsKeeper } from './statistics.ts';
 export { type KeysetPage, createdAtPage } from './keyset.ts';
 export { openPglite } from './pglite.ts';
 export { PGLITE_TEMPLATE_ROOT, ensurePgliteTemplate, pgliteTemplateKey, pgliteTemplatePath, seedFromPgliteTemplate } from './pglite-template.ts';
