@@ -95,7 +95,10 @@ test('deferred writes see what the writes deferred before them did, at every use
 });
 
 test('a deferred write takes an array of strings at every use, whatever its elements hold', async () => {
-  const keys = (use: number) => [`array-${use}-${randomUUID()}`, `it's "quoted", {braced} \\ and, comma ${use}`, `array-${use}-end`];
+  const keys = (use: number) => {
+    const run = randomUUID();
+    return [`array-${use}-${run}`, `it's "quoted", {braced} \\ and, comma ${use} ${run}`, `array-${use}-end-${run}`];
+  };
   for (let use = 1; use <= 4; use++) {
     const wanted = keys(use);
     const rows = await db.tx(async (tx) => {
@@ -106,4 +109,14 @@ test('a deferred write takes an array of strings at every use, whatever its elem
     assert.deepEqual(rows.map((row) => row.key).sort(), [...wanted].sort(), `use ${use}`);
     assert.ok(rows.every((row) => row.failures === 1), `an empty array matches nothing (use ${use})`);
   }
+});
+
+test("statements run their generic plans, except in a transaction that asks for PostgreSQL's own choice", async () => {
+  const mode = async (q: { query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> }) =>
+    (await q.query<{ mode: string }>("SELECT current_setting('plan_cache_mode') AS mode WHERE $1::integer = 1", [1]))[0]?.mode;
+  assert.equal(await mode(db), 'force_generic_plan');
+  assert.equal(await db.tx((tx) => mode(tx)), 'force_generic_plan');
+  assert.equal(await db.tx((tx) => mode(tx), { plans: 'auto' }), 'auto');
+  assert.equal(await mode(db), 'force_generic_plan', 'SET LOCAL ends with its transaction');
+  assert.equal(await db.tx((tx) => mode(tx)), 'force_generic_plan');
 });

@@ -34,9 +34,11 @@ async function probeTable(): Promise<{ schema: string; name: string; insert(rows
       next += rows;
       await db.tx(async (tx) => {
         await tx.query(`INSERT INTO ${schema}.${name} (id, tenant) SELECT g, g % 7 FROM generate_series($1::integer, $2::integer) AS g`, [from, next]);
-        // The backend reports its table counts when it goes idle (at most once a second unless told).
+        // A backend reports its table counts when it goes idle, at most once a second unless told:
+        // told here on the transaction's connection (PostgreSQL), and after it (the embedded one).
         await tx.query('SELECT pg_stat_force_next_flush()');
       });
+      await db.query('SELECT pg_stat_force_next_flush()');
     },
     drop: async () => void (await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)),
   };

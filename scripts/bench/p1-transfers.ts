@@ -4,6 +4,7 @@
  * trips of one transfer, counted in-process.
  */
 import { startInProcessApp } from './inprocess.ts';
+import { type CpuSplit, backendPids, cpuOver, microsPerOp } from './lib/cpu.ts';
 import { JikoClient, injectTransport } from './lib/jiko.ts';
 import type { BenchOptions, Log } from './lib/options.ts';
 import { onCleanup, pgbenchConnection, run, scratchDatabase } from './lib/processes.ts';
@@ -35,9 +36,45 @@ async function pgbench(database: string, clients: number, seconds: number): Prom
   return parsePgbenchTps(output);
 }
 
-async function load(spec: LoadSpec): Promise<LoadResult> {
-  const output = await run(process.execPath, ['--import', 'tsx', 'scripts/bench/loadgen.ts', JSON.stringify(spec)]);
+async function load(spec: LoadSpec, onStart?: (pid: number) => void): Promise<LoadResult> {
+  const output = await run(process.execPath, ['--import', 'tsx', 'scripts/bench/loadgen.ts', JSON.stringify(spec)], process.env, onStart);
   return JSON.parse(output.trim().split('\n').pop() ?? '') as LoadResult;
+}
+
+/** The window of a run whose CPU is read: after its first second (connections, warm-up), to its last half second. */
+const CPU_WINDOW_SKIP_MS = 1_000;
+
+/** The CPU rows of P1: PostgreSQL's backends beside pgbench's, and the server and load generator. */
+function cpuRows(clients: number, anchorTps: number, anchorCpu: CpuSplit | null, perSecond: number, cpu: CpuSplit | null): Row[] {
+  if (!anchorCpu || !cpu) return [];
+  const backend = microsPerOp(cpu.postgres, perSecond);
+  const anchorBackend = microsPerOp(anchorCpu.postgres, anchorTps);
+  const server = microsPerOp(cpu.server, perSecond);
+  const loadgen = microsPerOp(cpu.loadgen, perSecond);
+  return [
+    {
+      figure: 'P1',
+      what: `PostgreSQL backends' CPU per transfer, ${clients} clients (µs)`,
+      anchorWhat: `PostgreSQL backends' CPU per tpcb-like transaction (µs)`,
+      anchor: anchorBackend,
+      value: backend,
+      ratio: ratioOf(backend, anchorBackend),
+      target: '',
+      met: null,
+      note: "CPU per operation: lower is better; the ratio is how many times the anchor's cost",
+    },
+    {
+      figure: 'P1',
+      what: `server process CPU per transfer, ${clients} clients (µs)`,
+      anchorWhat: '',
+      anchor: null,
+      value: server,
+      ratio: null,
+      target: '',
+      met: null,
+      ...(loadgen === null ? {} : { note: `the load generator (signing, HTTP) used ${Math.round(loadgen)} µs per transfer besides` }),
+    },
+  ];
 }
 
 export interface CountedRequests {
@@ -88,19 +125,42 @@ export async function runP1(options: BenchOptions, log: Log): Promise<{ rows: Ro
   log('P1: pocketbook server');
   const server = await pgServer(log);
   const rows: Row[] = [];
+  const cpu: Row[] = [];
   for (const clients of options.clients) {
-    const anchor = await pgbench(pgbenchDb.name, clients, seconds);
-    const result = await load({
-      baseUrl: server.baseUrl,
-      token: server.client.token,
-      sharedSecret: server.client.credentials.sharedSecret,
-      pairs: server.pairs.slice(0, clients),
-      warmupMs: options.warmupMs,
-      measureMs: options.measureMs,
-      amountCents: TRANSFER_CENTS,
-    });
-    const ratio = ratioOf(result.perSecond, anchor);
     const checked = clients === P1_RATIO_CLIENTS;
+    // At the checked concurrency, the CPU of each side is read over the middle of its run.
+    const [anchor, anchorCpu] = await Promise.all([
+      pgbench(pgbenchDb.name, clients, seconds),
+      checked ? cpuOver({ postgres: () => backendPids(pgbenchDb.name) }, CPU_WINDOW_SKIP_MS, seconds * 1000 - CPU_WINDOW_SKIP_MS / 2) : null,
+    ]);
+    let loadgenPid: number | undefined;
+    const [result, loadCpu] = await Promise.all([
+      load(
+        {
+          baseUrl: server.baseUrl,
+          token: server.client.token,
+          sharedSecret: server.client.credentials.sharedSecret,
+          pairs: server.pairs.slice(0, clients),
+          warmupMs: options.warmupMs,
+          measureMs: options.measureMs,
+          amountCents: TRANSFER_CENTS,
+        },
+        (pid) => (loadgenPid = pid),
+      ),
+      checked
+        ? cpuOver(
+            {
+              postgres: () => backendPids(server.database),
+              server: () => (server.child.process.pid === undefined ? [] : [server.child.process.pid]),
+              loadgen: () => (loadgenPid === undefined ? [] : [loadgenPid]),
+            },
+            options.warmupMs + CPU_WINDOW_SKIP_MS,
+            options.warmupMs + options.measureMs,
+          )
+        : null,
+    ]);
+    const ratio = ratioOf(result.perSecond, anchor);
+    if (checked) cpu.push(...cpuRows(clients, anchor, anchorCpu, result.perSecond, loadCpu));
     log(`P1: ${clients} clients: pgbench ${anchor.toFixed(0)} tps, pocketbook ${result.perSecond.toFixed(1)} transfers/s (median ${result.latencyMsMedian?.toFixed(1) ?? '-'} ms), ${ratio?.toFixed(3) ?? '-'}x`);
     rows.push({
       figure: 'P1',
@@ -114,6 +174,8 @@ export async function runP1(options: BenchOptions, log: Log): Promise<{ rows: Ro
       ...(result.failed > 0 ? { note: `${result.failed} failed requests, first: ${result.firstFailure ?? ''}` } : {}),
     });
   }
+
+  rows.push(...cpu);
 
   log('P1: round trips of one transfer (in-process, fresh PostgreSQL database)');
   const counted = await countRequests((await scratchDatabase('count')).url);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { type CpuSplit, backendPids, cpuOver, microsPerOp } from './lib/cpu.ts';
 import { signedHeaders } from './lib/jiko.ts';
 import type { BenchOptions, Log } from './lib/options.ts';
 import { freePort, spawnHello, waitForHealth } from './lib/processes.ts';
@@ -17,15 +18,62 @@ export const P2_RATIO_MIN = 0.1;
 interface Measured {
   readonly perSecond: number;
   readonly failed: number;
+  /** CPU of the processes asked for (and `autocannon`, this process), over the measured window. */
+  readonly cpu: CpuSplit | null;
 }
 
-async function cannon(url: string, options: BenchOptions, extra: { headers?: Record<string, string>; fresh?: () => Record<string, string> }): Promise<Measured> {
+/** The measured window's CPU is read from this long after its start to this long before its end. */
+const CPU_WINDOW_MARGIN_MS = 500;
+
+async function cannon(
+  url: string,
+  options: BenchOptions,
+  extra: { headers?: Record<string, string>; fresh?: () => Record<string, string> },
+  cpuOf: Record<string, () => Promise<number[]> | number[]> = {},
+): Promise<Measured> {
   const base = { url, connections: P2_CONNECTIONS, timeout: 30 };
   const requests = extra.fresh ? [{ method: 'GET', setupRequest: (request: { headers?: Record<string, string> }) => ({ ...request, headers: { ...request.headers, ...extra.fresh?.() } }) }] : undefined;
   const shape = { ...base, ...(extra.headers ? { headers: extra.headers } : {}), ...(requests ? { requests } : {}) };
   await autocannon({ ...shape, duration: Math.max(1, options.warmupMs / 1000) });
-  const result = await autocannon({ ...shape, duration: options.measureMs / 1000 });
-  return { perSecond: result.requests.average, failed: result.non2xx + result.errors + result.timeouts };
+  const [result, cpu] = await Promise.all([
+    autocannon({ ...shape, duration: options.measureMs / 1000 }),
+    cpuOver({ ...cpuOf, autocannon: () => 'self' as const }, CPU_WINDOW_MARGIN_MS, options.measureMs - CPU_WINDOW_MARGIN_MS),
+  ]);
+  return { perSecond: result.requests.average, failed: result.non2xx + result.errors + result.timeouts, cpu };
+}
+
+/** The CPU rows of P2: the server's CPU per GET beside the hello world's per request, and PostgreSQL's. */
+function cpuRows(anchor: Measured, figure: Measured): Row[] {
+  if (!anchor.cpu || !figure.cpu) return [];
+  const server = microsPerOp(figure.cpu.server, figure.perSecond);
+  const hello = microsPerOp(anchor.cpu.server, anchor.perSecond);
+  const backend = microsPerOp(figure.cpu.postgres, figure.perSecond);
+  const generator = microsPerOp(figure.cpu.autocannon, figure.perSecond);
+  const helloGenerator = microsPerOp(anchor.cpu.autocannon, anchor.perSecond);
+  return [
+    {
+      figure: 'P2',
+      what: 'server process CPU per GET pocket (µs)',
+      anchorWhat: 'hello world process CPU per request (µs)',
+      anchor: hello,
+      value: server,
+      ratio: ratioOf(server, hello),
+      target: '',
+      met: null,
+      note: "CPU per operation: lower is better; the ratio is how many times the anchor's cost",
+    },
+    {
+      figure: 'P2',
+      what: "PostgreSQL backends' CPU per GET pocket (µs)",
+      anchorWhat: '',
+      anchor: null,
+      value: backend,
+      ratio: null,
+      target: '',
+      met: null,
+      ...(generator === null || helloGenerator === null ? {} : { note: `autocannon used ${Math.round(generator)} µs per GET, ${Math.round(helloGenerator)} µs per hello request` }),
+    },
+  ];
 }
 
 export async function runP2(options: BenchOptions, log: Log): Promise<Row[]> {
@@ -34,7 +82,7 @@ export async function runP2(options: BenchOptions, log: Log): Promise<Row[]> {
   const started = performance.now();
   const hello = spawnHello(port);
   await waitForHealth(hello, `http://127.0.0.1:${port}/health`, started);
-  const anchor = await cannon(`http://127.0.0.1:${port}/`, options, {});
+  const anchor = await cannon(`http://127.0.0.1:${port}/`, options, {}, { server: () => (hello.process.pid === undefined ? [] : [hello.process.pid]) });
   await hello.stop();
 
   log('P2: pocketbook server');
@@ -49,7 +97,12 @@ export async function runP2(options: BenchOptions, log: Log): Promise<Row[]> {
   const second = await server.client.transport.request('GET', path, undefined, fixed);
   if (first.status !== 200 || second.status !== 200) throw new Error(`GET pocket: ${first.status}/${second.status} ${second.body.slice(0, 300)}`);
   const replays = second.headers['idempotent-replayed'] === 'true';
-  const figure = await cannon(`${server.baseUrl}${path}`, options, replays ? { headers: { authorization: `Bearer ${token}` }, fresh: () => signedHeaders(token, secret, path, '') } : { headers: fixed });
+  const figure = await cannon(
+    `${server.baseUrl}${path}`,
+    options,
+    replays ? { headers: { authorization: `Bearer ${token}` }, fresh: () => signedHeaders(token, secret, path, '') } : { headers: fixed },
+    { server: () => (server.child.process.pid === undefined ? [] : [server.child.process.pid]), postgres: () => backendPids(server.database) },
+  );
   const ratio = ratioOf(figure.perSecond, anchor.perSecond);
   log(`P2: hello ${anchor.perSecond.toFixed(0)} req/s, GET pocket ${figure.perSecond.toFixed(0)} req/s, ${ratio?.toFixed(3) ?? '-'}x${replays ? ' (fresh key per request)' : ''}`);
   const notes = [
@@ -69,5 +122,6 @@ export async function runP2(options: BenchOptions, log: Log): Promise<Row[]> {
       met: ratio !== null && ratio >= P2_RATIO_MIN,
       ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
     },
+    ...cpuRows(anchor, figure),
   ];
 }

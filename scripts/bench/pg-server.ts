@@ -21,6 +21,8 @@ export interface PocketPair {
 
 export interface PgServer {
   readonly baseUrl: string;
+  /** The server's PostgreSQL database. */
+  readonly database: string;
   readonly child: Child;
   readonly client: JikoClient;
   /** One pair of funded pockets per P1 client, each pair of its own customer. */
@@ -77,5 +79,5 @@ async function start(log: (line: string) => void): Promise<PgServer> {
   const quietPocket = pockets[2 * P1_CLIENTS_MAX] as string;
   const seedMs = performance.now() - seeded;
   log(`  seeded ${pockets.length} funded pockets in ${Math.round(seedMs)} ms`);
-  return { baseUrl, child, client, pairs, quietPocket, seedMs };
+  return { baseUrl, database: database.name, child, client, pairs, quietPocket, seedMs };
 }

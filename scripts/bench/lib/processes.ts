@@ -228,10 +228,14 @@ export async function scratchDatabase(label: string): Promise<{ name: string; ur
   return { name, url: databaseUrl(name) };
 }
 
-/** Runs a command in the project folder to its end; resolves with its stdout, rejects on a non-zero exit. */
-export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/**
+ * Runs a command in the project folder to its end; resolves with its stdout, rejects on a non-zero
+ * exit. `onStart` gets the process id once it runs.
+ */
+export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, onStart?: (pid: number) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) onStart?.(child.pid);
     const unregister = onCleanup(() => void child.kill('SIGKILL'));
     let output = '';
     let errors = '';

@@ -59,15 +59,22 @@ export function createScheduler(deps: { db: Db; calendar: BusinessCalendar; tena
     return best;
   }
 
-  /** Runs one due run under the cursor locks; false when nothing is due (or the tenant is busy). */
+  /**
+   * Runs one due run under the cursor locks; false when nothing is due (or the tenant is busy).
+   * A run works over the whole tenant (maturities, end-of-day values): its statements are planned
+   * for the tenant at hand (TxOptions.plans `auto`), not with a plan made for another tenant.
+   */
   async function runOne(tenantId: string, now: Date, skipLocked: boolean): Promise<boolean> {
-    return db.tx(async (tx) => {
-      const next = nextRun(await repo.lockCursors(tx, tenantId, skipLocked));
-      if (!next || next.at.getTime() > now.getTime()) return false;
-      await next.task.run(tx, systemContext(tenantId, next.at), next.date);
-      repo.advanceCursor(tx, tenantId, next.task.name, next.date);
-      return true;
-    });
+    return db.tx(
+      async (tx) => {
+        const next = nextRun(await repo.lockCursors(tx, tenantId, skipLocked));
+        if (!next || next.at.getTime() > now.getTime()) return false;
+        await next.task.run(tx, systemContext(tenantId, next.at), next.date);
+        repo.advanceCursor(tx, tenantId, next.task.name, next.date);
+        return true;
+      },
+      { plans: 'auto' },
+    );
   }
 
   async function publishNextDue(q: Queryable, tenantId: string): Promise<void> {

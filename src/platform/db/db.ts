@@ -33,7 +33,27 @@ export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
 
 export interface TxOptions {
   readonly isolation?: Isolation;
+  /**
+   * `auto`: the transaction's prepared statements are planned as PostgreSQL chooses by default (a
+   * plan for each call's values at first, later the generic one unless it looks costlier), for
+   * work over a whole tenant whose best plan depends on the tenant's size (the scheduler's
+   * business-day runs). Otherwise they run their generic plan (CONNECTION_PLAN_CACHE_MODE).
+   */
+  readonly plans?: 'auto';
 }
+
+/**
+ * `plan_cache_mode` of every connection: a prepared statement runs its generic plan, made once per
+ * connection, instead of a plan made for each call's values. Requests read and write a few rows of
+ * one tenant by key, whose best plan does not depend on the values; PostgreSQL's default kept
+ * re-planning such statements (one with an array parameter looks cheaper planned for a one-element
+ * array), and planning cost more than running: about 200 of the 400 microseconds a GET of a pocket
+ * cost the server. Generic plans are made from the statistics that statistics.ts keeps current.
+ */
+export const CONNECTION_PLAN_CACHE_MODE = 'force_generic_plan';
+
+/** The statement that gives a transaction PostgreSQL's default planning back (TxOptions.plans). */
+export const AUTO_PLANS_STATEMENT = 'SET LOCAL plan_cache_mode = auto';
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';

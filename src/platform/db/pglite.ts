@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, parse as pgliteParse, protocol } from '@electric-sql/pglite';
-import { type Db, type DeferredStatement, type Tx, type TxOptions, deferringTx, inlineParams, normaliseParams, parsers } from './db.ts';
+import { type Db, type DeferredStatement, AUTO_PLANS_STATEMENT, CONNECTION_PLAN_CACHE_MODE, type Tx, type TxOptions, deferringTx, inlineParams, normaliseParams, parsers } from './db.ts';
 
 /**
  * Distinct statement texts that get a prepared statement in the embedded database, at most (per
@@ -148,12 +148,14 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  * Opens the embedded database. `dataDir` undefined keeps it in memory (tests); otherwise the folder
  * is created if needed. PGlite has a single connection, so transactions run one at a time.
  * Statements with parameters run as prepared statements (`preparedStatements`); scripts and
- * statements without parameters as simple queries.
+ * statements without parameters as simple queries. Prepared statements run their generic plans
+ * (CONNECTION_PLAN_CACHE_MODE).
  */
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = new PGlite(dataDir, { parsers });
   await pg.waitReady;
+  await pg.exec(`SET plan_cache_mode = ${CONNECTION_PLAN_CACHE_MODE}`);
   const prepared = preparedStatements(pg);
 
   /** One statement under PGlite's query lock: prepared when it has parameters and a name is left. */
@@ -177,6 +179,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
         if (options?.isolation) {
           await transaction.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation.toUpperCase()}`);
         }
+        if (options?.plans === 'auto') await transaction.query(AUTO_PLANS_STATEMENT);
         const tx = deferringTx(
           <Row>(sql: string, params?: readonly unknown[]) =>
             run<Row>(sql, params, async () => (await transaction.query<Row>(sql, normaliseParams(params), { parsers })).rows),

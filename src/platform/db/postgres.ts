@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import {
+  AUTO_PLANS_STATEMENT,
+  CONNECTION_PLAN_CACHE_MODE,
   type Db,
   type Tx,
   type TxOptions,
@@ -117,6 +119,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     // Statements are written without waiting for the previous answer where the caller allows it
     // (a transaction's BEGIN with its first statement, its deferred writes with COMMIT).
     pipeline: true,
+    options: `-c plan_cache_mode=${CONNECTION_PLAN_CACHE_MODE}`,
   });
   // An idle connection that breaks (the server restarted, an administrator terminated it) is
   // emitted here after the pool has discarded it. Without a listener Node would throw the error
@@ -290,11 +293,11 @@ function socketOf(client: pg.PoolClient): { cork(): void; uncork(): void } {
 
 /**
  * A transaction handle on `client` (a pipelining connection) that sends as little as it can, as
- * late as it can: BEGIN travels with the transaction's first statement; deferred writes travel with
+ * late as it can: BEGIN (and the settings that follow it in `begin`) travels with the transaction's first statement; deferred writes travel with
  * the next `query` or with COMMIT; statements issued together (`Promise.all`) share one write and
  * run in the order they were issued. A transaction that sends nothing sends no BEGIN either.
  */
-function pipelinedTx(client: pg.PoolClient, begin: string, onBegun: () => void): Tx & { finish(then: string): Promise<void>; readonly sent: boolean } {
+function pipelinedTx(client: pg.PoolClient, begin: readonly string[], onBegun: () => void): Tx & { finish(then: string): Promise<void>; readonly sent: boolean } {
   let pending: pg.QueryConfig[] = [];
   let sent = false;
   let corked = false;
@@ -316,7 +319,9 @@ function pipelinedTx(client: pg.PoolClient, begin: string, onBegun: () => void):
     }
     if (!sent) {
       sent = true;
-      answers.push(client.query(begin).then((result) => (onBegun(), result)));
+      const [first, ...settings] = begin;
+      answers.push(client.query(first!).then((result) => (onBegun(), result)));
+      for (const setting of settings) answers.push(client.query(setting));
     }
     for (const query of queries) answers.push(client.query(query));
     // Every answer is awaited (a rejected one must not go unhandled); after a failed statement the
@@ -368,7 +373,8 @@ async function attemptTx<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, options: 
   client.on('error', onError);
   let begun = false;
   let outcome: TxOutcome<T>;
-  const tx = pipelinedTx(client, options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN', () => {
+  const begin = [options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN', ...(options?.plans === 'auto' ? [AUTO_PLANS_STATEMENT] : [])];
+  const tx = pipelinedTx(client, begin, () => {
     begun = true;
   });
   try {
