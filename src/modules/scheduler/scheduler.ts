@@ -1,7 +1,8 @@
-import { type Db, type Queryable, type Tx, isDatabaseUnavailable } from '../../platform/db/index.ts';
+import type { Db, Queryable, Tx } from '../../platform/db/index.ts';
 import { addDays, marketDate, marketInstant } from '../../platform/clock.ts';
 import { type RequestContext, systemContext } from '../../platform/context.ts';
 import { CLOCK_ADVANCE_DAYS_MAX } from '../../platform/limits.ts';
+import { type Periodic, runPeriodically } from '../../platform/periodic.ts';
 import type { BusinessCalendar } from '../market/index.ts';
 import type { Tenancy } from '../tenancy/index.ts';
 import * as repo from './scheduler.repo.ts';
@@ -182,53 +183,25 @@ export function createScheduler(deps: { db: Db; calendar: BusinessCalendar; tena
       return runs;
     },
     /** The background loop over tenants with due work, at their own clocks; `stop()` ends it. */
-    start(options: { onError?: (error: unknown) => void } = {}) {
-      const onError = options.onError ?? ((error: unknown) => console.error('scheduler pass failed', error));
-      let stopped = false;
-      let timer: NodeJS.Timeout | undefined;
-      let running: Promise<void> = Promise.resolve();
+    start(options: { onError?: (error: unknown) => void } = {}): Periodic {
       let caughtUp = false;
-      const pass = async () => {
-        if (!caughtUp) {
-          await enrollNewTasks();
-          caughtUp = true;
-        }
-        for (const tenant of await tenancy.tenantsWithWork(SCHEDULER_TENANTS_PER_PASS_MAX)) {
-          if (stopped) return;
-          if (tenant.due) await drain(tenant.tenantId, tenant.now, true);
-        }
-      };
-      // A failed pass (the database away) is reported once per outage, not every second; the next
-      // pass tries again at the usual pace, so the loop resumes by itself when the database is back.
-      let failedPasses = 0;
-      const loop = () => {
-        if (stopped) return;
-        running = pass()
-          .then(() => {
-            if (failedPasses > 0) console.error(`scheduler: resumed after ${failedPasses} failed passes`);
-            failedPasses = 0;
-          })
-          .catch((error: unknown) => {
-            failedPasses++;
-            if (failedPasses > 1 && isDatabaseUnavailable(error)) return;
-            try {
-              onError(error);
-            } catch {
-              // A failing reporter must not end the loop.
-            }
-          })
-          .finally(() => {
-            if (!stopped) timer = setTimeout(loop, SCHEDULER_POLL_MS);
-          });
-      };
-      loop();
-      return {
-        async stop() {
-          stopped = true;
-          if (timer) clearTimeout(timer);
-          await running;
+      return runPeriodically(
+        async (loop) => {
+          if (!caughtUp) {
+            await enrollNewTasks();
+            caughtUp = true;
+          }
+          for (const tenant of await tenancy.tenantsWithWork(SCHEDULER_TENANTS_PER_PASS_MAX)) {
+            if (loop.stopped) return;
+            if (tenant.due) await drain(tenant.tenantId, tenant.now, true);
+          }
         },
-      };
+        {
+          intervalMs: SCHEDULER_POLL_MS,
+          onError: options.onError ?? ((error: unknown) => console.error('scheduler pass failed', error)),
+          onResume: (failed) => console.error(`scheduler: resumed after ${failed} failed passes`),
+        },
+      );
     },
   };
 }

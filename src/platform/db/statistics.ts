@@ -1,4 +1,5 @@
 import type { Db, Queryable } from './db.ts';
+import { runPeriodically } from '../periodic.ts';
 
 /**
  * Rows changed since a table's last ANALYZE before it is analyzed again, plus ANALYZE_SCALE_FACTOR
@@ -66,39 +67,18 @@ export interface StatisticsKeeper {
  * a money movement (idempotency keys, foreign keys to transfers and entries, lots) scanned every
  * row of the tenant, and each transfer cost more than the one before.
  *
- * Does nothing (and returns at once) when `intervalMs` is 0 or autovacuum runs. A failed pass (the
- * server restarting, say) is reported to `onError` and the next pass tries again. `schema` is the
- * schema whose tables it keeps (default: the current one).
+ * Does nothing when `intervalMs` is 0 or autovacuum runs. A failed pass (the server restarting,
+ * say) is reported to `onError`, once per outage (runPeriodically), and the next pass tries again.
+ * `schema` is the schema whose tables it keeps (default: the current one).
  */
 export function startStatisticsKeeper(db: Db, options: { intervalMs: number; onError: (error: unknown) => void; schema?: string }): StatisticsKeeper {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> = Promise.resolve();
-  const schedule = () => {
-    if (!stopped) timer = setTimeout(() => void (pass = run()), options.intervalMs);
-  };
-  const run = async () => {
-    try {
-      await analyzeStaleTables(db, options.schema);
-    } catch (error) {
-      if (!stopped) options.onError(error);
-    }
-    schedule();
-  };
-  if (options.intervalMs > 0) {
-    pass = autovacuumRuns(db).then(
-      (runs) => (runs ? undefined : schedule()),
-      (error: unknown) => {
-        options.onError(error);
-        schedule();
-      },
-    );
-  }
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await pass;
+  if (options.intervalMs <= 0) return { stop: async () => undefined };
+  let daemonKeepsThem: boolean | undefined;
+  return runPeriodically(
+    async () => {
+      daemonKeepsThem ??= await autovacuumRuns(db);
+      if (!daemonKeepsThem) await analyzeStaleTables(db, options.schema);
     },
-  };
+    { intervalMs: options.intervalMs, firstAfterMs: options.intervalMs, onError: options.onError },
+  );
 }
