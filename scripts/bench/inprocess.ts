@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { type CountingDb, countingDb } from '../../src/platform/db/counting.ts';
-import { migrate, openDatabase } from '../../src/platform/db/index.ts';
+import { migrate, openDatabase, startStatisticsKeeper } from '../../src/platform/db/index.ts';
 import { createServices } from '../../src/services.ts';
 import type { PartnerCredentials } from './lib/jiko.ts';
 import { BENCH_RATE_LIMIT_PER_MINUTE } from './lib/processes.ts';
@@ -27,7 +27,9 @@ export interface InProcessApp {
 
 /**
  * Builds the app on a fresh database: PostgreSQL at `databaseUrl`, or embedded PGlite in `dataDir`
- * (in memory when both are undefined). No demo, no background worker, no request log.
+ * (in memory when both are undefined). No demo, no background worker, no request log. The planner
+ * statistics are kept as the server keeps them (startStatisticsKeeper, where no autovacuum runs),
+ * on the database itself, so that its statements are not counted.
  */
 export async function startInProcessApp(options: { databaseUrl?: string; dataDir?: string }): Promise<InProcessApp> {
   const config = loadConfig({
@@ -47,11 +49,16 @@ export async function startInProcessApp(options: { databaseUrl?: string; dataDir
     const services = await createServices(deps);
     const app = await buildApp(deps, services);
     const partner = await services.auth.ensureSandboxPartner();
+    const statistics = startStatisticsKeeper(raw, {
+      intervalMs: config.analyzeIntervalMs,
+      onError: (error) => process.stderr.write(`planner statistics: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
     return {
       app,
       db,
       partner: { username: partner.username, password: partner.password, sharedSecret: partner.sharedSecret },
       async close() {
+        await statistics.stop();
         await app.close();
         await db.close();
       },
