@@ -44,7 +44,7 @@ export async function createServices(deps: AppDeps) {
     pockets: { get: async (ctx, pocketId) => (await pockets.getPocket(ctx, pocketId, { withPortfolio: false })).pocket, lock: pockets.store.lock },
   });
   // The sandbox's fund records its inbound credits in the ACH rail's received NACHA files.
-  const sandbox = createSandbox({ db, calendar: market.calendar, coverage: market.coverage, tenancy, scheduler, pockets, movements, achInbound });
+  const sandbox = createSandbox({ db, calendar: market.calendar, coverage: () => market.coverage, tenancy, scheduler, pockets, movements, achInbound });
   const activity = createActivityService(deps);
   // The sandbox's failure scenarios reach the rails through the interfaces they declare, in sandbox mode only.
   const scenarioSources = deps.config.mode === 'sandbox' ? createScenarioSources({ calendar: market.calendar }) : undefined;

@@ -61,18 +61,35 @@ const STRATEGY_LABELS: Readonly<Record<StrategyId, string>> = {
  */
 export class TbillMarket implements MarketService {
   readonly calendar: MarketCalendar;
-  readonly rates: RateSeries;
-  readonly master: SecuritiesMaster;
   /** Half the spread, in percent of discount rate (1 bp = 0.01%). */
   readonly #halfSpread: Decimal;
+  readonly #data: MarketData;
+  readonly #auctions: readonly AuctionRate[] | undefined;
+  #rates: RateSeries | undefined;
+  #master: SecuritiesMaster | undefined;
 
   /** `auctions`: auctionRates(data.auctions, data.termAuctions), given when already known (market.cache.ts). */
-  constructor(data: MarketData, options: MarketOptions, auctions: readonly AuctionRate[] = auctionRates(data.auctions, data.termAuctions)) {
+  constructor(data: MarketData, options: MarketOptions, auctions?: readonly AuctionRate[]) {
     assert(Number.isSafeInteger(options.spreadBps) && options.spreadBps >= 0, `spreadBps must be a whole number >= 0, got ${options.spreadBps}`);
     this.calendar = new MarketCalendar(data.closures);
-    this.rates = new RateSeries(data.dailyRates, data.fredRates, auctions);
-    this.master = new SecuritiesMaster(data.auctions, this.calendar);
     this.#halfSpread = new Decimal(options.spreadBps).dividedBy(200);
+    this.#data = data;
+    this.#auctions = auctions;
+  }
+
+  /**
+   * The daily rate series and the yield curves derived from it, built at first use (about a tenth
+   * of a second of start-up that a server answering its health check does not need yet).
+   */
+  get rates(): RateSeries {
+    this.#rates ??= new RateSeries(this.#data.dailyRates, this.#data.fredRates, this.#auctions ?? auctionRates(this.#data.auctions, this.#data.termAuctions));
+    return this.#rates;
+  }
+
+  /** The securities master (every bill and its issues), built at first use, as `rates`. */
+  get master(): SecuritiesMaster {
+    this.#master ??= new SecuritiesMaster(this.#data.auctions, this.calendar);
+    return this.#master;
   }
 
   /**

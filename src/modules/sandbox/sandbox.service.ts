@@ -79,8 +79,8 @@ async function receiverOf(tx: Tx, tenantId: string, customerId: string | null): 
 export function createSandbox(deps: {
   db: Db;
   calendar: BusinessCalendar;
-  /** The dates the market data covers: the test clock stays within them. */
-  coverage: MarketCoverage;
+  /** The dates the market data covers: the test clock stays within them (asked at first use). */
+  coverage: () => MarketCoverage;
   tenancy: Tenancy;
   scheduler: Scheduler;
   pockets: PocketsService;
@@ -88,12 +88,20 @@ export function createSandbox(deps: {
   /** The ACH rail's recorder of inbound credits: each fund credit becomes an entry of the day's received NACHA file. */
   achInbound: AchInbound;
 }) {
-  const { db, calendar, coverage, tenancy, scheduler, pockets, movements, achInbound } = deps;
-  // The first instant of the first covered New York date, and the first one after the last.
-  const coveredFromMs = marketInstant(coverage.from).getTime();
-  const coveredUntilMs = marketInstant(addDays(coverage.through, 1)).getTime();
+  const { db, calendar, tenancy, scheduler, pockets, movements, achInbound } = deps;
+  // The covered dates, and the first instant of the first covered New York date and the first one
+  // after the last, once asked.
+  let range: { coverage: MarketCoverage; fromMs: number; untilMs: number } | undefined;
+  const coverage = () => {
+    if (!range) {
+      const dates = deps.coverage();
+      range = { coverage: dates, fromMs: marketInstant(dates.from).getTime(), untilMs: marketInstant(addDays(dates.through, 1)).getTime() };
+    }
+    return range;
+  };
   /** True when the New York date of `instant` is within the market data (false for an invalid Date). */
-  const covered = (instant: Date) => instant.getTime() >= coveredFromMs && instant.getTime() < coveredUntilMs;
+  const covered = (instant: Date) => instant.getTime() >= coverage().fromMs && instant.getTime() < coverage().untilMs;
+  const outOfRange = (field: Parameters<typeof SandboxErrors.outOfRange>[0]) => SandboxErrors.outOfRange(field, coverage().coverage.from, coverage().coverage.through);
 
   function clockView(now: Date): ClockView {
     return { now, businessDate: calendar.onOrBefore(marketDate(now)) };
@@ -112,7 +120,7 @@ export function createSandbox(deps: {
      *   and `clock.too_far` (more than CLOCK_ADVANCE_DAYS_MAX days ahead).
      */
     async setClock(ctx: RequestContext, instant: Date): Promise<ClockView> {
-      if (!covered(instant)) throw SandboxErrors.outOfRange('now', coverage.from, coverage.through);
+      if (!covered(instant)) throw outOfRange('now');
       await db.tx(async (tx) => {
         const now = await tenancy.lockClock(tx, ctx.tenantId);
         const customers = await pockets.customerCount(tx, ctx.tenantId);
@@ -143,7 +151,7 @@ export function createSandbox(deps: {
       const target = await db.tx(async (tx) => {
         const now = await tenancy.lockClock(tx, ctx.tenantId);
         const to = by.to ?? new Date(now.getTime() + by.days! * DAY_MS);
-        if (!covered(to)) throw SandboxErrors.outOfRange(field, coverage.from, coverage.through);
+        if (!covered(to)) throw outOfRange(field);
         if (to.getTime() < now.getTime()) throw SandboxErrors.notForward(field);
         if (to.getTime() - now.getTime() > CLOCK_ADVANCE_DAYS_MAX * DAY_MS) throw SandboxErrors.tooFar(field, CLOCK_ADVANCE_DAYS_MAX);
         await tenancy.setNow(tx, ctx.tenantId, to);
