@@ -119,6 +119,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     // Statements are written without waiting for the previous answer where the caller allows it
     // (a transaction's BEGIN with its first statement, its deferred writes with COMMIT).
     pipeline: true,
+    // Prepared statements run their generic plans (db.ts CONNECTION_PLAN_CACHE_MODE).
     options: `-c plan_cache_mode=${CONNECTION_PLAN_CACHE_MODE}`,
   });
   // An idle connection that breaks (the server restarted, an administrator terminated it) is
@@ -293,9 +294,10 @@ function socketOf(client: pg.PoolClient): { cork(): void; uncork(): void } {
 
 /**
  * A transaction handle on `client` (a pipelining connection) that sends as little as it can, as
- * late as it can: BEGIN (and the settings that follow it in `begin`) travels with the transaction's first statement; deferred writes travel with
- * the next `query` or with COMMIT; statements issued together (`Promise.all`) share one write and
- * run in the order they were issued. A transaction that sends nothing sends no BEGIN either.
+ * late as it can: BEGIN (with the settings that follow it in `begin`) travels with the
+ * transaction's first statement; deferred writes travel with the next `query` or with COMMIT;
+ * statements issued together (`Promise.all`) share one write and run in the order they were
+ * issued. A transaction that sends nothing sends no BEGIN either.
  */
 function pipelinedTx(client: pg.PoolClient, begin: readonly string[], onBegun: () => void): Tx & { finish(then: string): Promise<void>; readonly sent: boolean } {
   let pending: pg.QueryConfig[] = [];
