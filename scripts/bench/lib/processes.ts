@@ -84,14 +84,15 @@ export interface Child {
 const CHILD_TAIL_LINES_MAX = 40;
 
 /**
- * Node's flags for a spawned process: with `BENCH_CPU_PROFILE_DIR` set, each one writes a V8 CPU
- * profile (`--cpu-prof`) into that folder when it exits. The profile samples wall time: a thread
- * that the kernel preempted inside a system call (a write that woke a database backend) is
- * counted in that call.
+ * Node's flags for a spawned process. With `BENCH_CPU_PROFILE_DIR` set, each one writes a V8 CPU
+ * profile (`--cpu-prof`) into that folder when it exits; such a profile samples wall time, so a
+ * thread that the kernel preempted inside a system call (a write that woke a database backend) is
+ * counted in that call. With `BENCH_PERF_MAP=1`, each one writes a map of its compiled JavaScript
+ * for Linux `perf` (`--perf-basic-prof`), whose samples are CPU time: `perf record -g -p <pid>`.
  */
 function profileFlags(): string[] {
   const dir = process.env.BENCH_CPU_PROFILE_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...(process.env.BENCH_PERF_MAP === '1' ? ['--perf-basic-prof'] : [])];
 }
 
 /** Spawns `node <args>` (the Node.js running the benchmark) in the project folder. */
