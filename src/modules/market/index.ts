@@ -41,7 +41,8 @@ export async function createMarketService(deps: AppDeps): Promise<TbillMarket> {
 
 /**
  * The market of this process for `spreadBps`, built now if not yet (it needs no database: main.ts
- * builds it while the database opens, and createMarketService returns the same one).
+ * builds it while the database opens, and createMarketService returns the same one). Its rate
+ * series and securities master are built at their first use (TbillMarket).
  * @throws Error when a data file is missing or malformed.
  */
 export function prepareMarket(spreadBps: number): TbillMarket {
