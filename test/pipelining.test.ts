@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { type CountingDb, countingDb } from '../src/platform/db/counting.ts';
-import type { Db } from '../src/platform/db/index.ts';
+import { type Db, laneSafe } from '../src/platform/db/index.ts';
 import { createServices } from '../src/services.ts';
 import { type TestApp, newPartner, testConfig } from './support/app.ts';
 import { acquireTestDatabase, releaseTestDatabase } from './support/db.ts';
@@ -103,4 +103,47 @@ test('through the API on PostgreSQL, a transfer costs 3 round trips and a GET of
   } finally {
     await app.close();
   }
+});
+
+test('plain reads may ride a read lane; writes, locking reads and data-modifying CTEs may not', () => {
+  const safe = ['SELECT 1', '  select id FROM pockets WHERE partner_id = $1', 'WITH x AS (SELECT 1) SELECT * FROM x', 'SELECT pg_try_advisory_xact_lock(1)'];
+  const unsafe = [
+    'INSERT INTO t VALUES (1)',
+    'UPDATE t SET n = 1',
+    'DELETE FROM t',
+    'SELECT * FROM pockets WHERE id = $1 FOR UPDATE',
+    'SELECT * FROM pockets FOR NO KEY UPDATE',
+    'SELECT * FROM pockets FOR KEY SHARE',
+    'WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d',
+    'SELECT pg_advisory_lock(1)',
+    'ANALYZE pockets',
+  ];
+  for (const sql of safe) assert.equal(laneSafe(sql), true, sql);
+  for (const sql of unsafe) assert.equal(laneSafe(sql), false, sql);
+});
+
+test('a write outside a transaction that waits for a row lock does not hold up reads', async (t) => {
+  if (db.kind !== 'postgres') return t.skip('PostgreSQL only: the embedded database runs one statement at a time');
+  const key = `lane-${randomUUID()}`;
+  await db.query('INSERT INTO login_throttles (key, failures, last_failure_at) VALUES ($1, 1, now())', [key]);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+  const holder = db.tx(async (tx) => {
+    await tx.query('SELECT key FROM login_throttles WHERE key = $1 FOR UPDATE', [key]);
+    locked();
+    await held;
+  });
+  await lockTaken;
+  const write = db.query('UPDATE login_throttles SET failures = failures + 1 WHERE key = $1', [key]);
+  // Reads issued after the blocked write, alone and together, answer while the lock is held.
+  const started = performance.now();
+  const [one, two] = await Promise.all([db.query<{ n: number }>('SELECT 1 AS n'), db.query<{ failures: number }>('SELECT failures FROM login_throttles WHERE key = $1', [key])]);
+  assert.deepEqual([one[0]?.n, two[0]?.failures], [1, 1]);
+  assert.ok(performance.now() - started < 5_000);
+  release();
+  await holder;
+  await write;
+  assert.deepEqual(await db.query<{ failures: number }>('SELECT failures FROM login_throttles WHERE key = $1', [key]), [{ failures: 2 }]);
 });

@@ -163,7 +163,8 @@ describe('portals', () => {
     );
     assert.match(rows[1]!.description, /R02/);
     const events = await t.db.query<{ event_type: string; object_id: string }>(
-      'SELECT event_type, object_id FROM events WHERE partner_id = $1 AND event_type LIKE $2 ORDER BY sequence',
+      // Two objects, each at sequence 1: in the order of their requests (one after the other).
+      'SELECT event_type, object_id FROM events WHERE partner_id = $1 AND event_type LIKE $2 ORDER BY created_at, sequence',
       [client.partnerId, 'transfers.ach.in.%'],
     );
     assert.deepEqual(events.map((e) => e.event_type), ['transfers.ach.in.success', 'transfers.ach.in.rejected'], "setup's credit, then the returned one (no success)");

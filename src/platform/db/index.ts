@@ -12,7 +12,7 @@ export { type KeysetPage, createdAtPage } from './keyset.ts';
 export { openPglite } from './pglite.ts';
 export { PGLITE_TEMPLATE_ROOT, ensurePgliteTemplate, pgliteTemplateKey, pgliteTemplatePath, seedFromPgliteTemplate } from './pglite-template.ts';
 export { openPostgres } from './postgres.ts';
-export { type PostgresOptions, POOL_SIZE_MAX, POSTGRES_BOOT_WAIT_MS, POSTGRES_CONNECT_TIMEOUT_MS } from './postgres.ts';
+export { type PostgresOptions, LANE_PENDING_MAX, POOL_SIZE_MAX, POSTGRES_BOOT_WAIT_MS, POSTGRES_CONNECT_TIMEOUT_MS, READ_LANES_MAX, laneSafe } from './postgres.ts';
 export { DATA_DIR_LOCK_NAME, DATA_DIR_LOCK_STALE_MS, type DataDirLock, type LockHolder, type LockOptions, lockDataDir } from './data-dir-lock.ts';
 export { DatabaseOpenError, type OpenProblem } from './open-error.ts';
 

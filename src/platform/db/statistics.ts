@@ -77,7 +77,9 @@ export function startStatisticsKeeper(db: Db, options: { intervalMs: number; onE
   return runPeriodically(
     async () => {
       daemonKeepsThem ??= await autovacuumRuns(db);
-      if (!daemonKeepsThem) await analyzeStaleTables(db, options.schema);
+      // In a transaction of its own: on PostgreSQL a connection of its own, not the read lane that
+      // answers requests' reads (postgres.ts readLanes), which an ANALYZE would hold up.
+      if (!daemonKeepsThem) await db.tx((tx) => analyzeStaleTables(tx, options.schema));
     },
     { intervalMs: options.intervalMs, firstAfterMs: options.intervalMs, onError: options.onError },
   );
