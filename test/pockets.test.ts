@@ -239,6 +239,10 @@ describe('pockets', () => {
     assert.equal(page2.next_page, null);
     const omitted = (await client.get('/api/v2/pockets/?omit[]=portfolio')).json();
     assert.ok(omitted.items.every((p: { portfolio: unknown }) => p.portfolio === null));
+    // A GET reads its pocket with the portfolio's inputs in one statement; the list reads them
+    // through each module: the same portfolio, earnings included.
+    const listed = (await client.get('/api/v2/pockets/')).json().items as { id: string; portfolio: unknown }[];
+    for (const id of [pocketId, second]) assert.deepEqual(listed.find((p) => p.id === id)?.portfolio, await getPortfolio(client, id));
     await assertSound(t.db, client.partnerId);
   });
 });

@@ -26,6 +26,8 @@ export {
   openSystemAccounts,
   pocketAccountBalances,
   pocketBalances,
+  pocketBalancesFromJson,
+  pocketBalancesJson,
   pocketCashRelation,
   tenantEntryIdsRelation,
   postEntry,

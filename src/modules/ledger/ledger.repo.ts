@@ -173,6 +173,23 @@ export function pocketCashRelation(partnerParam: string): string {
 }
 
 /**
+ * SQL of a JSON value (text): the posted balances of one pocket's accounts, `{kind: "cents"}`,
+ * for one statement of another module that reads a pocket with its portfolio (a GET of a pocket)
+ * and must not read ledger tables itself. `partnerParam` and `pocketParam` are placeholders (`$1`).
+ * Parse it with `pocketBalancesFromJson`.
+ */
+export function pocketBalancesJson(partnerParam: string, pocketParam: string): string {
+  return `(SELECT coalesce(json_object_agg(kind, balance_cents::text), '{}')::text FROM ledger_accounts
+            WHERE partner_id = ${partnerParam}::uuid AND pocket_id = ${pocketParam}::uuid)`;
+}
+
+/** The balances `pocketBalancesJson` selected (kinds the pocket has no account of: zero). */
+export function pocketBalancesFromJson(json: string): PocketBalances {
+  const byKind = JSON.parse(json) as Partial<Record<string, string>>;
+  return Object.fromEntries(POCKET_ACCOUNT_KINDS.map((kind) => [kind, BigInt(byKind[kind] ?? '0')])) as PocketBalances;
+}
+
+/**
  * SQL of the ids of the tenant of `partnerParam`'s ledger entries, for other modules' checks that
  * the rows they keep beside an entry point at one (their invariants) without reading ledger tables.
  */

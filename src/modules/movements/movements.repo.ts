@@ -87,6 +87,16 @@ export function writeBankTransactions(tx: Tx, partnerId: string, transactions: r
 }
 
 /**
+ * SQL of a value (bigint): the net money moved into one pocket in all time (credits minus debits,
+ * cents), as `netFlows` counts it, for one statement of another module that reads a pocket with
+ * its portfolio and must not read bank transactions itself. Placeholders as `$1`.
+ */
+export function netFlowAllTime(partnerParam: string, pocketParam: string): string {
+  return `(SELECT coalesce(sum(CASE direction WHEN 'CREDIT' THEN amount_cents ELSE -amount_cents END), 0)
+             FROM bank_transactions WHERE partner_id = ${partnerParam}::uuid AND pocket_id = ${pocketParam}::uuid)`;
+}
+
+/**
  * Net money moved into each pocket (credits minus debits, cents) with a book date in
  * (`afterDate`, `throughDate`]; either bound may be omitted.
  */

@@ -57,6 +57,39 @@ export async function findPocket(q: Queryable, partnerId: string, pocketId: stri
   return rows[0] ? toPocket(rows[0]) : undefined;
 }
 
+/** SQL of one pocket's reads that other modules own, each a scalar subquery over `$1` (tenant) and `$2` (pocket). */
+export interface PocketReadsSql {
+  /** Posted balances by account kind, JSON text (the ledger's `pocketBalancesJson`). */
+  readonly balances: (partnerParam: string, pocketParam: string) => string;
+  /** Open lots, JSON text (the portfolio's `openLotsJson`). */
+  readonly lots: (partnerParam: string, pocketParam: string) => string;
+  /** Net money moved in, all time, cents (the movements' `netFlowAllTime`). */
+  readonly netFlow: (partnerParam: string, pocketParam: string) => string;
+}
+
+/**
+ * One pocket of the tenant with what its portfolio is computed from, in one statement: the other
+ * modules' reads (`reads`, their SQL) ride along as subqueries, so that a GET of a pocket is one
+ * statement rather than four.
+ * @returns undefined for an unknown id or another tenant's pocket.
+ */
+export async function findPocketWithReads(
+  q: Queryable,
+  partnerId: string,
+  pocketId: string,
+  reads: PocketReadsSql,
+): Promise<{ pocket: Pocket; balancesJson: string; lotsJson: string; netFlowCents: bigint } | undefined> {
+  const rows = await q.query<PocketRow & { balances_json: string; lots_json: string; net_flow_cents: string }>(
+    `SELECT ${POCKET_COLUMNS}, ${reads.balances('$1', '$2')} AS balances_json, ${reads.lots('$1', '$2')} AS lots_json,
+            ${reads.netFlow('$1', '$2')}::text AS net_flow_cents
+       FROM pockets WHERE partner_id = $1 AND id = $2`,
+    [partnerId, pocketId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return { pocket: toPocket(row), balancesJson: row.balances_json, lotsJson: row.lots_json, netFlowCents: BigInt(row.net_flow_cents) };
+}
+
 /** Locks pockets of the tenant in ascending id order and returns them by id (missing ids absent). */
 export async function lockPockets(tx: Tx, partnerId: string, pocketIds: readonly string[]): Promise<Map<string, Pocket>> {
   const rows = await tx.query<PocketRow>(

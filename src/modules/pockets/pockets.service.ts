@@ -1,10 +1,10 @@
 import type { AppDeps } from '../../deps.ts';
 import { emitEvent } from '../events/index.ts';
-import { hasPendingEntries, openPocketAccounts, pocketBalances } from '../ledger/index.ts';
+import { hasPendingEntries, openPocketAccounts, pocketBalances, pocketBalancesFromJson, pocketBalancesJson } from '../ledger/index.ts';
 import type { MarketService, StrategyId } from '../market/index.ts';
-import { type PocketStore, netFlows } from '../movements/index.ts';
+import { type PocketStore, netFlowAllTime, netFlows } from '../movements/index.ts';
 import { customerCount, findCustomer, setCustomerAccountStatus } from '../onboarding/index.ts';
-import { type Valuation, openLots, valuePockets } from '../portfolio/index.ts';
+import { type Valuation, openLots, openLotsFromJson, openLotsJson, valueFrom, valuePockets } from '../portfolio/index.ts';
 import { createPortal } from '../rails/portal/index.ts';
 import type { Scheduler } from '../scheduler/index.ts';
 import { assert } from '../../platform/assert.ts';
@@ -88,6 +88,9 @@ export interface PocketsModules {
  * earnings, and the pockets' business-day tasks. Money movement is the movements primitive's and
  * the rails'; they reach pockets through `store`.
  */
+/** The other modules' SQL of a pocket's reads, for `findPocketWithReads`. */
+const POCKET_READS: repo.PocketReadsSql = { balances: pocketBalancesJson, lots: openLotsJson, netFlow: netFlowAllTime };
+
 export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
   const { db } = deps;
   const { market, scheduler, jobs, tenantNow } = modules;
@@ -276,6 +279,14 @@ export function createPocketsService(deps: AppDeps, modules: PocketsModules) {
 
     /** One pocket with its portfolio; `customerId` given for the customer-scoped route. */
     async getPocket(ctx: RequestContext, pocketId: string, options: { customerId?: string; withPortfolio?: boolean } = {}): Promise<PocketView> {
+      if (options.customerId === undefined && (options.withPortfolio ?? true)) {
+        // The pocket and what its portfolio is computed from, in one statement.
+        const found = await repo.findPocketWithReads(db, ctx.tenantId, pocketId, POCKET_READS);
+        if (!found) throw PocketErrors.notFound();
+        const values = valueFrom(market, [pocketId], new Map([[pocketId, pocketBalancesFromJson(found.balancesJson)]]), openLotsFromJson(found.lotsJson), pricingDateOf(marketDate(ctx.now)));
+        const value = values.get(pocketId)!;
+        return { pocket: found.pocket, portfolio: { ...value, allTimeEarningsCents: value.totalValueCents - found.netFlowCents } };
+      }
       // The pocket and its portfolio's reads go together (one round trip on PostgreSQL); the
       // portfolio is the tenant's own reads of that id, used only once the pocket proves to be theirs.
       const [pocket, portfolio] = await Promise.all([

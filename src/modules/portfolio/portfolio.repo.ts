@@ -28,7 +28,24 @@ export async function openLots(q: Queryable, partnerId: string, pocketIds: reado
                FROM pocket_lots WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0) AS l`,
     [partnerId, pocketIds],
   );
-  const lots = JSON.parse(row?.lots ?? '[]') as (Omit<LotRow, 'units' | 'cost_cents'> & { units: string; cost_cents: string })[];
+  return openLotsFromJson(row?.lots ?? '[]');
+}
+
+/**
+ * SQL of a JSON value (text): one pocket's open lots as `openLots` reads them, for one statement
+ * of another module that reads a pocket with its portfolio and must not read the portfolio's
+ * tables itself. `partnerParam` and `pocketParam` are placeholders (`$1`). Parse it with
+ * `openLotsFromJson`.
+ */
+export function openLotsJson(partnerParam: string, pocketParam: string): string {
+  return `(SELECT coalesce(json_agg(l ORDER BY l.maturity_date, l.cusip, l.trade_date, l.id), '[]')::text
+             FROM (SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
+                     FROM pocket_lots WHERE partner_id = ${partnerParam}::uuid AND pocket_id = ${pocketParam}::uuid AND units > 0) AS l)`;
+}
+
+/** The lots of `openLots` / `openLotsJson` from their JSON (int8 as text, for exactness). */
+export function openLotsFromJson(json: string): LotRow[] {
+  const lots = JSON.parse(json) as (Omit<LotRow, 'units' | 'cost_cents'> & { units: string; cost_cents: string })[];
   return lots.map((lot) => ({ ...lot, units: BigInt(lot.units), cost_cents: BigInt(lot.cost_cents) }));
 }
 
