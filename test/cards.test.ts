@@ -285,6 +285,8 @@ describe('card data in logs', () => {
       const [row] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cards WHERE partner_id = $1`, [c.partnerId]);
       assert.equal(row!.n, 3);
       assert.ok(lines.length >= 10, `the run was logged (${lines.length} lines)`);
+      // Each request's logger (made at its first line, app.ts lazyChildLogger) carries the request id.
+      assert.ok(lines.some((line) => (JSON.parse(line) as { reqId?: unknown }).reqId !== undefined), 'request lines carry their request id');
       for (const card of cards) {
         for (const text of [...lines, list.body]) {
           assert.ok(!text.includes(card.pan), `PAN in: ${text}`);
