@@ -108,19 +108,13 @@ export async function netFlows(
 ): Promise<Map<string, bigint>> {
   const result = new Map<string, bigint>(pocketIds.map((id) => [id, 0n] as const));
   if (pocketIds.length === 0) return result;
-  // All time (a pocket's GET) has a text of its own: its plan, without the optional bounds, is
-  // made once for the connection instead of once per call.
-  const allTime = range.afterDate === undefined && range.throughDate === undefined;
   const rows = await q.query<{ pocket_id: string; net: string }>(
-    allTime
-      ? `SELECT pocket_id, sum(CASE direction WHEN 'CREDIT' THEN amount_cents ELSE -amount_cents END)::text AS net
-           FROM bank_transactions WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) GROUP BY pocket_id`
-      : `SELECT pocket_id, sum(CASE direction WHEN 'CREDIT' THEN amount_cents ELSE -amount_cents END)::text AS net
-           FROM bank_transactions
-          WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[])
-            AND ($3::date IS NULL OR book_date > $3::date) AND ($4::date IS NULL OR book_date <= $4::date)
-          GROUP BY pocket_id`,
-    allTime ? [partnerId, pocketIds] : [partnerId, pocketIds, range.afterDate ?? null, range.throughDate ?? null],
+    `SELECT pocket_id, sum(CASE direction WHEN 'CREDIT' THEN amount_cents ELSE -amount_cents END)::text AS net
+       FROM bank_transactions
+      WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[])
+        AND ($3::date IS NULL OR book_date > $3::date) AND ($4::date IS NULL OR book_date <= $4::date)
+      GROUP BY pocket_id`,
+    [partnerId, pocketIds, range.afterDate ?? null, range.throughDate ?? null],
   );
   for (const row of rows) result.set(row.pocket_id, BigInt(row.net));
   return result;
