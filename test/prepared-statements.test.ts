@@ -94,6 +94,23 @@ test('deferred writes see what the writes deferred before them did, at every use
   }
 });
 
+test('a deferred write takes an array of strings at every use, whatever its elements hold', async () => {
+  const keys = (use: number) => {
+    const run = randomUUID();
+    return [`array-${use}-${run}`, `it's "quoted", {braced} \\ and, comma ${use} ${run}`, `array-${use}-end-${run}`];
+  };
+  for (let use = 1; use <= 4; use++) {
+    const wanted = keys(use);
+    const rows = await db.tx(async (tx) => {
+      tx.defer('INSERT INTO login_throttles (key, failures, last_failure_at) SELECT k, 1, $2::timestamptz FROM unnest($1::text[]) AS k', [wanted, new Date()]);
+      tx.defer('UPDATE login_throttles SET failures = 2 WHERE key = ANY($1::text[])', [[]]);
+      return tx.query<{ key: string; failures: number }>(READ, [wanted]);
+    });
+    assert.deepEqual(rows.map((row) => row.key).sort(), [...wanted].sort(), `use ${use}`);
+    assert.ok(rows.every((row) => row.failures === 1), `an empty array matches nothing (use ${use})`);
+  }
+});
+
 test("statements run their generic plans, except in a transaction that asks for PostgreSQL's own choice", async () => {
   const mode = async (q: { query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> }) =>
     (await q.query<{ mode: string }>("SELECT current_setting('plan_cache_mode') AS mode WHERE $1::integer = 1", [1]))[0]?.mode;

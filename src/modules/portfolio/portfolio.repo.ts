@@ -176,7 +176,9 @@ export interface LotReduction {
 /**
  * Writes trades, new lots and lot reductions of one tenant set-based: one deferred statement
  * (sent with the transaction's next query or commit). The ledger entries the trades point at must
- * be written (deferred) before.
+ * be written (deferred) before. The reduced lots are also matched by `id = ANY(ids)`, so that they
+ * are found through the primary key whatever the planner's statistics say (the join alone was
+ * planned as a scan of every lot of the tenant on a new database).
  */
 export function writePortfolio(tx: Tx, partnerId: string, rows: { trades: readonly NewTrade[]; lots: readonly NewLot[]; reductions: readonly LotReduction[] }): void {
   if (rows.trades.length === 0 && rows.lots.length === 0 && rows.reductions.length === 0) return;
@@ -209,8 +211,8 @@ export function writePortfolio(tx: Tx, partnerId: string, rows: { trades: readon
      UPDATE pocket_lots k SET units = k.units - r.units, cost_cents = k.cost_cents - r.cost_cents
        FROM (SELECT x.id, sum(x.units) AS units, sum(x.cost_cents) AS cost_cents
                FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, units bigint, cost_cents bigint) GROUP BY x.id) r
-      WHERE k.id = r.id AND k.partner_id = $1::uuid`,
-    [partnerId, JSON.stringify(trades), JSON.stringify(lots), JSON.stringify(reductions)],
+      WHERE k.id = r.id AND k.partner_id = $1::uuid AND k.id = ANY($5::uuid[])`,
+    [partnerId, JSON.stringify(trades), JSON.stringify(lots), JSON.stringify(reductions), [...new Set(reductions.map((r) => r.id))]],
   );
 }
 

@@ -106,8 +106,11 @@ export function isRetryable(error: unknown): boolean {
  * A SQL literal for a parameter of a deferred statement that the embedded driver sends as a script
  * (one it has not prepared yet: pglite.ts): NULL, a quoted string (quotes doubled;
  * standard_conforming_strings is on in PostgreSQL 9.1+ and PGlite, so backslashes are literal),
- * a boolean, or a number/bigint/Date as quoted text that the statement casts.
- * @throws Error for a value of another type (arrays and objects travel as JSON text).
+ * a boolean, a number/bigint/Date as quoted text that the statement casts, or an array of strings
+ * as the quoted text of a PostgreSQL array (`'{"a","b"}'`, elements double-quoted with `"` and
+ * `\` escaped: PostgreSQL documentation, "Arrays", section "Array Value Input") that the
+ * statement casts (`$1::uuid[]`).
+ * @throws Error for a value of another type (objects travel as JSON text).
  */
 export function sqlLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -117,6 +120,9 @@ export function sqlLiteral(value: unknown): string {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw new Error('a SQL literal cannot hold NUL');
     return `'${value.replaceAll("'", "''")}'`;
+  }
+  if (Array.isArray(value) && value.every((element) => typeof element === 'string')) {
+    return sqlLiteral(`{${value.map((element: string) => `"${element.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
   }
   throw new Error(`cannot inline a parameter of type ${typeof value}`);
 }
