@@ -1,7 +1,7 @@
 import type { NewEvent } from '../events/index.ts';
 import type { BusinessCalendar, MarketService } from '../market/index.ts';
 import { assert } from '../../platform/assert.ts';
-import { EngineWork, type HeldLots, MORE_LOTS, type PortfolioPocket, type TradeTime, heldLotsFrom, investCash, openLots, raiseCash, saleLots } from '../portfolio/index.ts';
+import { EngineWork, type HeldLots, MORE_LOTS, type PortfolioPocket, type TradeTime, SALE_LOTS_OLDEST, heldLotsFrom, investCash, openLots, raiseCash, saleLots } from '../portfolio/index.ts';
 import { marketDate } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
@@ -38,7 +38,7 @@ export interface Movement {
   readonly work: EngineWork;
   readonly time: TradeTime;
   readonly bankTransactions: (NewBankTransaction & { readonly id: string })[];
-  /** Open lots read with the locks (`begin`'s `lotsOf`: each bill's oldest), by pocket, until `raiseCash` takes them. */
+  /** Open lots read with the locks (`begin`'s `lotsOf`: the first ones in sale order), by pocket, until `raiseCash` takes them. */
   readonly lots: Map<string, HeldLots>;
 }
 
@@ -104,18 +104,17 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
      * round trip on PostgreSQL) and run in order, so the reads see the pockets as locked.
      */
     async begin(tx: Tx, ctx: RequestContext, pocketIds: readonly string[], options: BeginOptions = {}): Promise<Movement> {
-      const [locked, work, held] = await Promise.all([
+      const [locked, work, read] = await Promise.all([
         pockets.lock(tx, ctx.tenantId, pocketIds),
         EngineWork.begin(tx, ctx.tenantId, market, pocketIds),
         saleLots(tx, ctx.tenantId, options.lotsOf ?? []),
       ]);
-      const byPocket = new Map<string, { bills: HeldLots['bills'][number][]; lots: HeldLots['lots'][number][] }>(
-        (options.lotsOf ?? []).filter((id) => locked.has(id)).map((id) => [id, { bills: [], lots: [] }]),
-      );
-      for (const bill of held.bills) {
-        byPocket.get(bill.pocket_id)?.bills.push({ cusip: bill.cusip, maturityDate: bill.maturity_date, units: bill.units, lotCount: bill.lot_count });
+      const byPocket = new Map<string, HeldLots>();
+      for (const id of options.lotsOf ?? []) {
+        if (!locked.has(id)) continue;
+        const lots = read.filter((lot) => lot.pocket_id === id);
+        byPocket.set(id, heldLotsFrom(lots, lots.length >= SALE_LOTS_OLDEST));
       }
-      for (const lot of held.lots) byPocket.get(lot.pocket_id)?.lots.push(lot);
       return { ctx, pockets: locked, work, time: timeAt(ctx.now), bankTransactions: [], lots: byPocket };
     },
 
@@ -127,8 +126,8 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
     async raiseCash(tx: Tx, m: Movement, pocket: MovementPocket, needCents: bigint | undefined, onUsTransferId: string | null): Promise<bigint | undefined> {
       const cash = m.work.balances(pocket.id).brokerage_cash;
       if (needCents !== undefined && cash >= needCents) return cash;
-      // Lots read by `begin` serve once; a later call reads them again. A sale that reaches past
-      // the oldest lots `begin` read reads them all.
+      // Lots read by `begin` serve once; a later call reads them again. A sale those first lots
+      // cannot decide reads them all.
       const read = m.lots.get(pocket.id);
       m.lots.delete(pocket.id);
       const allLots = async () => heldLotsFrom(await openLots(tx, m.ctx.tenantId, [pocket.id]));

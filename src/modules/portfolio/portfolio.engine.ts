@@ -293,28 +293,32 @@ function holdingsOf(lots: readonly repo.LotRow[], book: QuoteBook, settlementDat
 }
 
 /**
- * A pocket's open lots as a sale reads them: the units of every bill it holds and the number of
- * lots holding them, and lots of each bill, oldest first (trade date, then id): all of them, or
- * only the oldest few (portfolio.repo.ts saleLots).
+ * A pocket's open lots as a sale reads them: every bill it holds with its units, or a prefix of
+ * them in sale order (saleLots: nearest maturity first, then oldest). A bill is `complete` when
+ * every open lot of it is in `lots`; otherwise `units` is a lower bound (the lots read so far).
  */
 export interface HeldLots {
-  readonly bills: readonly { readonly cusip: string; readonly maturityDate: string; readonly units: bigint; readonly lotCount: number }[];
+  readonly bills: readonly { readonly cusip: string; readonly maturityDate: string; readonly units: bigint; readonly complete: boolean }[];
   readonly lots: readonly repo.LotRow[];
 }
 
-/** HeldLots of a pocket from all its open lots. */
-export function heldLotsFrom(lots: readonly repo.LotRow[]): HeldLots {
-  const bills = new Map<string, { cusip: string; maturityDate: string; units: bigint; lotCount: number }>();
+/**
+ * HeldLots of one pocket from its open lots: all of them (`cut` false, openLots), or the first
+ * ones in sale order (`cut` true: saleLots returned as many as it reads, so the bills of the last
+ * maturity date read may hold more lots; bills of earlier maturities are complete).
+ */
+export function heldLotsFrom(lots: readonly repo.LotRow[], cut = false): HeldLots {
+  const lastMaturity = lots.reduce((last, lot) => (lot.maturity_date > last ? lot.maturity_date : last), '');
+  const bills = new Map<string, { cusip: string; maturityDate: string; units: bigint; complete: boolean }>();
   for (const lot of lots) {
-    const bill = bills.get(lot.cusip) ?? { cusip: lot.cusip, maturityDate: lot.maturity_date, units: 0n, lotCount: 0 };
+    const bill = bills.get(lot.cusip) ?? { cusip: lot.cusip, maturityDate: lot.maturity_date, units: 0n, complete: !cut || lot.maturity_date < lastMaturity };
     bill.units += lot.units;
-    bill.lotCount += 1;
     bills.set(lot.cusip, bill);
   }
   return { bills: [...bills.values()], lots };
 }
 
-/** What raiseCash answers when a sale would take more lots of a bill than `HeldLots` holds: read them all and call again. */
+/** What raiseCash answers when the lots `HeldLots` holds cannot decide a sale: read them all and call again. */
 export const MORE_LOTS = 'more_lots';
 
 /**
@@ -326,8 +330,8 @@ export const MORE_LOTS = 'more_lots';
  * and `r` runs from settlement). `needCents` undefined sells everything (full withdrawal). `held`
  * are the pocket's open lots, read in the caller's transaction.
  * @returns the pocket's brokerage cash after the sales, or undefined when cash and every bill
- *   together do not reach `needCents` (then nothing was sold), or MORE_LOTS when a sale would
- *   reach past the lots `held` has of a bill (then nothing was sold either).
+ *   together do not reach `needCents` (then nothing was sold), or MORE_LOTS when `held` is a
+ *   prefix of the lots that cannot decide the sale (see HeldLots; nothing was sold either).
  */
 export function raiseCash(
   work: EngineWork,
@@ -346,22 +350,28 @@ export function raiseCash(
     units: bill.units,
     bidPer100: book.bid(bill.cusip, bill.maturityDate, time.settlementDate),
   }));
+  const allHeld = held.bills.every((bill) => bill.complete);
+  if (needCents === undefined && !allHeld) return MORE_LOTS;
   const plan =
     needCents === undefined
       ? { sales: holdings.map((h) => ({ cusip: h.cusip, units: h.units, proceedsCents: unitsValueCents(h.units, h.bidPer100) })) }
       : planSale(holdings, needCents - cash);
-  if (!plan) return undefined;
-  // Each sale takes its bill's oldest lots: all of them must be at hand before anything is sold.
-  const lotsBySale = plan.sales.map((sale) => {
+  if (!plan) return allHeld ? undefined : MORE_LOTS;
+  // planSale is greedy in maturity order: on a prefix of the lots, a plan that sells fewer units
+  // of each incomplete bill than were read is the plan all the lots would give; one that sells
+  // all of them might have sold more of that bill, and then of no later one.
+  const mayNeedMore = (sale: { cusip: string; units: bigint }) => {
     const bill = held.bills.find((b) => b.cusip === sale.cusip)!;
-    const lotsOfBill = held.lots
+    return !bill.complete && sale.units >= bill.units;
+  };
+  if (plan.sales.some(mayNeedMore)) return MORE_LOTS;
+  // Each sale takes its bill's oldest lots, all at hand.
+  const lotsBySale = plan.sales.map((sale) =>
+    held.lots
       .filter((lot) => lot.cusip === sale.cusip)
       .sort((a, b) => (a.trade_date === b.trade_date ? (a.id < b.id ? -1 : 1) : a.trade_date < b.trade_date ? -1 : 1))
-      .map((lot) => ({ id: lot.id, units: lot.units, costCents: lot.cost_cents }));
-    const atHand = lotsOfBill.reduce((sum, lot) => sum + lot.units, 0n);
-    return lotsOfBill.length === bill.lotCount || atHand >= sale.units ? lotsOfBill : undefined;
-  });
-  if (lotsBySale.some((lots) => lots === undefined)) return MORE_LOTS;
+      .map((lot) => ({ id: lot.id, units: lot.units, costCents: lot.cost_cents })),
+  );
   let raised = 0n;
   for (const [i, sale] of plan.sales.entries()) {
     const holding = holdings.find((h) => h.cusip === sale.cusip)!;

@@ -49,51 +49,34 @@ export function openLotsFromJson(json: string): LotRow[] {
   return lots.map((lot) => ({ ...lot, units: BigInt(lot.units), cost_cents: BigInt(lot.cost_cents) }));
 }
 
-/** Oldest open lots of each bill a sale reads at first (see saleLots). */
+/** Open lots of a pocket a sale reads at first, in the order it takes them (see saleLots). */
 export const SALE_LOTS_OLDEST = 16;
 
 /**
- * Open lots of several pockets as a sale needs them, without reading every lot of a pocket that
- * holds many: the units of each bill held and its number of open lots, and each bill's oldest
- * `oldest` lots (trade date, then id: the order a sale takes them in). A sale whose units go past
- * those lots reads them all (openLots).
+ * The first `count` open lots of each pocket in the order a sale takes them: nearest maturity
+ * first, then oldest (trade date, then id), read by the index on (partner_id, pocket_id,
+ * maturity_date, trade_date, id) without touching the pocket's other lots. A pocket that returns
+ * `count` lots may hold more of the bill(s) of the last maturity date read
+ * (portfolio.engine.ts heldLotsFrom); a sale that needs more than those reads them all (openLots).
+ * One JSON value, as openLots, for the embedded driver's sake.
+ * @throws Error when `count` is not a positive integer.
  */
-export async function saleLots(
-  q: Queryable,
-  partnerId: string,
-  pocketIds: readonly string[],
-  oldest = SALE_LOTS_OLDEST,
-): Promise<{ bills: BillRow[]; lots: LotRow[] }> {
-  if (pocketIds.length === 0) return { bills: [], lots: [] };
-  const [row] = await q.query<{ bills: string; lots: string }>(
-    `WITH open AS (
-       SELECT id, pocket_id, cusip, maturity_date, units, cost_cents, trade_date,
-              row_number() OVER (PARTITION BY pocket_id, cusip ORDER BY trade_date, id) AS age
-         FROM pocket_lots WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0
-     )
-     SELECT (SELECT coalesce(json_agg(b ORDER BY b.pocket_id, b.maturity_date, b.cusip), '[]')
-               FROM (SELECT pocket_id, cusip, maturity_date, sum(units)::text AS units, count(*)::integer AS lot_count
-                       FROM open GROUP BY pocket_id, cusip, maturity_date) AS b)::text AS bills,
-            (SELECT coalesce(json_agg(l ORDER BY l.maturity_date, l.cusip, l.trade_date, l.id), '[]')
-               FROM (SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
-                       FROM open WHERE age <= $3::integer) AS l)::text AS lots`,
-    [partnerId, pocketIds, oldest],
+export async function saleLots(q: Queryable, partnerId: string, pocketIds: readonly string[], count = SALE_LOTS_OLDEST): Promise<LotRow[]> {
+  if (pocketIds.length === 0) return [];
+  if (!Number.isInteger(count) || count <= 0) throw new Error(`saleLots: count must be a positive integer, got ${count}`);
+  // The limit is part of the statement's text, so that its generic plan is the ordered index scan.
+  const [row] = await q.query<{ lots: string }>(
+    `SELECT coalesce(json_agg(l ORDER BY l.pocket_id, l.maturity_date, l.trade_date, l.id), '[]')::text AS lots
+       FROM unnest($2::uuid[]) AS p(id)
+       CROSS JOIN LATERAL (
+         SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
+           FROM pocket_lots
+          WHERE partner_id = $1 AND pocket_id = p.id AND units > 0
+          ORDER BY maturity_date, trade_date, id LIMIT ${count}
+       ) AS l`,
+    [partnerId, pocketIds],
   );
-  const bills = JSON.parse(row?.bills ?? '[]') as (Omit<BillRow, 'units'> & { units: string })[];
-  const lots = JSON.parse(row?.lots ?? '[]') as (Omit<LotRow, 'units' | 'cost_cents'> & { units: string; cost_cents: string })[];
-  return {
-    bills: bills.map((bill) => ({ ...bill, units: BigInt(bill.units) })),
-    lots: lots.map((lot) => ({ ...lot, units: BigInt(lot.units), cost_cents: BigInt(lot.cost_cents) })),
-  };
-}
-
-/** Units of one bill a pocket holds in open lots, and how many lots hold them. */
-export interface BillRow {
-  pocket_id: string;
-  cusip: string;
-  maturity_date: string;
-  units: bigint;
-  lot_count: number;
+  return openLotsFromJson(row?.lots ?? '[]');
 }
 
 /** Open lots of the tenant that mature on or before `date`, by pocket. */

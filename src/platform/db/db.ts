@@ -121,10 +121,19 @@ export function sqlLiteral(value: unknown): string {
     if (value.includes('\u0000')) throw new Error('a SQL literal cannot hold NUL');
     return `'${value.replaceAll("'", "''")}'`;
   }
-  if (Array.isArray(value) && value.every((element) => typeof element === 'string')) {
-    return sqlLiteral(`{${value.map((element: string) => `"${element.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
-  }
+  const array = arrayLiteral(value);
+  if (array !== undefined) return sqlLiteral(array);
   throw new Error(`cannot inline a parameter of type ${typeof value}`);
+}
+
+/**
+ * The text of a PostgreSQL array of an array of strings (`{"a","b"}`: elements double-quoted,
+ * `"` and `\` escaped; PostgreSQL documentation, "Arrays", section "Array Value Input"), for a
+ * statement that casts its parameter (`$1::uuid[]`); undefined for any other value.
+ */
+export function arrayLiteral(value: unknown): string | undefined {
+  if (!Array.isArray(value) || !value.every((element) => typeof element === 'string')) return undefined;
+  return `{${value.map((element: string) => `"${element.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /** Replaces `$1..$n` in `sql` by the literals of `params` (statements without dollar quoting only). */

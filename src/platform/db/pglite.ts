@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, parse as pgliteParse, protocol } from '@electric-sql/pglite';
-import { type Db, type DeferredStatement, AUTO_PLANS_STATEMENT, CONNECTION_PLAN_CACHE_MODE, type Tx, type TxOptions, deferringTx, inlineParams, normaliseParams, parsers } from './db.ts';
+import { type Db, type DeferredStatement, AUTO_PLANS_STATEMENT, arrayLiteral, CONNECTION_PLAN_CACHE_MODE, type Tx, type TxOptions, deferringTx, inlineParams, normaliseParams, parsers } from './db.ts';
 
 /**
  * Distinct statement texts that get a prepared statement in the embedded database, at most (per
@@ -75,7 +75,8 @@ function preparedStatements(pg: PGlite) {
      * (the first failure skips the rest and is thrown, failing the transaction). A text at its
      * second use is parsed in that same call, right before it runs, so that it sees what the writes
      * before it did (a table one of them creates). Values go as text without their types: deferred
-     * writes take only strings, numbers, booleans, bigints, Dates and nulls (see `sqlLiteral`).
+     * writes take only strings, numbers, booleans, bigints, Dates, nulls and arrays of strings
+     * (see `sqlLiteral`).
      * False, running nothing, when a text is at its first use or no names are left, or a value is
      * of another kind: the caller sends the writes as a script.
      */
@@ -122,13 +123,20 @@ function preparedStatements(pg: PGlite) {
   };
 }
 
-/** Parameters of a deferred write as text (null stays null); undefined for an array or object. */
+/**
+ * Parameters of a deferred write as text (null stays null; an array of strings as the text of a
+ * PostgreSQL array, which the statement casts); undefined for any other array or object.
+ */
 function textValues(params: readonly unknown[]): (string | null)[] | undefined {
   const values: (string | null)[] = [];
   for (const value of normaliseParams(params)) {
     if (value === null || value === undefined) values.push(null);
-    else if (typeof value === 'object') return undefined;
-    else values.push(String(value));
+    else if (typeof value !== 'object') values.push(String(value));
+    else {
+      const array = arrayLiteral(value);
+      if (array === undefined) return undefined;
+      values.push(array);
+    }
   }
   return values;
 }
