@@ -43,7 +43,8 @@ function noDatabase(): Db {
   const refuse = async (): Promise<never> => {
     throw new Error('client:generate builds the API reference without a database');
   };
-  return { kind: 'pglite', query: refuse, tx: refuse, exec: refuse, close: async () => undefined };
+  const listen = () => ({ live: false, close: async () => undefined });
+  return { kind: 'pglite', query: refuse, tx: refuse, exec: refuse, listen, close: async () => undefined };
 }
 
 /** The app's OpenAPI document, as GET /openapi.json serves it but without the `servers` entry. */

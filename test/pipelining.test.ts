@@ -3,7 +3,8 @@
  * in the order issued, after the deferred writes issued before them; a failing one fails with its
  * own error; statements issued together outside a transaction are answered each on its own. And
  * what it buys through the API on PostgreSQL: an on-us transfer in 3 round trips, a GET of a
- * pocket in 2 (counted by `countingDb`, as `npm run bench` counts them).
+ * pocket in 1 once its tenant's clock is kept (counted by `countingDb`, as `npm run bench` counts
+ * them).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -70,7 +71,7 @@ test('statements issued together outside a transaction are answered each on its 
   assert.deepEqual(other.status === 'fulfilled' ? other.value : other.reason, [{ b: 'two' }]);
 });
 
-test('through the API on PostgreSQL, a transfer costs 3 round trips and a GET of a pocket 2', async () => {
+test("through the API on PostgreSQL, a transfer costs 3 round trips, and a GET of a pocket 1 once its tenant's clock is kept", async () => {
   const counted: CountingDb = countingDb({ ...db, close: async () => undefined });
   const deps = { config: testConfig(), db: counted, wallClock: systemClock };
   const services = await createServices(deps);
@@ -88,14 +89,18 @@ test('through the API on PostgreSQL, a transfer costs 3 round trips and a GET of
     // The source holds bills and no cash: the transfer sells, moves and the target buys.
     assert.equal(await reallocate(client, b, a, { type: 'REQUESTED_AMOUNT', amount_usdc: 10_000 }), 10_000n);
     const transfer = counted.count();
-    await client.get(`/api/v2/pockets/${a}/`);
-    counted.resetCount();
-    const got = await client.get(`/api/v2/pockets/${a}/`);
-    assert.equal(got.statusCode, 200, got.body);
-    const get = counted.count();
+    // A GET: the pocket with its balances, lots and net flows in one statement, once the tenant's
+    // clock is kept (its last change notified: at once on PGlite, a moment later on PostgreSQL).
+    let get = { statements: -1, roundTrips: -1 };
+    for (const until = Date.now() + 3_000; Date.now() < until && get.statements !== 1; ) {
+      await client.get(`/api/v2/pockets/${a}/`);
+      counted.resetCount();
+      const got = await client.get(`/api/v2/pockets/${a}/`);
+      assert.equal(got.statusCode, 200, got.body);
+      get = counted.count();
+    }
     await assertSound(db, client.partnerId);
-    // A GET: the tenant clock, then the pocket with its balances, lots and net flows in one statement.
-    assert.deepEqual([get.statements, get.roundTrips], [2, 2], counted.recentStatements().join('\n'));
+    assert.deepEqual([get.statements, get.roundTrips], [1, 1], counted.recentStatements().join('\n'));
     if (db.kind === 'postgres') {
       assert.equal(transfer.roundTrips, 3, counted.recentStatements().join('\n'));
     } else {

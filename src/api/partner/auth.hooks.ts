@@ -139,9 +139,9 @@ async function authenticateCredentials(request: FastifyRequest, options: Partner
  *      the first runs gets 409. The record is written with the change (exactlyOnce, via
  *      `ctx.idempotency`); responses that changed nothing (errors) are recorded in `onSend`;
  *   6. the tenant's due scheduler work, once, before the handler.
- * Queries per request: one for token, signature and key record; one for the tenant clock, sent
- * together with the first when the token was seen lately (one round trip), and none for a read
- * (GET) whose token was seen lately but the clock.
+ * Queries per request: one for token, signature and key record, none for a read (GET) whose
+ * token was seen lately; and one for the tenant clock unless the process keeps it (tenancy), sent
+ * together with the first when the token was seen lately (one round trip).
  */
 export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOptions): Promise<void> {
   const { auth, tenancy, scheduler, config } = options;

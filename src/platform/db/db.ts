@@ -55,8 +55,43 @@ export const CONNECTION_PLAN_CACHE_MODE = 'force_generic_plan';
 /** The statement that gives a transaction PostgreSQL's default planning back (TxOptions.plans). */
 export const AUTO_PLANS_STATEMENT = 'SET LOCAL plan_cache_mode = auto';
 
+/** What a listener of a notification channel is told (see Db.listen). */
+export interface NotificationHandler {
+  /** A notification of the channel, with its payload, after the transaction that sent it committed. */
+  onNotify(payload: string): void;
+  /**
+   * Notifications may have been missed: called when the subscription becomes live (LISTEN took
+   * effect, at first and after a loss) and when the listening connection is lost. Forget what they
+   * kept fresh.
+   */
+  onReset(): void;
+}
+
+/** A listener of one channel (Db.listen). */
+export interface Subscription {
+  /**
+   * True while every notification of the channel reaches the handler: from the moment LISTEN took
+   * effect until the listening connection is lost (then false until it is back, after onReset).
+   */
+  readonly live: boolean;
+  /** Stops listening. */
+  close(): Promise<void>;
+}
+
+/** Names a notification channel may have: lower-case letters, digits and underscores (no quoting needed). */
+export const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Listens to a notification channel (PostgreSQL LISTEN/NOTIFY: a notification is delivered
+   * when the transaction that sent it commits, to every listening session, this process's and
+   * others'). Returns at once; the subscription is `live` once LISTEN has taken effect (onReset is
+   * called then). On PostgreSQL one connection of its own listens for the whole Db, and comes back
+   * after a loss (onReset is called when it is lost and when it is back). Closed with the Db.
+   * @throws Error for a channel name outside CHANNEL_NAME.
+   */
+  listen(channel: string, handler: NotificationHandler): Subscription;
   /**
    * Runs `fn` in one transaction: commit when it resolves, roll back when it throws. On PostgreSQL
    * a serialization failure or deadlock (SQLSTATE 40001/40P01) is retried a few times.

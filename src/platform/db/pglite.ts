@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, parse as pgliteParse, protocol } from '@electric-sql/pglite';
-import { type Db, type DeferredStatement, AUTO_PLANS_STATEMENT, arrayLiteral, CONNECTION_PLAN_CACHE_MODE, type Tx, type TxOptions, deferringTx, inlineParams, normaliseParams, parsers } from './db.ts';
+import { type Db, type DeferredStatement, type NotificationHandler, type Subscription, AUTO_PLANS_STATEMENT, CHANNEL_NAME, arrayLiteral, CONNECTION_PLAN_CACHE_MODE, type Tx, type TxOptions, deferringTx, inlineParams, normaliseParams, parsers } from './db.ts';
 
 /**
  * Distinct statement texts that get a prepared statement in the embedded database, at most (per
@@ -205,6 +205,34 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     },
     async exec(sql: string) {
       await pg.exec(sql);
+    },
+    listen(channel: string, handler: NotificationHandler): Subscription {
+      if (!CHANNEL_NAME.test(channel)) throw new Error(`listen: not a channel name: ${channel}`);
+      // PGlite's listen sends LISTEN outside any transaction (it waits for an open one to end), and
+      // hands over each notification as the statement that delivers it (a COMMIT) answers.
+      let live = false;
+      let closed = false;
+      const listening = pg.listen(channel, (payload) => handler.onNotify(payload)).then(
+        (unlisten) => {
+          if (!closed) {
+            handler.onReset();
+            live = true;
+          }
+          return unlisten;
+        },
+        () => undefined,
+      );
+      return {
+        get live() {
+          return live;
+        },
+        async close() {
+          closed = true;
+          live = false;
+          const unlisten = await listening;
+          if (unlisten && !pg.closed) await unlisten();
+        },
+      };
     },
     async close() {
       if (!pg.closed) await pg.close();

@@ -5,6 +5,7 @@ import {
   AUTO_PLANS_STATEMENT,
   CONNECTION_PLAN_CACHE_MODE,
   type Db,
+  type NotificationHandler,
   type Tx,
   type TxOptions,
   TX_ATTEMPTS_MAX,
@@ -13,6 +14,7 @@ import {
   normaliseParams,
   parsers,
 } from './db.ts';
+import { notificationListener } from './listener.ts';
 import { DatabaseOpenError, errorCode } from './open-error.ts';
 
 /** Connections in the pool of one process. */
@@ -138,6 +140,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 
   const lanes = readLanes(pool);
   const batched = batchingQuery(pool, lanes);
+  const driver = pgModule;
+  const listener = notificationListener(
+    () => new driver.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS }),
+    warn,
+  );
   return {
     kind: 'postgres',
     async query<Row>(sql: string, params?: readonly unknown[]) {
@@ -154,8 +161,10 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     async exec(sql: string) {
       await pool.query(sql);
     },
+    listen: (channel: string, handler: NotificationHandler) => listener.listen(channel, handler),
     async close() {
       lanes.close();
+      await listener.close();
       await pool.end();
     },
   };
