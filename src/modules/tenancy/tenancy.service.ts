@@ -13,7 +13,7 @@ export interface TenantClock {
 /** The channel on which every change of a tenant clock row is notified (migration 0056), with the partner id. */
 export const TENANT_CLOCK_CHANNEL = 'pocketbook_tenant_clock';
 
-/** Tenant clocks a process keeps at most (the oldest kept is forgotten first). */
+/** Tenant clocks a process keeps at most, and clock writes it remembers (the oldest go first). */
 export const TENANT_CLOCKS_KEPT_MAX = 10_000;
 
 /**
@@ -72,6 +72,8 @@ export function createTenancy(deps: { db: Db; wallClock: WallClock }) {
   /** Before a write of the tenant's clock row by this process. */
   const writing = (tenantId: string) => {
     forget(tenantId);
+    written.delete(tenantId);
+    if (written.size >= TENANT_CLOCKS_KEPT_MAX) written.delete(written.keys().next().value!);
     written.set(tenantId, wallClock.now().getTime());
   };
   /** The tenant's clock row, kept or read (`q` a transaction: always read, in it). */
