@@ -3,6 +3,7 @@ import { CHANNEL_NAME, type NotificationHandler, type Subscription } from './db.
 
 /** Milliseconds before the listening connection is opened again after a loss, doubling up to LISTENER_RETRY_MAX_MS. */
 export const LISTENER_RETRY_MIN_MS = 100;
+/** The longest wait between two attempts to open the listening connection again (milliseconds). */
 export const LISTENER_RETRY_MAX_MS = 5_000;
 
 interface Listening {
