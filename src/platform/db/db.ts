@@ -162,9 +162,9 @@ export function sqlLiteral(value: unknown): string {
 }
 
 /**
- * The text of a PostgreSQL array of an array of strings (`{"a","b"}`: elements double-quoted,
- * `"` and `\` escaped; PostgreSQL documentation, "Arrays", section "Array Value Input"), for a
- * statement that casts its parameter (`$1::uuid[]`); undefined for any other value.
+ * `value`, an array of strings, as the text of a PostgreSQL array (`{"a","b"}`: elements
+ * double-quoted, `"` and `\` escaped; PostgreSQL documentation, "Arrays", section "Array Value
+ * Input"), for a statement that casts its parameter (`$1::uuid[]`); undefined for any other value.
  */
 export function arrayLiteral(value: unknown): string | undefined {
   if (!Array.isArray(value) || !value.every((element) => typeof element === 'string')) return undefined;
