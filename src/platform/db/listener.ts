@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { exponentialBackoff } from '../backoff.ts';
 import { CHANNEL_NAME, type NotificationHandler, type Subscription } from './db.ts';
 
 /** Milliseconds before the listening connection is opened again after a loss, doubling up to LISTENER_RETRY_MAX_MS. */
@@ -26,7 +27,9 @@ export function notificationListener(connect: () => pg.Client, warn: (message: s
   const subscriptions = new Set<Listening>();
   let client: pg.Client | undefined;
   let opening: Promise<void> | undefined;
-  let retryMs = LISTENER_RETRY_MIN_MS;
+  const backoff = exponentialBackoff({ baseMs: LISTENER_RETRY_MIN_MS, capMs: LISTENER_RETRY_MAX_MS });
+  /** Failed attempts to open the connection since it was last open. */
+  let failures = 0;
   let retry: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -46,12 +49,12 @@ export function notificationListener(connect: () => pg.Client, warn: (message: s
 
   function schedule(): void {
     if (closed || retry || subscriptions.size === 0) return;
+    failures += 1;
     retry = setTimeout(() => {
       retry = undefined;
       void open();
-    }, retryMs);
+    }, backoff(failures));
     retry.unref();
-    retryMs = Math.min(retryMs * 2, LISTENER_RETRY_MAX_MS);
   }
 
   /** Opens the connection and LISTENs to every channel; on failure, tries again later. */
@@ -79,7 +82,7 @@ export function notificationListener(connect: () => pg.Client, warn: (message: s
           return;
         }
         client = next;
-        retryMs = LISTENER_RETRY_MIN_MS;
+        failures = 0;
         for (const s of subscriptions) {
           s.handler.onReset();
           s.live = true;

@@ -2,6 +2,7 @@
  * The shapes of the job queue: what a producer enqueues, what a kind's handler receives and
  * answers, and the queue's named limits. Domain-free: a job is a kind, a tenant and a JSON payload.
  */
+import type { Backoff } from '../backoff.ts';
 import type { Tx } from '../db/index.ts';
 
 /** Most jobs a pool runs at once in one process. */
@@ -83,8 +84,8 @@ export interface JobRun {
   settle(tx: Tx, outcome: JobOutcome): Promise<boolean>;
 }
 
-/** Delay before run number `attempt + 1`, in milliseconds, after run number `attempt` failed. */
-export type Backoff = (attempt: number) => number;
+/** Delay before run number `attempt + 1`, in milliseconds, after run number `attempt` failed (platform/backoff.ts). */
+export type { Backoff } from '../backoff.ts';
 
 /** How one kind of job is run. */
 export interface JobKind<P = unknown> {
@@ -117,13 +118,4 @@ export interface JobPoolHandle {
   stop(): Promise<void>;
 }
 
-/**
- * Exponential backoff: `baseMs * factor^(attempt - 1)`, capped at `capMs`.
- * @param options.baseMs delay after the first failed run, in milliseconds.
- * @param options.factor growth per run (default 2). @param options.capMs longest delay (default 1 hour).
- */
-export function exponentialBackoff(options: { baseMs: number; factor?: number; capMs?: number }): Backoff {
-  const factor = options.factor ?? 2;
-  const capMs = options.capMs ?? 3600 * 1000;
-  return (attempt) => Math.min(capMs, Math.round(options.baseMs * factor ** Math.max(0, attempt - 1)));
-}
+export { exponentialBackoff } from '../backoff.ts';
