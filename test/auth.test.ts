@@ -464,6 +464,54 @@ describe('idempotency keys', () => {
     assert.equal(second, 'in_progress');
   });
 
+  test('a claim whose record is written with the change takes the key in one statement; a concurrent holder still refuses it', async (tc) => {
+    if (t.db.kind !== 'postgres') return tc.skip('PGlite runs one transaction at a time');
+    const key = randomUUID();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let claimed!: () => void;
+    const firstClaimed = new Promise<void>((resolve) => (claimed = resolve));
+    const first = t.db.tx(async (tx) => {
+      const outcome = await t.auth.claimKeyOf(tx, client.partnerId, key, 'hash-a', { recorded: true });
+      claimed();
+      await held;
+      return outcome.outcome;
+    });
+    await firstClaimed;
+    const second = await t.db.tx((tx) => t.auth.claimKeyOf(tx, client.partnerId, key, 'hash-a', { recorded: true }));
+    release();
+    assert.equal(await first, 'proceed');
+    assert.equal(second.outcome, 'in_progress');
+  });
+
+  test('the record of a claim replaces an expired record only when the claim found one', async () => {
+    const response = { statusCode: 201, contentType: 'application/json', body: '{"ok":true}' };
+    for (const recorded of [false, true]) {
+      const fresh = randomUUID();
+      await t.db.tx(async (tx) => {
+        const claimed = await t.auth.claimKeyOf(tx, client.partnerId, fresh, 'hash-a', { recorded });
+        assert.deepEqual(claimed, { outcome: 'proceed', expired: false });
+        t.auth.recordInTx(tx, client.partnerId, fresh, 'hash-a', response, claimed.expired);
+      });
+      assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, fresh, 'hash-a')), 'replay');
+    }
+    const old = randomUUID();
+    await t.auth.record(client.partnerId, old, 'hash-a', response);
+    clock.advance(61 * MINUTE_MS);
+    // Without the claim's word, the expired record would stand in the new one's way.
+    const blocked = await t.db
+      .tx(async (tx) => t.auth.recordInTx(tx, client.partnerId, old, 'hash-b', response, false))
+      .then(() => undefined, (error: unknown) => error);
+    assert.ok(blocked && t.auth.isKeyTaken(blocked), String(blocked));
+    await t.db.tx(async (tx) => {
+      const claimed = await t.auth.claimKeyOf(tx, client.partnerId, old, 'hash-b', { recorded: true });
+      assert.deepEqual(claimed, { outcome: 'proceed', expired: true });
+      t.auth.recordInTx(tx, client.partnerId, old, 'hash-b', { ...response, body: '{"b":1}' }, claimed.expired);
+    });
+    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, old, 'hash-b')), 'replay');
+    client = await partnerOf(t); // a fresh token: the clock moved past the last one's life
+  });
+
   test('a crash before commit leaves nothing behind: the retry runs at once', async () => {
     const key = randomUUID();
     const response = { statusCode: 201, contentType: 'application/json', body: '{"ok":true}' };

@@ -231,18 +231,23 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
  * records the response there. The route renders the result (see `sealedReply`).
  */
 function sealOf(request: FastifyRequest, keyed: KeyedRequest, options: PartnerAuthOptions): IdempotencySeal {
+  // Whether the claim found an expired record of the key, which the record then replaces.
+  let expired = true;
   return {
     key: keyed.key,
     async claim(tx: Tx) {
-      const outcome = await options.auth.claimKey(tx, keyed.partnerId, keyed.key, keyed.requestHash);
-      if (outcome === 'in_progress') throw authErrors.idempotencyInProgress();
-      if (outcome === 'mismatch') throw authErrors.idempotencyMismatch();
-      if (outcome === 'replay') throw authErrors.idempotencyReplay();
+      // A route that renders its result for the seal writes the record with the change: the
+      // record's primary key backs the claim (claimKeyOf), which can then be one statement.
+      const claimed = await options.auth.claimKeyOf(tx, keyed.partnerId, keyed.key, keyed.requestHash, { recorded: request.renderSealed !== undefined });
+      expired = claimed.expired;
+      if (claimed.outcome === 'in_progress') throw authErrors.idempotencyInProgress();
+      if (claimed.outcome === 'mismatch') throw authErrors.idempotencyMismatch();
+      if (claimed.outcome === 'replay') throw authErrors.idempotencyReplay();
     },
     async seal(tx: Tx, result: unknown) {
       const rendered = request.renderSealed?.(result);
       if (!rendered) return;
-      options.auth.recordInTx(tx, keyed.partnerId, keyed.key, keyed.requestHash, rendered);
+      options.auth.recordInTx(tx, keyed.partnerId, keyed.key, keyed.requestHash, rendered, expired);
       keyed.sealed = true;
       if (faultArmed(options.config, 'before-commit', request)) {
         // Send the change and its record now, so that the crash comes after them, before COMMIT.

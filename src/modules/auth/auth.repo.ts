@@ -161,26 +161,50 @@ export async function findLiveTokenAndKey(
   return rows[0];
 }
 
+/** What a claim of a key found (lockKey). */
+export interface KeyClaim {
+  /** False when a concurrent transaction holds the key. */
+  readonly locked: boolean;
+  /** The key's unexpired record, when one exists (and the key was locked). */
+  readonly existing: IdempotencyRow | undefined;
+  /** An expired record of the key exists: the new record must replace it (insertRecordInTx). */
+  readonly expired: boolean;
+}
+
 /**
- * Takes the key for the caller's transaction (an advisory lock held until it ends) and reads an
- * unexpired record of it. The lock comes first, in a statement of its own: under READ COMMITTED
- * each statement sees what was committed before it began, so the read that follows the lock sees
- * a record committed by the transaction that held the lock before us. The two are issued together
+ * Takes the key for the caller's transaction (an advisory lock held until it ends) and reads its
+ * record, live or expired.
+ *
+ * `together` false: the lock comes first, in a statement of its own: under READ COMMITTED each
+ * statement sees what was committed before it began, so the read that follows the lock sees a
+ * record committed by the transaction that held the lock before us. The two are issued together
  * (pipelined: one round trip), and run in that order.
- * @returns locked false when a concurrent transaction holds the key; the record when one exists.
+ *
+ * `together` true: the lock and the read are one statement, whose snapshot is taken before the
+ * lock is granted: a record committed by the lock's previous holder in between is not seen. Only
+ * for a caller that writes the key's record with its change (insertRecordInTx): that insert then
+ * meets the committed record's primary key, and the duplicate rolls back whole (isKeyTaken), as
+ * when it loses the race with a record committed after its claim.
  */
-export async function lockKey(tx: Tx, partnerId: string, key: string, now: Date): Promise<{ locked: boolean; existing: IdempotencyRow | undefined }> {
-  // Alone on its database (PGlite), a transaction cannot meet a concurrent duplicate: no lock.
-  // Both statements are issued together (one round trip); the read still runs after the lock.
-  const [[lock], rows] = await Promise.all([
-    tx.alone ? [{ locked: true }] : tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0)) AS locked`, [partnerId, key]),
-    tx.query<IdempotencyRow>(
-      `SELECT request_hash, status_code, content_type, response_body FROM idempotency_keys WHERE partner_id = $1 AND key = $2 AND expires_at > $3`,
+export async function lockKey(tx: Tx, partnerId: string, key: string, now: Date, together: boolean): Promise<KeyClaim> {
+  const read = (lock: string) =>
+    tx.query<IdempotencyRow & { locked: boolean; live: boolean | null }>(
+      `SELECT ${lock} AS locked, k.request_hash, k.status_code, k.content_type, k.response_body, k.expires_at > $3::timestamptz AS live
+         FROM (SELECT 1) AS one LEFT JOIN idempotency_keys k ON k.partner_id = $1::uuid AND k.key = $2::uuid`,
       [partnerId, key, now],
-    ),
-  ]);
-  if (!lock?.locked) return { locked: false, existing: undefined };
-  return { locked: true, existing: rows[0] };
+    );
+  const lockSql = `pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0))`;
+  // Alone on its database (PGlite), a transaction cannot meet a concurrent duplicate: no lock.
+  let rows: (IdempotencyRow & { locked: boolean; live: boolean | null })[];
+  if (tx.alone || together) rows = await read(tx.alone ? 'true' : lockSql);
+  else {
+    const [[lock], found] = await Promise.all([tx.query<{ locked: boolean }>(`SELECT ${lockSql} AS locked`, [partnerId, key]), read('true')]);
+    rows = found.map((row) => ({ ...row, locked: lock?.locked === true }));
+  }
+  const row = rows[0];
+  if (!row?.locked) return { locked: false, existing: undefined, expired: false };
+  const existing = row.live === true ? { request_hash: row.request_hash, status_code: row.status_code, content_type: row.content_type, response_body: row.response_body } : undefined;
+  return { locked: true, existing, expired: row.live === false };
 }
 
 /** An idempotency record to write: the request's fingerprint and the response it got. */
@@ -209,11 +233,13 @@ function recordParams(r: KeyRecord): unknown[] {
 
 /**
  * Writes the record in the caller's transaction (deferred: it commits with the change it answers).
- * An expired record of the key goes first; a live one makes the insert fail on the primary key
- * (SQLSTATE 23505, see `isKeyTaken`), so a duplicate that slipped past the claim rolls back.
+ * An expired record of the key goes first, unless `expired` is false: the caller's claim found
+ * none (lockKey), and none can turn up later (a record written since is live). A live one
+ * makes the insert fail on the primary key (SQLSTATE 23505, see `isKeyTaken`), so a duplicate that
+ * slipped past the claim rolls back.
  */
-export function insertRecordInTx(tx: Tx, record: KeyRecord): void {
-  tx.defer(`DELETE FROM idempotency_keys WHERE partner_id = $1::uuid AND key = $2::uuid AND expires_at <= $3::timestamptz`, [record.partnerId, record.key, record.now]);
+export function insertRecordInTx(tx: Tx, record: KeyRecord, expired = true): void {
+  if (expired) tx.defer(`DELETE FROM idempotency_keys WHERE partner_id = $1::uuid AND key = $2::uuid AND expires_at <= $3::timestamptz`, [record.partnerId, record.key, record.now]);
   tx.defer(
     `INSERT INTO idempotency_keys (partner_id, key, attempt_id, request_hash, state, status_code, content_type, response_body, started_at, expires_at)
      VALUES ($1::uuid, $2::uuid, gen_random_uuid(), $3, 'done', $4::integer, $5, convert_to($6, 'UTF8'), $7::timestamptz, $8::timestamptz)`,

@@ -28,6 +28,9 @@ import { authErrors } from './auth.errors.ts';
 import * as repo from './auth.repo.ts';
 import { type ThrottleKey, throttleKeys, waitMs, withFailure } from './login-throttle.ts';
 
+/** What claiming an idempotency key decided (see claimKeyOf). */
+export type ClaimOutcome = 'proceed' | 'in_progress' | 'mismatch' | 'replay';
+
 /** A signed Partner API request, as the auth hook hands it over. */
 export interface SignedRequest {
   readonly token: string;
@@ -219,13 +222,21 @@ export function createAuthService(deps: AppDeps) {
   /**
    * Takes `key` for the caller's transaction (exactly-once writes). A concurrent transaction
    * holding the key is `in_progress`; a record committed meanwhile is `replay` (same request) or
-   * `mismatch`.
+   * `mismatch`. `expired`: an expired record of the key exists (pass it on to recordInTx).
+   * `options.recorded`: the caller writes the key's record with its change (recordInTx), whose
+   * primary key then stops a duplicate the claim misses: the lock and the read can be one
+   * statement (repo.lockKey).
    */
-  async function claimKey(tx: Tx, partnerId: string, key: string, requestHash: string): Promise<'proceed' | 'in_progress' | 'mismatch' | 'replay'> {
-    const { locked, existing } = await repo.lockKey(tx, partnerId, key, wallClock.now());
-    if (!locked) return 'in_progress';
-    if (existing) return existing.request_hash === requestHash ? 'replay' : 'mismatch';
-    return 'proceed';
+  async function claimKeyOf(tx: Tx, partnerId: string, key: string, requestHash: string, options: { recorded?: boolean } = {}): Promise<{ outcome: ClaimOutcome; expired: boolean }> {
+    const { locked, existing, expired } = await repo.lockKey(tx, partnerId, key, wallClock.now(), options.recorded === true);
+    if (!locked) return { outcome: 'in_progress', expired };
+    if (existing) return { outcome: existing.request_hash === requestHash ? 'replay' : 'mismatch', expired };
+    return { outcome: 'proceed', expired };
+  }
+
+  /** `claimKeyOf`'s outcome alone. */
+  async function claimKey(tx: Tx, partnerId: string, key: string, requestHash: string): Promise<ClaimOutcome> {
+    return (await claimKeyOf(tx, partnerId, key, requestHash)).outcome;
   }
 
   function recordOf(partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }): repo.KeyRecord {
@@ -233,9 +244,12 @@ export function createAuthService(deps: AppDeps) {
     return { partnerId, key, requestHash, ...response, now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS) };
   }
 
-  /** Records a keyed request's response in the transaction of the change it answers. */
-  function recordInTx(tx: Tx, partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }): void {
-    repo.insertRecordInTx(tx, recordOf(partnerId, key, requestHash, response));
+  /**
+   * Records a keyed request's response in the transaction of the change it answers. `expired`
+   * false: the claim of this transaction found no expired record to replace (claimKeyOf).
+   */
+  function recordInTx(tx: Tx, partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }, expired = true): void {
+    repo.insertRecordInTx(tx, recordOf(partnerId, key, requestHash, response), expired);
   }
 
   /** True for the error of a duplicate whose record met a live one at commit (refuse it as in progress). */
@@ -254,6 +268,7 @@ export function createAuthService(deps: AppDeps) {
     authenticateRequest,
     partnerHint,
     claimKey,
+    claimKeyOf,
     recordInTx,
     record,
     isKeyTaken,

@@ -28,6 +28,8 @@ export {
   pocketBalances,
   pocketBalancesFromJson,
   pocketBalancesJson,
+  pocketsBalancesFromJson,
+  pocketsBalancesJson,
   pocketCashRelation,
   tenantEntryIdsRelation,
   postEntry,

@@ -185,8 +185,31 @@ export function pocketBalancesJson(partnerParam: string, pocketParam: string): s
 
 /** The balances `pocketBalancesJson` selected (kinds the pocket has no account of: zero). */
 export function pocketBalancesFromJson(json: string): PocketBalances {
-  const byKind = JSON.parse(json) as Partial<Record<string, string>>;
+  return balancesByKind(JSON.parse(json) as Partial<Record<string, string>>);
+}
+
+/** Balances from `{kind: "cents"}` (kinds absent: zero). */
+function balancesByKind(byKind: Partial<Record<string, string>>): PocketBalances {
   return Object.fromEntries(POCKET_ACCOUNT_KINDS.map((kind) => [kind, BigInt(byKind[kind] ?? '0')])) as PocketBalances;
+}
+
+/**
+ * SQL of a JSON value (text): the posted balances of several pockets' accounts,
+ * `{pocketId: {kind: "cents"}}`, for one statement of another module that reads them with its own
+ * rows (a sale's balances with its lots) and must not read ledger tables itself. `partnerParam` is
+ * a uuid placeholder, `pocketsParam` a uuid[] one (`$1`, `$2`). Parse it with
+ * `pocketsBalancesFromJson`.
+ */
+export function pocketsBalancesJson(partnerParam: string, pocketsParam: string): string {
+  return `(SELECT coalesce(json_object_agg(b.pocket_id, b.balances), '{}')::text
+             FROM (SELECT pocket_id, json_object_agg(kind, balance_cents::text) AS balances FROM ledger_accounts
+                    WHERE partner_id = ${partnerParam}::uuid AND pocket_id = ANY(${pocketsParam}::uuid[]) GROUP BY pocket_id) AS b)`;
+}
+
+/** The balances `pocketsBalancesJson` selected, for each of `pocketIds` (kinds without an account: zero). */
+export function pocketsBalancesFromJson(json: string, pocketIds: readonly string[]): Map<string, PocketBalances> {
+  const byPocket = JSON.parse(json) as Partial<Record<string, Partial<Record<string, string>>>>;
+  return new Map(pocketIds.map((id) => [id, balancesByKind(byPocket[id] ?? {})]));
 }
 
 /**

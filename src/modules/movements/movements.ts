@@ -1,7 +1,7 @@
 import type { NewEvent } from '../events/index.ts';
 import type { BusinessCalendar, MarketService } from '../market/index.ts';
 import { assert } from '../../platform/assert.ts';
-import { EngineWork, type HeldLots, MORE_LOTS, type PortfolioPocket, type TradeTime, SALE_LOTS_OLDEST, heldLotsFrom, investCash, openLots, raiseCash, saleLots } from '../portfolio/index.ts';
+import { EngineWork, type HeldLots, MORE_LOTS, type PortfolioPocket, type TradeTime, SALE_LOTS_OLDEST, heldLotsFrom, investCash, openLots, raiseCash } from '../portfolio/index.ts';
 import { marketDate } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
@@ -99,15 +99,15 @@ export function createMovements(deps: { market: MarketService; pockets: PocketSt
 
   return {
     /**
-     * Opens a movement over the tenant's pockets: locks them (ascending id) and reads their
-     * balances, and the open lots of `options.lotsOf`. The statements are issued together (one
-     * round trip on PostgreSQL) and run in order, so the reads see the pockets as locked.
+     * Opens a movement over the tenant's pockets: locks them (ascending id), then reads their
+     * balances and the first open lots of `options.lotsOf` in one statement. The two statements
+     * are issued together (one round trip on PostgreSQL) and run in order, so the read sees the
+     * pockets as locked.
      */
     async begin(tx: Tx, ctx: RequestContext, pocketIds: readonly string[], options: BeginOptions = {}): Promise<Movement> {
-      const [locked, work, read] = await Promise.all([
+      const [locked, { work, lots: read }] = await Promise.all([
         pockets.lock(tx, ctx.tenantId, pocketIds),
-        EngineWork.begin(tx, ctx.tenantId, market, pocketIds),
-        saleLots(tx, ctx.tenantId, options.lotsOf ?? []),
+        EngineWork.beginSelling(tx, ctx.tenantId, market, pocketIds, options.lotsOf ?? []),
       ]);
       const byPocket = new Map<string, HeldLots>();
       for (const id of options.lotsOf ?? []) {

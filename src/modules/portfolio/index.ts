@@ -33,6 +33,6 @@ export {
   unitsToRaise,
   unitsValueCents,
 } from './portfolio.domain.ts';
-export { type LotRow, SALE_LOTS_OLDEST, holdingsValueRelation, maturingLots, openLots, openLotsFromJson, openLotsJson, saleLots } from './portfolio.repo.ts';
+export { type LotRow, SALE_LOTS_OLDEST, holdingsValueRelation, maturingLots, openLots, openLotsFromJson, openLotsJson } from './portfolio.repo.ts';
 export { type TradeRow, selectTrades } from './trades.repo.ts';
 export { checkPortfolioInvariants } from './portfolio.invariants.ts';

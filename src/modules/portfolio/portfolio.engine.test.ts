@@ -1,5 +1,5 @@
 /**
- * A sale decided on the first lots of a pocket (saleLots reads a prefix in sale order) is the sale
+ * A sale decided on the first lots of a pocket (balancesAndSaleLots reads a prefix in sale order) is the sale
  * all its lots would give, or it asks for them all (MORE_LOTS): never a different sale.
  */
 import assert from 'node:assert/strict';

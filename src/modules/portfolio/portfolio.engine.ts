@@ -75,6 +75,15 @@ export class EngineWork {
   }
 
   /**
+   * As `begin`, and reads the first open lots of `lotsOf` in sale order in the same statement
+   * (repo.balancesAndSaleLots): what a money movement reads once its pockets are locked.
+   */
+  static async beginSelling(q: Queryable, tenantId: string, market: MarketService, pocketIds: readonly string[], lotsOf: readonly string[]): Promise<{ work: EngineWork; lots: repo.LotRow[] }> {
+    const { balances, lots } = await repo.balancesAndSaleLots(q, tenantId, pocketIds, lotsOf);
+    return { work: new EngineWork(tenantId, market, balances), lots };
+  }
+
+  /**
    * The bill `strategy` buys on `pricingDate` and its same-day quote, asked of the market once per
    * run (a business day's reinvestment buys the same bill for thousands of pockets).
    * @throws DomainError `market.*` as MarketService.billToBuy and quote (not remembered).
@@ -294,7 +303,7 @@ function holdingsOf(lots: readonly repo.LotRow[], book: QuoteBook, settlementDat
 
 /**
  * A pocket's open lots as a sale reads them: every bill it holds with its units, or a prefix of
- * them in sale order (saleLots: nearest maturity first, then oldest). A bill is `complete` when
+ * them in sale order (balancesAndSaleLots: nearest maturity first, then oldest). A bill is `complete` when
  * every open lot of it is in `lots`; otherwise `units` is a lower bound (the lots read so far).
  */
 export interface HeldLots {
@@ -304,7 +313,7 @@ export interface HeldLots {
 
 /**
  * HeldLots of one pocket from its open lots: all of them (`cut` false, openLots), or the first
- * ones in sale order (`cut` true: saleLots returned as many as it reads, so the bills of the last
+ * ones in sale order (`cut` true: balancesAndSaleLots returned as many as it reads, so the bills of the last
  * maturity date read may hold more lots; bills of earlier maturities are complete).
  */
 export function heldLotsFrom(lots: readonly repo.LotRow[], cut = false): HeldLots {

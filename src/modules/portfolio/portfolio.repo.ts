@@ -1,5 +1,5 @@
 import type { Queryable, Tx } from '../../platform/db/index.ts';
-import { pocketCashRelation, tenantEntryIdsRelation } from '../ledger/index.ts';
+import { type PocketBalances, pocketCashRelation, pocketsBalancesFromJson, pocketsBalancesJson, tenantEntryIdsRelation } from '../ledger/index.ts';
 
 /** SQL of the portfolio engine's tables: lots of bills held (`pocket_lots`) and trades (`trades`). */
 
@@ -49,34 +49,49 @@ export function openLotsFromJson(json: string): LotRow[] {
   return lots.map((lot) => ({ ...lot, units: BigInt(lot.units), cost_cents: BigInt(lot.cost_cents) }));
 }
 
-/** Open lots of a pocket a sale reads at first, in the order it takes them (see saleLots). */
+/** Open lots of a pocket a sale reads at first, in the order it takes them (see balancesAndSaleLots). */
 export const SALE_LOTS_OLDEST = 16;
 
 /**
- * The first `count` open lots of each pocket in the order a sale takes them: nearest maturity
- * first, then oldest (trade date, then id), read by the index on (partner_id, pocket_id,
- * maturity_date, trade_date, id) without touching the pocket's other lots. A pocket that returns
- * `count` lots may hold more of the bill(s) of the last maturity date read
- * (portfolio.engine.ts heldLotsFrom); a sale that needs more than those reads them all (openLots).
- * One JSON value, as openLots, for the embedded driver's sake.
+ * What a movement reads once its pockets are locked, in one statement: the posted balances of
+ * `pocketIds` (ledger's pocketsBalancesJson), and the first `count` open lots of each pocket of
+ * `lotsOf` in the order a sale takes them: nearest maturity first, then oldest (trade date, then
+ * id), read by the index on (partner_id, pocket_id, maturity_date, trade_date, id) without
+ * touching the pocket's other lots. A pocket that returns `count` lots may hold more of the
+ * bill(s) of the last maturity date read (portfolio.engine.ts heldLotsFrom); a sale that needs
+ * more than those reads them all (openLots). JSON values, as openLots, for the embedded driver's sake.
  * @throws Error when `count` is not a positive integer.
  */
-export async function saleLots(q: Queryable, partnerId: string, pocketIds: readonly string[], count = SALE_LOTS_OLDEST): Promise<LotRow[]> {
-  if (pocketIds.length === 0) return [];
-  if (!Number.isInteger(count) || count <= 0) throw new Error(`saleLots: count must be a positive integer, got ${count}`);
-  // The limit is part of the statement's text, so that its generic plan is the ordered index scan.
-  const [row] = await q.query<{ lots: string }>(
-    `SELECT coalesce(json_agg(l ORDER BY l.pocket_id, l.maturity_date, l.trade_date, l.id), '[]')::text AS lots
-       FROM unnest($2::uuid[]) AS p(id)
-       CROSS JOIN LATERAL (
-         SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
-           FROM pocket_lots
-          WHERE partner_id = $1 AND pocket_id = p.id AND units > 0
-          ORDER BY maturity_date, trade_date, id LIMIT ${count}
-       ) AS l`,
-    [partnerId, pocketIds],
+export async function balancesAndSaleLots(
+  q: Queryable,
+  partnerId: string,
+  pocketIds: readonly string[],
+  lotsOf: readonly string[],
+  count = SALE_LOTS_OLDEST,
+): Promise<{ balances: Map<string, PocketBalances>; lots: LotRow[] }> {
+  const [row] = await q.query<{ balances: string; lots: string }>(
+    `SELECT ${pocketsBalancesJson('$1', '$2')} AS balances, ${saleLotsJson('$1', '$3', count)} AS lots`,
+    [partnerId, pocketIds, lotsOf],
   );
-  return openLotsFromJson(row?.lots ?? '[]');
+  return { balances: pocketsBalancesFromJson(row?.balances ?? '{}', pocketIds), lots: openLotsFromJson(row?.lots ?? '[]') };
+}
+
+/**
+ * SQL of a JSON value (text): the first `count` open lots of each pocket of `pocketsParam` (a
+ * uuid[] placeholder) in sale order (balancesAndSaleLots). The limit is part of the text, so that the
+ * statement's generic plan is the ordered index scan.
+ * @throws Error when `count` is not a positive integer.
+ */
+function saleLotsJson(partnerParam: string, pocketsParam: string, count: number): string {
+  if (!Number.isInteger(count) || count <= 0) throw new Error(`balancesAndSaleLots: count must be a positive integer, got ${count}`);
+  return `(SELECT coalesce(json_agg(l ORDER BY l.pocket_id, l.maturity_date, l.trade_date, l.id), '[]')::text
+             FROM unnest(${pocketsParam}::uuid[]) AS p(id)
+             CROSS JOIN LATERAL (
+               SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
+                 FROM pocket_lots
+                WHERE partner_id = ${partnerParam}::uuid AND pocket_id = p.id AND units > 0
+                ORDER BY maturity_date, trade_date, id LIMIT ${count}
+             ) AS l)`;
 }
 
 /** Open lots of the tenant that mature on or before `date`, by pocket. */
