@@ -24,7 +24,7 @@ import type { Config } from '../src/config.ts';
 import type { AppDeps } from '../src/deps.ts';
 import { type AuthService, createAuthService } from '../src/modules/auth/index.ts';
 import { ManualClock, type WallClock } from '../src/platform/clock.ts';
-import type { Db } from '../src/platform/db/index.ts';
+import type { Db, Tx } from '../src/platform/db/index.ts';
 import { DomainError, httpConventions, notFound } from '../src/platform/http/index.ts';
 import { REQUEST_BODY_BYTES_MAX } from '../src/platform/limits.ts';
 import type { Services } from '../src/services.ts';
@@ -446,42 +446,26 @@ describe('idempotency keys', () => {
 
   test('a key held by a running transaction is refused to another (PostgreSQL: two connections)', async (tc) => {
     if (t.db.kind !== 'postgres') return tc.skip('PGlite runs one transaction at a time');
-    const key = randomUUID();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let claimed!: () => void;
-    const firstClaimed = new Promise<void>((resolve) => (claimed = resolve));
-    const first = t.db.tx(async (tx) => {
-      const outcome = await t.auth.claimKey(tx, client.partnerId, key, 'hash-a');
-      claimed();
-      await held;
-      return outcome;
-    });
-    await firstClaimed;
-    const second = await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-a'));
-    release();
-    assert.equal(await first, 'proceed');
-    assert.equal(second, 'in_progress');
-  });
-
-  test('a claim whose record is written with the change takes the key in one statement; a concurrent holder still refuses it', async (tc) => {
-    if (t.db.kind !== 'postgres') return tc.skip('PGlite runs one transaction at a time');
-    const key = randomUUID();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let claimed!: () => void;
-    const firstClaimed = new Promise<void>((resolve) => (claimed = resolve));
-    const first = t.db.tx(async (tx) => {
-      const outcome = await t.auth.claimKeyOf(tx, client.partnerId, key, 'hash-a', { recorded: true });
-      claimed();
-      await held;
-      return outcome.outcome;
-    });
-    await firstClaimed;
-    const second = await t.db.tx((tx) => t.auth.claimKeyOf(tx, client.partnerId, key, 'hash-a', { recorded: true }));
-    release();
-    assert.equal(await first, 'proceed');
-    assert.equal(second.outcome, 'in_progress');
+    // The claim in two statements, and in one (a claim whose record is written with the change).
+    for (const recorded of [false, true]) {
+      const key = randomUUID();
+      const claim = (tx: Tx) => t.auth.claimKeyOf(tx, client.partnerId, key, 'hash-a', { recorded }).then((claimed) => claimed.outcome);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let claimed!: () => void;
+      const firstClaimed = new Promise<void>((resolve) => (claimed = resolve));
+      const first = t.db.tx(async (tx) => {
+        const outcome = await claim(tx);
+        claimed();
+        await held;
+        return outcome;
+      });
+      await firstClaimed;
+      const second = await t.db.tx(claim);
+      release();
+      assert.equal(await first, 'proceed', `recorded: ${recorded}`);
+      assert.equal(second, 'in_progress', `recorded: ${recorded}`);
+    }
   });
 
   test('the record of a claim replaces an expired record only when the claim found one', async () => {
