@@ -33,14 +33,24 @@ export async function exactlyOnceEager<T>(db: Db, ctx: RequestContext, fn: (tx: 
   const idempotency = ctx.idempotency;
   if (!idempotency) return exactlyOnce(db, ctx, fn);
   try {
-    return await db.tx(async (tx) => {
-      const [claimed, ran] = await Promise.allSettled([idempotency.claim(tx), fn(tx)]);
-      if (claimed.status === 'rejected') throw claimed.reason;
-      if (ran.status === 'rejected') throw ran.reason;
-      await idempotency.seal(tx, ran.value);
-      return ran.value;
-    });
+    return await db.tx((tx) => exactlyOnceEagerIn(tx, ctx, fn));
   } catch (error) {
     throw idempotency.translate(error) ?? error;
   }
+}
+
+/**
+ * What `exactlyOnceEager` runs in its transaction, in a transaction the caller holds (requests
+ * carried out together, platform/together.ts): the claim and the change issued together, then the
+ * seal. A failure rejects as it is (the caller rolls back and runs the request alone through
+ * exactlyOnceEager, which translates it).
+ */
+export async function exactlyOnceEagerIn<T>(tx: Tx, ctx: RequestContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const idempotency = ctx.idempotency;
+  if (!idempotency) return fn(tx);
+  const [claimed, ran] = await Promise.allSettled([idempotency.claim(tx), fn(tx)]);
+  if (claimed.status === 'rejected') throw claimed.reason;
+  if (ran.status === 'rejected') throw ran.reason;
+  await idempotency.seal(tx, ran.value);
+  return ran.value;
 }

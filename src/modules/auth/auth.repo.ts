@@ -240,10 +240,17 @@ function recordParams(r: KeyRecord): unknown[] {
  */
 export function insertRecordInTx(tx: Tx, record: KeyRecord, expired = true): void {
   if (expired) tx.defer(`DELETE FROM idempotency_keys WHERE partner_id = $1::uuid AND key = $2::uuid AND expires_at <= $3::timestamptz`, [record.partnerId, record.key, record.now]);
+  // The record as JSON, so that the records of requests carried out together travel as one insert (Tx.defer's rows).
+  const row = {
+    key: record.key, request_hash: record.requestHash, status_code: record.statusCode, content_type: record.contentType ?? null, body: record.body,
+    started_at: record.now.toISOString(), expires_at: record.expiresAt.toISOString(),
+  };
   tx.defer(
     `INSERT INTO idempotency_keys (partner_id, key, attempt_id, request_hash, state, status_code, content_type, response_body, started_at, expires_at)
-     VALUES ($1::uuid, $2::uuid, gen_random_uuid(), $3, 'done', $4::integer, $5, convert_to($6, 'UTF8'), $7::timestamptz, $8::timestamptz)`,
-    recordParams(record),
+     SELECT $1::uuid, x.key, gen_random_uuid(), x.request_hash, 'done', x.status_code, x.content_type, convert_to(x.body, 'UTF8'), x.started_at, x.expires_at
+       FROM jsonb_to_recordset($2::jsonb) AS x(key uuid, request_hash text, status_code integer, content_type text, body text, started_at timestamptz, expires_at timestamptz)`,
+    [record.partnerId, JSON.stringify([row])],
+    { rows: [1] },
   );
 }
 

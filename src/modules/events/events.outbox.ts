@@ -59,9 +59,20 @@ export async function emitEvent(tx: Tx, event: NewEvent): Promise<string> {
  */
 export async function emitEvents(tx: Tx, events: readonly NewEvent[]): Promise<string[]> {
   assert(events.length <= EVENTS_PER_CALL_MAX, 'more events than EVENTS_PER_CALL_MAX in one call');
-  const rows = events.map((event, ord) => checkedRow(event, ord, newId(), false));
+  const rows = events.map((event) => checkedRow(event, nextOrd(), newId(), false));
   repo.deferInsertEvents(tx, rows);
   return rows.map((row) => row.id);
+}
+
+/**
+ * The order of events recorded by this process, increasing across calls: events about one object
+ * are numbered in it, also when the events of several calls travel in one statement (the
+ * transfers carried out together: platform/together.ts).
+ */
+let lastOrd = 0;
+function nextOrd(): number {
+  lastOrd += 1;
+  return lastOrd;
 }
 
 /** The row of a catalog-checked event. */

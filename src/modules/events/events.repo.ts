@@ -256,7 +256,7 @@ const ENQUEUE_DELIVERIES = enqueueFromSql({
 const INSERT_EVENTS = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-      ord integer, id uuid, partner_id uuid, event_type text, object_type text, object_id uuid,
+      ord bigint, id uuid, partner_id uuid, event_type text, object_type text, object_id uuid,
       customer_id uuid, payload jsonb, occurred_at timestamptz, is_test boolean)
   ), per_object AS (
     SELECT partner_id, object_id, count(*)::integer AS n FROM input GROUP BY partner_id, object_id
@@ -291,7 +291,7 @@ const INSERT_EVENTS = `
  */
 export function deferInsertEvents(tx: Tx, events: readonly EventInsert[]): void {
   if (events.length === 0) return;
-  tx.defer(INSERT_EVENTS, [JSON.stringify(events)]);
+  tx.defer(INSERT_EVENTS, [JSON.stringify(events)], { rows: [0] });
 }
 
 /** Records events like deferInsertEvents, at once. @returns how many deliveries were scheduled. */

@@ -113,6 +113,7 @@ export function writeEntries(tx: Tx, partnerId: string, entries: readonly NewEnt
                FROM p WHERE pocket_id IS NOT NULL GROUP BY pocket_id, kind) d
       WHERE a.partner_id = $1::uuid AND a.pocket_id = d.pocket_id AND a.kind = d.kind ${ofPockets('a')}`,
     [partnerId, JSON.stringify(entryRows), JSON.stringify(postingRows), ...(byIndex ? [pocketIds] : [])],
+    { rows: byIndex ? [1, 2, 3] : [1, 2] },
   );
   return ids;
 }

@@ -83,6 +83,7 @@ export function writeBankTransactions(tx: Tx, partnerId: string, transactions: r
             card_id uuid, card_counterparty text, card_merchant_type text, card_pre_authorization boolean, ach_origination_id uuid,
             wire_id uuid, wire_counterparty_name text, wire_reference_number text)`,
     [partnerId, JSON.stringify(rows)],
+    { rows: [1] },
   );
 }
 

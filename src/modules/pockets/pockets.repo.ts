@@ -204,6 +204,7 @@ export function setInvestPending(tx: Tx, partnerId: string, flags: ReadonlyMap<s
        FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, pending boolean)
       WHERE p.id = x.id AND p.partner_id = $1::uuid`,
     [partnerId, JSON.stringify([...flags].map(([id, pending]) => ({ id, pending })))],
+    { rows: [1] },
   );
 }
 

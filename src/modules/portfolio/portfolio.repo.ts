@@ -211,6 +211,7 @@ export function writePortfolio(tx: Tx, partnerId: string, rows: { trades: readon
                FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, units bigint, cost_cents bigint) GROUP BY x.id) r
       WHERE k.id = r.id AND k.partner_id = $1::uuid AND k.id = ANY($5::uuid[])`,
     [partnerId, JSON.stringify(trades), JSON.stringify(lots), JSON.stringify(reductions), [...new Set(reductions.map((r) => r.id))]],
+    { rows: [1, 2, 3, 4] },
   );
 }
 

@@ -13,7 +13,7 @@
  * transaction that sends nothing sends no BEGIN or COMMIT. Keep this in step with the drivers
  * (postgres.ts, pglite.ts).
  */
-import type { Db, Tx, TxOptions } from './db.ts';
+import type { Db, DeferOptions, Tx, TxOptions } from './db.ts';
 
 /** How many statement texts a counting database keeps for inspection (the most recent ones). */
 export const COUNTED_STATEMENTS_KEPT_MAX = 1_000;
@@ -102,11 +102,11 @@ export function countingDb(db: Db): CountingDb {
             noteInTurn(sql, counted);
             return tx.query<Row>(sql, params);
           },
-          defer(sql: string, params?: readonly unknown[]) {
+          defer(sql: string, params?: readonly unknown[], options?: DeferOptions) {
             begin();
             deferred += 1;
             note(`(deferred) ${sql}`, false);
-            tx.defer(sql, params);
+            tx.defer(sql, params, options);
           },
           async flush() {
             flushed();

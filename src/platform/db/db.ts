@@ -4,6 +4,7 @@
  * `bigint` for int8, `string` for numeric (exact decimals), `string` for date (YYYY-MM-DD) and
  * `Date` for timestamptz.
  */
+import { concatWrites } from './concat.ts';
 
 /** Anything that runs a parameterised statement: the database itself or an open transaction. */
 export interface Queryable {
@@ -19,7 +20,7 @@ export interface Queryable {
  */
 export interface Tx extends Queryable {
   /** Queues one parameterised write (no rows returned) for the next flush. */
-  defer(sql: string, params?: readonly unknown[]): void;
+  defer(sql: string, params?: readonly unknown[], options?: DeferOptions): void;
   /** Sends the deferred writes now (they otherwise go with the next query or the commit). */
   flush(): Promise<void>;
   /**
@@ -27,6 +28,17 @@ export interface Tx extends Queryable {
    * connection): concurrency guards such as advisory locks have nothing to guard.
    */
   readonly alone: boolean;
+}
+
+/** How a deferred write may travel (Tx.defer). */
+export interface DeferOptions {
+  /**
+   * Indexes (from 0) of the parameters that hold the statement's rows: JSON array text, or an
+   * array. Deferrals of the same statement in one transaction whose other parameters are equal may
+   * then be sent as one, with their rows concatenated (concat.ts): for a set-based write that does
+   * with several deferrals' rows what it does with each one's after the other.
+   */
+  readonly rows?: readonly number[];
 }
 
 export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
@@ -184,6 +196,8 @@ export function inlineParams(sql: string, params: readonly unknown[] = []): stri
 export interface DeferredStatement {
   readonly sql: string;
   readonly params: readonly unknown[];
+  /** DeferOptions.rows. */
+  readonly rows?: readonly number[] | undefined;
 }
 
 /**
@@ -204,11 +218,11 @@ export function deferringTx(
     tail = result.catch(() => undefined);
     return result;
   };
-  /** The deferred writes so far, taken out (they go before whatever is issued now). */
+  /** The deferred writes so far, taken out (they go before whatever is issued now), concatenated (concat.ts). */
   const takePending = (): DeferredStatement[] => {
     const taken = pending;
     pending = [];
-    return taken;
+    return concatWrites(taken);
   };
   const flush = () => {
     const batch = takePending();
@@ -218,8 +232,8 @@ export function deferringTx(
   };
   return {
     alone,
-    defer(sql, params) {
-      pending.push({ sql, params: params ?? [] });
+    defer(sql, params, options) {
+      pending.push({ sql, params: params ?? [], rows: options?.rows });
     },
     query<Row>(sql: string, params?: readonly unknown[]) {
       const batch = takePending();

@@ -4,7 +4,8 @@ import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 import { seedFromPgliteTemplate } from './pglite-template.ts';
 
-export type { Db, Tx, Queryable, Isolation, TxOptions, NotificationHandler, Subscription } from './db.ts';
+export type { Db, DeferOptions, DeferredStatement, Tx, Queryable, Isolation, TxOptions, NotificationHandler, Subscription } from './db.ts';
+export { concatWrites } from './concat.ts';
 export { isDatabaseUnavailable, pingDatabase } from './db.ts';
 export { migrate, MIGRATIONS_DIR } from './migrate.ts';
 export { ANALYZE_SCALE_FACTOR, ANALYZE_THRESHOLD_ROWS, type StatisticsKeeper, analyzeStaleTables, autovacuumRuns, staleTables, startStatisticsKeeper } from './statistics.ts';

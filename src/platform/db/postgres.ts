@@ -5,6 +5,7 @@ import {
   AUTO_PLANS_STATEMENT,
   CONNECTION_PLAN_CACHE_MODE,
   type Db,
+  type DeferredStatement,
   type NotificationHandler,
   type Tx,
   type TxOptions,
@@ -14,6 +15,7 @@ import {
   normaliseParams,
   parsers,
 } from './db.ts';
+import { concatWrites } from './concat.ts';
 import { notificationListener } from './listener.ts';
 import { DatabaseOpenError, errorCode } from './open-error.ts';
 
@@ -425,14 +427,16 @@ function socketOf(client: pg.PoolClient): { cork(): void; uncork(): void } {
  * issued. A transaction that sends nothing sends no BEGIN either.
  */
 function pipelinedTx(client: pg.PoolClient, begin: readonly string[], onBegun: () => void): Tx & { finish(then: string): Promise<void>; readonly sent: boolean } {
-  let pending: pg.QueryConfig[] = [];
+  let pending: DeferredStatement[] = [];
   let sent = false;
   let corked = false;
   const socket = socketOf(client);
 
   /** Writes BEGIN (first time), the deferred writes and `more` in one go; the last result, or the first error. */
   async function send(more: pg.QueryConfig | undefined): Promise<pg.QueryResult | undefined> {
-    const queries = more ? [...pending, more] : pending;
+    // Deferrals of one set-based write travel as one (concat.ts).
+    const queries = concatWrites(pending).map((write) => statement(write.sql, write.params));
+    if (more) queries.push(more);
     pending = [];
     const answers: Promise<pg.QueryResult>[] = [];
     // Statements of the same turn of the event loop (`Promise.all`) leave in one write.
@@ -465,8 +469,8 @@ function pipelinedTx(client: pg.PoolClient, begin: readonly string[], onBegun: (
     get sent() {
       return sent;
     },
-    defer(sql, params) {
-      pending.push(statement(sql, params));
+    defer(sql, params, options) {
+      pending.push({ sql, params: params ?? [], rows: options?.rows });
     },
     async query<Row>(sql: string, params?: readonly unknown[]) {
       return (await send(statement(sql, params)))!.rows as Row[];

@@ -90,11 +90,21 @@ export function insertOwnOnUsTransfer(
   },
   outcome: { status: 'COMPLETED' | 'REJECTED'; amountCents: bigint | null; reason: TransferStateReason | null },
 ): void {
+  const row = {
+    id: t.id, type: t.type, status: outcome.status, reason: outcome.reason, from_pocket_id: t.fromPocketId, to_pocket_id: t.toPocketId,
+    amount_type: t.amountType, requested_amount_cents: t.requestedAmountCents?.toString() ?? null, amount_cents: outcome.amountCents?.toString() ?? null,
+    description: t.description, source: t.source, target: t.target, at: t.at.toISOString(),
+  };
+  // Its row as JSON, so that the transfers carried out together travel as one insert (Tx.defer's rows).
   tx.defer(
     `INSERT INTO on_us_transfers (id, partner_id, transfer_id, type, status, reason, from_pocket_id, to_pocket_id, amount_type, requested_amount_cents,
        amount_cents, description, source, target, created_at, completed_at)
-     VALUES ($1::uuid, $2::uuid, $1::uuid, $3, $4, $5, $6::uuid, $7::uuid, $8, $9::bigint, $10::bigint, $11, $12, $13, $14::timestamptz, $14::timestamptz)`,
-    [t.id, t.partnerId, t.type, outcome.status, outcome.reason, t.fromPocketId, t.toPocketId, t.amountType, t.requestedAmountCents, outcome.amountCents, t.description, t.source, t.target, t.at],
+     SELECT x.id, $1::uuid, x.id, x.type, x.status, x.reason, x.from_pocket_id, x.to_pocket_id, x.amount_type, x.requested_amount_cents,
+            x.amount_cents, x.description, x.source, x.target, x.at, x.at
+       FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, type text, status text, reason text, from_pocket_id uuid, to_pocket_id uuid, amount_type text,
+            requested_amount_cents bigint, amount_cents bigint, description text, source text, target text, at timestamptz)`,
+    [t.partnerId, JSON.stringify([row])],
+    { rows: [1] },
   );
 }
 

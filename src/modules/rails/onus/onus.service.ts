@@ -1,7 +1,8 @@
 import type { Movements, MovementPocket } from '../../movements/index.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import type { Db, Tx } from '../../../platform/db/index.ts';
-import { exactlyOnceEager } from '../../../platform/exactly-once.ts';
+import { exactlyOnceEager, exactlyOnceEagerIn } from '../../../platform/exactly-once.ts';
+import { together } from '../../../platform/together.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { AmountType, OnUsTransfer, OnUsTransferType } from './onus.domain.ts';
 import { OnUsErrors } from './onus.errors.ts';
@@ -104,6 +105,49 @@ export function createOnUsRail(deps: { db: Db; movements: Movements }) {
     return { status: 'COMPLETED', amountCents: movedCents };
   }
 
+  /**
+   * Creates and carries out a transfer in `tx` (the claim of its key travels beside it: see
+   * create). A repeated `transferId` with the same request returns the existing transfer.
+   */
+  async function carryOutNew(tx: Tx, ctx: RequestContext, input: OnUsTransferInput, amount: TransferAmount): Promise<OnUsTransfer> {
+    const repeated = input.transferId ? await repo.findOnUsTransfer(tx, ctx.tenantId, input.transferId) : undefined;
+    if (repeated) {
+      if (!sameRequest(repeated, input)) throw OnUsErrors.transferIdReused();
+      return repeated;
+    }
+    // The source's lots come with the locks: it sells when its cash falls short.
+    const m = await movements.begin(tx, ctx, [input.fromPocketId, input.toPocketId], { lotsOf: [input.fromPocketId] });
+    const from = m.pockets.get(input.fromPocketId);
+    const to = m.pockets.get(input.toPocketId);
+    if (!from || !to) throw OnUsErrors.notFound();
+    checkPockets(input.type, from, to);
+    const id = newId();
+    const record = {
+      id, partnerId: ctx.tenantId, transferId: input.transferId ?? id, type: input.type, fromPocketId: from.id, toPocketId: to.id,
+      amountType: amount.type as AmountType, requestedAmountCents: amount.type === 'REQUESTED_AMOUNT' ? amount.amountCents : null,
+      description: input.description ?? null, source: input.source ?? null, target: input.target ?? null, at: ctx.now,
+    };
+    // Without a client transfer_id the transfer's own fresh id is its transfer_id: nothing can
+    // conflict with it, so its row is written once, in its final state, with the other writes.
+    const own = input.transferId ? undefined : record;
+    if (!own && !(await repo.insertOnUsTransfer(tx, record))) {
+      const existing = (await repo.findOnUsTransfer(tx, ctx.tenantId, record.transferId))!;
+      if (!sameRequest(existing, input)) throw OnUsErrors.transferIdReused();
+      return existing;
+    }
+    const outcome = await carryOut(tx, ctx, input, amount, id, m, own);
+    await movements.commit(tx, m);
+    return {
+      id, partnerId: ctx.tenantId, transferId: record.transferId, type: input.type, status: outcome.status,
+      reason: outcome.status === 'REJECTED' ? 'INSUFFICIENT_FUNDS' : null, fromPocketId: from.id, toPocketId: to.id,
+      amountType: amount.type, requestedAmountCents: record.requestedAmountCents, amountCents: outcome.amountCents,
+      description: record.description, source: record.source, target: record.target, createdAt: ctx.now, completedAt: ctx.now,
+    } satisfies OnUsTransfer;
+  }
+
+  /** Transfers of one tenant carried out together; two that share a pocket never share a transaction. */
+  const concurrent = together<OnUsTransferInput>(db, (a, b) => a.fromPocketId === b.fromPocketId || a.fromPocketId === b.toPocketId || a.toPocketId === b.fromPocketId || a.toPocketId === b.toPocketId);
+
   return {
     /**
      * Creates an on-us transfer and carries it out at once. A repeated `transferId` with the same
@@ -116,41 +160,13 @@ export function createOnUsRail(deps: { db: Db; movements: Movements }) {
     async create(ctx: RequestContext, input: OnUsTransferInput): Promise<OnUsTransfer> {
       const amount = checkInput(input);
       // Everything before the claim is known stays in the transaction: the claim travels with the locks.
-      return exactlyOnceEager(db, ctx, async (tx) => {
-        const repeated = input.transferId ? await repo.findOnUsTransfer(tx, ctx.tenantId, input.transferId) : undefined;
-        if (repeated) {
-          if (!sameRequest(repeated, input)) throw OnUsErrors.transferIdReused();
-          return repeated;
-        }
-        // The source's lots come with the locks: it sells when its cash falls short.
-        const m = await movements.begin(tx, ctx, [input.fromPocketId, input.toPocketId], { lotsOf: [input.fromPocketId] });
-        const from = m.pockets.get(input.fromPocketId);
-        const to = m.pockets.get(input.toPocketId);
-        if (!from || !to) throw OnUsErrors.notFound();
-        checkPockets(input.type, from, to);
-        const id = newId();
-        const record = {
-          id, partnerId: ctx.tenantId, transferId: input.transferId ?? id, type: input.type, fromPocketId: from.id, toPocketId: to.id,
-          amountType: amount.type as AmountType, requestedAmountCents: amount.type === 'REQUESTED_AMOUNT' ? amount.amountCents : null,
-          description: input.description ?? null, source: input.source ?? null, target: input.target ?? null, at: ctx.now,
-        };
-        // Without a client transfer_id the transfer's own fresh id is its transfer_id: nothing can
-        // conflict with it, so its row is written once, in its final state, with the other writes.
-        const own = input.transferId ? undefined : record;
-        if (!own && !(await repo.insertOnUsTransfer(tx, record))) {
-          const existing = (await repo.findOnUsTransfer(tx, ctx.tenantId, record.transferId))!;
-          if (!sameRequest(existing, input)) throw OnUsErrors.transferIdReused();
-          return existing;
-        }
-        const outcome = await carryOut(tx, ctx, input, amount, id, m, own);
-        await movements.commit(tx, m);
-        return {
-          id, partnerId: ctx.tenantId, transferId: record.transferId, type: input.type, status: outcome.status,
-          reason: outcome.status === 'REJECTED' ? 'INSUFFICIENT_FUNDS' : null, fromPocketId: from.id, toPocketId: to.id,
-          amountType: amount.type, requestedAmountCents: record.requestedAmountCents, amountCents: outcome.amountCents,
-          description: record.description, source: record.source, target: record.target, createdAt: ctx.now, completedAt: ctx.now,
-        } satisfies OnUsTransfer;
-      });
+      const transfer = (tx: Tx) => carryOutNew(tx, ctx, input, amount);
+      const alone = () => exactlyOnceEager(db, ctx, transfer);
+      // A keyed transfer without a client transfer_id may share its transaction with the tenant's
+      // other transfers in flight (platform/together.ts); one with a transfer_id reads and writes
+      // its row at once, and runs alone.
+      if (!ctx.idempotency || input.transferId) return alone();
+      return concurrent.run(ctx.tenantId, input, (tx) => exactlyOnceEagerIn(tx, ctx, transfer), alone);
     },
 
     /** @throws DomainError not_found for an unknown or another tenant's transfer. */

@@ -1,0 +1,166 @@
+/**
+ * Requests carried out together (src/platform/together.ts): concurrent requests of one key that
+ * wait for a transaction in flight share the next one, never two that conflict; when one of them
+ * fails, each is carried out again alone, and gets its own outcome. Through the API: concurrent
+ * on-us transfers of a tenant take fewer transactions than transfers, and each is answered,
+ * recorded and replayed as if it had run alone, on a sound ledger.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { type CountingDb, countingDb } from '../src/platform/db/counting.ts';
+import type { Db, Tx } from '../src/platform/db/index.ts';
+import { TOGETHER_IN_FLIGHT_MAX, together } from '../src/platform/together.ts';
+import { createServices } from '../src/services.ts';
+import { type TestApp, newPartner, testConfig } from './support/app.ts';
+import { acquireTestDatabase, releaseTestDatabase } from './support/db.ts';
+import { assertSound, createCustomer, createPocket, fund } from './support/fixtures.ts';
+
+let db: Db;
+before(async () => {
+  db = await acquireTestDatabase();
+});
+after(() => {
+  releaseTestDatabase();
+});
+
+/** Occupies every transaction slot of `key` until `release` is called. */
+function occupy(runner: ReturnType<typeof together<string>>, key: string): { release(): void; done: Promise<unknown> } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const done = Promise.all(
+    Array.from({ length: TOGETHER_IN_FLIGHT_MAX }, (_, i) => runner.run(key, `${i}-blocker`, async () => 'unused', () => gate.then(() => 'blocker'))),
+  );
+  return { release, done };
+}
+
+test('waiting requests share the next transaction, never two that conflict, and commit together', async () => {
+  const table = `together_${randomUUID().replaceAll('-', '')}`;
+  await db.query(`CREATE TABLE ${table} (item text PRIMARY KEY)`);
+  try {
+    // Items conflict when they start with the same letter.
+    const runner = together<string>(db, (a, b) => a[0] === b[0]);
+    const key = randomUUID();
+    const held = occupy(runner, key);
+    const seen = new Map<string, Tx>();
+    const inGroup = (item: string) => async (tx: Tx) => {
+      seen.set(item, tx);
+      tx.defer(`INSERT INTO ${table} (item) SELECT x FROM jsonb_array_elements_text($1::jsonb) AS x`, [JSON.stringify([item])], { rows: [0] });
+      return `group:${item}`;
+    };
+    const outcomes = ['a1', 'b1', 'a2', 'c1'].map((item) => runner.run(key, item, inGroup(item), async () => `alone:${item}`));
+    held.release();
+    await held.done;
+    assert.deepEqual(await Promise.all(outcomes), ['group:a1', 'group:b1', 'alone:a2', 'group:c1']);
+    // a1, b1 and c1 shared one transaction; a2, which conflicts with a1, came after, alone.
+    assert.equal(seen.get('a1'), seen.get('b1'));
+    assert.equal(seen.get('a1'), seen.get('c1'));
+    assert.equal(seen.has('a2'), false);
+    const rows = await db.query<{ item: string }>(`SELECT item FROM ${table} ORDER BY item`);
+    assert.deepEqual(rows.map((row) => row.item), ['a1', 'b1', 'c1']);
+  } finally {
+    await db.query(`DROP TABLE ${table}`);
+  }
+});
+
+test('when one request of a transaction fails, nothing of it stays, and each is carried out alone', async () => {
+  const table = `together_${randomUUID().replaceAll('-', '')}`;
+  await db.query(`CREATE TABLE ${table} (item text PRIMARY KEY)`);
+  try {
+    const runner = together<string>(db, () => false);
+    const key = randomUUID();
+    const held = occupy(runner, key);
+    const write = (tx: Tx, item: string) => tx.defer(`INSERT INTO ${table} (item) VALUES ($1)`, [item]);
+    const inGroup = (item: string) => async (tx: Tx) => {
+      write(tx, `group:${item}`);
+      if (item === 'bad') throw new Error('refused in company');
+      return `group:${item}`;
+    };
+    const alone = (item: string) => () =>
+      db.tx(async (tx) => {
+        if (item === 'bad') throw new Error('refused alone');
+        write(tx, `alone:${item}`);
+        return `alone:${item}`;
+      });
+    const outcomes = ['x', 'bad', 'y'].map((item) => runner.run(key, item, inGroup(item), alone(item)).catch((error: Error) => error.message));
+    held.release();
+    await held.done;
+    assert.deepEqual(await Promise.all(outcomes), ['alone:x', 'refused alone', 'alone:y']);
+    const rows = await db.query<{ item: string }>(`SELECT item FROM ${table} ORDER BY item`);
+    assert.deepEqual(rows.map((row) => row.item), ['alone:x', 'alone:y']);
+  } finally {
+    await db.query(`DROP TABLE ${table}`);
+  }
+});
+
+test('concurrent on-us transfers of a tenant: fewer transactions than transfers, each answered, recorded and replayed as alone, one refused alone', async () => {
+  const counted: CountingDb = countingDb({ ...db, close: async () => undefined });
+  const deps = { config: testConfig(), db: counted, wallClock: systemClock };
+  const services = await createServices(deps);
+  const app: FastifyInstance = await buildApp(deps, services);
+  try {
+    const client = await newPartner({ app, services, db: counted, deps, close: async () => undefined } as TestApp);
+    await client.setClock('2024-03-04T16:00:00Z');
+    const customerId = await createCustomer(client);
+    const otherCustomer = await createCustomer(client);
+    const pairs: { from: string; to: string }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const from = await createPocket(client, customerId, 'UST-4W', `From ${i}`);
+      const to = await createPocket(client, customerId, 'UST-4W', `To ${i}`);
+      await fund(client, from, 1_000_000);
+      pairs.push({ from, to });
+    }
+    const stranger = await createPocket(client, otherCustomer, 'UST-4W', 'Another customer');
+    const body = (from: string, to: string, cents: number) => ({
+      type: 'INTERNAL_REALLOCATION',
+      from_account: { id: from, type: 'JIKO_ACCOUNT' },
+      to_account: { id: to, type: 'JIKO_ACCOUNT' },
+      amount: { type: 'REQUESTED_AMOUNT', amount_usdc: cents },
+    });
+    const transfer = (from: string, to: string, cents: number) => ({ key: randomUUID(), body: body(from, to, cents) });
+    const send = (batch: readonly { key: string; body: unknown }[]) => Promise.all(batch.map((r) => client.post('/api/v1/transfers/on-us/', r.body, { idempotencyKey: r.key })));
+    const sent: { key: string; body: unknown; response: string }[] = [];
+    // Six transfers at once, back and forth, until they took fewer transactions than transfers
+    // (on PostgreSQL; the embedded database answers one request's statements at a time, so its
+    // requests seldom meet a transaction in flight).
+    let commits = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 4 && commits >= pairs.length; round++) {
+      const batch = pairs.map(({ from, to }, i) => (round % 2 === 0 ? transfer(from, to, 10_000 + i) : transfer(to, from, 10_000 + i)));
+      counted.resetCount();
+      const responses = await send(batch);
+      commits = counted.recentStatements().filter((sql) => sql === 'COMMIT').length;
+      responses.forEach((response, i) => {
+        assert.equal(response.statusCode, 201, response.body);
+        assert.equal(response.json().status, 'COMPLETED');
+        assert.equal(response.json().transfer.amount.value, 10_000 + i);
+        sent.push({ ...batch[i]!, response: response.body });
+      });
+      if (db.kind === 'pglite') break;
+    }
+    if (db.kind === 'postgres') assert.ok(commits < pairs.length, `${commits} transactions for ${pairs.length} transfers`);
+    // Five transfers and one refused (pockets of two customers), at once: each its own outcome.
+    const mixed = [...pairs.slice(1).map(({ from, to }) => transfer(to, from, 700)), transfer(pairs[0]!.to, stranger, 500)];
+    const answers = await send(mixed);
+    answers.slice(0, -1).forEach((response, i) => {
+      assert.equal(response.statusCode, 201, response.body);
+      assert.equal(response.json().status, 'COMPLETED');
+      sent.push({ ...mixed[i]!, response: response.body });
+    });
+    assert.equal(answers.at(-1)!.statusCode, 422, answers.at(-1)!.body);
+    // Each transfer was recorded with its own response: a retry replays it.
+    for (const r of sent) {
+      const again = await client.post('/api/v1/transfers/on-us/', r.body, { idempotencyKey: r.key });
+      assert.equal(again.statusCode, 201);
+      assert.equal(again.headers['idempotent-replayed'], 'true');
+      assert.equal(again.body, r.response);
+    }
+    const moved = await counted.query<{ n: string }>(`SELECT count(*)::text AS n FROM on_us_transfers WHERE partner_id = $1`, [client.partnerId]);
+    assert.equal(moved[0]?.n, String(sent.length));
+    await assertSound(counted, client.partnerId);
+  } finally {
+    await app.close();
+  }
+});
