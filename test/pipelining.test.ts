@@ -9,13 +9,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { type CountingDb, countingDb } from '../src/platform/db/counting.ts';
 import { type Db, laneSafe } from '../src/platform/db/index.ts';
-import { createServices } from '../src/services.ts';
-import { type TestApp, newPartner, testConfig } from './support/app.ts';
+import { countedApp } from './support/app.ts';
 import { acquireTestDatabase, releaseTestDatabase } from './support/db.ts';
 import { assertSound, createCustomer, createPocket, fund, reallocate } from './support/fixtures.ts';
 
@@ -72,13 +67,8 @@ test('statements issued together outside a transaction are answered each on its 
 });
 
 test("through the API on PostgreSQL, a transfer costs 3 round trips, and a GET of a pocket 1 once its tenant's clock is kept", async () => {
-  const counted: CountingDb = countingDb({ ...db, close: async () => undefined });
-  const deps = { config: testConfig(), db: counted, wallClock: systemClock };
-  const services = await createServices(deps);
-  const app: FastifyInstance = await buildApp(deps, services);
+  const { counted, client, close } = await countedApp(db, '2024-03-04T16:00:00Z');
   try {
-    const client = await newPartner({ app, services, db: counted, deps, close: async () => undefined } as TestApp);
-    await client.setClock('2024-03-04T16:00:00Z');
     const customerId = await createCustomer(client);
     const a = await createPocket(client, customerId, 'UST-4W', 'A');
     const b = await createPocket(client, customerId, 'UST-4W', 'B');
@@ -108,7 +98,7 @@ test("through the API on PostgreSQL, a transfer costs 3 round trips, and a GET o
       assert.ok(transfer.roundTrips <= 12, `${transfer.roundTrips}`);
     }
   } finally {
-    await app.close();
+    await close();
   }
 });
 

@@ -8,14 +8,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { type CountingDb, countingDb } from '../src/platform/db/counting.ts';
 import type { Db, Tx } from '../src/platform/db/index.ts';
 import { TOGETHER_IN_FLIGHT_MAX, together } from '../src/platform/together.ts';
-import { createServices } from '../src/services.ts';
-import { type TestApp, newPartner, testConfig } from './support/app.ts';
+import { countedApp } from './support/app.ts';
 import { acquireTestDatabase, releaseTestDatabase } from './support/db.ts';
 import { assertSound, createCustomer, createPocket, fund } from './support/fixtures.ts';
 
@@ -97,13 +92,8 @@ test('when one request of a transaction fails, nothing of it stays, and each is 
 });
 
 test('concurrent on-us transfers of a tenant: fewer transactions than transfers, each answered, recorded and replayed as alone, one refused alone', async () => {
-  const counted: CountingDb = countingDb({ ...db, close: async () => undefined });
-  const deps = { config: testConfig(), db: counted, wallClock: systemClock };
-  const services = await createServices(deps);
-  const app: FastifyInstance = await buildApp(deps, services);
+  const { counted, client, close } = await countedApp(db, '2024-03-04T16:00:00Z');
   try {
-    const client = await newPartner({ app, services, db: counted, deps, close: async () => undefined } as TestApp);
-    await client.setClock('2024-03-04T16:00:00Z');
     const customerId = await createCustomer(client);
     const otherCustomer = await createCustomer(client);
     const pairs: { from: string; to: string }[] = [];
@@ -161,6 +151,6 @@ test('concurrent on-us transfers of a tenant: fewer transactions than transfers,
     assert.equal(moved[0]?.n, String(sent.length));
     await assertSound(counted, client.partnerId);
   } finally {
-    await app.close();
+    await close();
   }
 });

@@ -18,6 +18,7 @@ import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import type { Db } from '../../src/platform/db/index.ts';
+import { type CountingDb, countingDb } from '../../src/platform/db/counting.ts';
 import { type WallClock, systemClock } from '../../src/platform/clock.ts';
 import { type RequestContext, partnerContext, systemContext } from '../../src/platform/context.ts';
 import { type Services, createServices } from '../../src/services.ts';
@@ -168,6 +169,25 @@ export async function startTestApp(options: TestOptions = {}): Promise<TestApp> 
   } catch (error) {
     engine.app = undefined;
     await releaseEngine(engine);
+    throw error;
+  }
+}
+
+/**
+ * An app of its own on `db` wrapped by `countingDb` (what `npm run bench` counts), and a fresh
+ * partner whose clock is set to `clock` (ISO 8601). `close` closes the app, not the database.
+ */
+export async function countedApp(db: Db, clock: string): Promise<{ counted: CountingDb; client: PartnerClient; close(): Promise<void> }> {
+  const counted = countingDb({ ...db, close: async () => undefined });
+  const deps = { config: testConfig(), db: counted, wallClock: systemClock };
+  const services = await createServices(deps);
+  const app: FastifyInstance = await buildApp(deps, services);
+  try {
+    const client = await newPartner({ app, services, db: counted, deps, close: async () => undefined });
+    await client.setClock(clock);
+    return { counted, client, close: () => app.close() };
+  } catch (error) {
+    await app.close();
     throw error;
   }
 }
