@@ -382,6 +382,8 @@ describe('idempotency keys', () => {
     client = await partnerOf(t);
   });
   after(() => t.close());
+  /** What claiming `key` for a request of `requestHash` decides in `tx`. */
+  const outcomeOf = (tx: Tx, key: string, requestHash: string) => t.auth.claimKey(tx, client.partnerId, key, requestHash).then((claimed) => claimed.outcome);
 
   test('a repeat replays the stored response and does nothing again', async () => {
     const key = randomUUID();
@@ -449,7 +451,7 @@ describe('idempotency keys', () => {
     // The claim in two statements, and in one (a claim whose record is written with the change).
     for (const recorded of [false, true]) {
       const key = randomUUID();
-      const claim = (tx: Tx) => t.auth.claimKeyOf(tx, client.partnerId, key, 'hash-a', { recorded }).then((claimed) => claimed.outcome);
+      const claim = (tx: Tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-a', { recorded }).then((claimed) => claimed.outcome);
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let claimed!: () => void;
@@ -473,11 +475,11 @@ describe('idempotency keys', () => {
     for (const recorded of [false, true]) {
       const fresh = randomUUID();
       await t.db.tx(async (tx) => {
-        const claimed = await t.auth.claimKeyOf(tx, client.partnerId, fresh, 'hash-a', { recorded });
+        const claimed = await t.auth.claimKey(tx, client.partnerId, fresh, 'hash-a', { recorded });
         assert.deepEqual(claimed, { outcome: 'proceed', expired: false });
         t.auth.recordInTx(tx, client.partnerId, fresh, 'hash-a', response, claimed.expired);
       });
-      assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, fresh, 'hash-a')), 'replay');
+      assert.equal(await t.db.tx((tx) => outcomeOf(tx, fresh, 'hash-a')), 'replay');
     }
     const old = randomUUID();
     await t.auth.record(client.partnerId, old, 'hash-a', response);
@@ -488,11 +490,11 @@ describe('idempotency keys', () => {
       .then(() => undefined, (error: unknown) => error);
     assert.ok(blocked && t.auth.isKeyTaken(blocked), String(blocked));
     await t.db.tx(async (tx) => {
-      const claimed = await t.auth.claimKeyOf(tx, client.partnerId, old, 'hash-b', { recorded: true });
+      const claimed = await t.auth.claimKey(tx, client.partnerId, old, 'hash-b', { recorded: true });
       assert.deepEqual(claimed, { outcome: 'proceed', expired: true });
       t.auth.recordInTx(tx, client.partnerId, old, 'hash-b', { ...response, body: '{"b":1}' }, claimed.expired);
     });
-    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, old, 'hash-b')), 'replay');
+    assert.equal(await t.db.tx((tx) => outcomeOf(tx, old, 'hash-b')), 'replay');
     client = await partnerOf(t); // a fresh token: the clock moved past the last one's life
   });
 
@@ -501,18 +503,18 @@ describe('idempotency keys', () => {
     const response = { statusCode: 201, contentType: 'application/json', body: '{"ok":true}' };
     await assert.rejects(
       t.db.tx(async (tx) => {
-        assert.equal(await t.auth.claimKey(tx, client.partnerId, key, 'hash-a'), 'proceed');
+        assert.equal(await outcomeOf(tx, key, 'hash-a'), 'proceed');
         t.auth.recordInTx(tx, client.partnerId, key, 'hash-a', response);
         throw new Error('crash before commit');
       }),
     );
     // No record, no lock left: the same key proceeds now, and its record then replays.
     await t.db.tx(async (tx) => {
-      assert.equal(await t.auth.claimKey(tx, client.partnerId, key, 'hash-a'), 'proceed');
+      assert.equal(await outcomeOf(tx, key, 'hash-a'), 'proceed');
       t.auth.recordInTx(tx, client.partnerId, key, 'hash-a', response);
     });
-    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-a')), 'replay');
-    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-b')), 'mismatch');
+    assert.equal(await t.db.tx((tx) => outcomeOf(tx, key, 'hash-a')), 'replay');
+    assert.equal(await t.db.tx((tx) => outcomeOf(tx, key, 'hash-b')), 'mismatch');
     const { existing } = await t.auth.authenticateRequest({ token: client.token, key });
     assert.equal(existing?.response.body.toString(), '{"ok":true}');
     assert.equal(existing?.response.statusCode, 201);
@@ -535,11 +537,11 @@ describe('idempotency keys', () => {
     const key = randomUUID();
     await t.auth.record(client.partnerId, key, 'hash-a', { statusCode: 201, contentType: 'application/json', body: '{}' });
     clock.advance(59 * MINUTE_MS);
-    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-b')), 'mismatch');
+    assert.equal(await t.db.tx((tx) => outcomeOf(tx, key, 'hash-b')), 'mismatch');
     clock.advance(MINUTE_MS);
-    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-b')), 'proceed');
+    assert.equal(await t.db.tx((tx) => outcomeOf(tx, key, 'hash-b')), 'proceed');
     await t.auth.record(client.partnerId, key, 'hash-b', { statusCode: 201, contentType: 'application/json', body: '{"b":1}' });
-    assert.equal(await t.db.tx((tx) => t.auth.claimKey(tx, client.partnerId, key, 'hash-b')), 'replay');
+    assert.equal(await t.db.tx((tx) => outcomeOf(tx, key, 'hash-b')), 'replay');
   });
 
   test('keys belong to one partner', async () => {

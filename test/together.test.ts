@@ -113,23 +113,41 @@ test('concurrent on-us transfers of a tenant: fewer transactions than transfers,
     const transfer = (from: string, to: string, cents: number) => ({ key: randomUUID(), body: body(from, to, cents) });
     const send = (batch: readonly { key: string; body: unknown }[]) => Promise.all(batch.map((r) => client.post('/api/v1/transfers/on-us/', r.body, { idempotencyKey: r.key })));
     const sent: { key: string; body: unknown; response: string }[] = [];
-    // Six transfers at once, back and forth, until they took fewer transactions than transfers
-    // (on PostgreSQL; the embedded database answers one request's statements at a time, so its
-    // requests seldom meet a transaction in flight).
-    let commits = Number.POSITIVE_INFINITY;
-    for (let round = 0; round < 4 && commits >= pairs.length; round++) {
-      const batch = pairs.map(({ from, to }, i) => (round % 2 === 0 ? transfer(from, to, 10_000 + i) : transfer(to, from, 10_000 + i)));
-      counted.resetCount();
-      const responses = await send(batch);
-      commits = counted.recentStatements().filter((sql) => sql === 'COMMIT').length;
-      responses.forEach((response, i) => {
-        assert.equal(response.statusCode, 201, response.body);
-        assert.equal(response.json().status, 'COMPLETED');
-        assert.equal(response.json().transfer.amount.value, 10_000 + i);
-        sent.push({ ...batch[i]!, response: response.body });
+    // Six transfers. On PostgreSQL the first two are held in flight (their source pockets locked
+    // by a transaction of the test's own) while the other four arrive, so those four wait and share
+    // the next transaction: fewer transactions than transfers. The embedded database runs one
+    // transaction at a time, and its transfers run as they come.
+    const batch = pairs.map(({ from, to }, i) => transfer(from, to, 10_000 + i));
+    counted.resetCount();
+    let responses: Awaited<ReturnType<typeof send>>;
+    if (db.kind === 'postgres') {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const held = new Promise<void>((resolve) => (locked = resolve));
+      const holder = db.tx(async (tx) => {
+        await tx.query('SELECT 1 FROM pockets WHERE id = ANY($1::uuid[]) FOR UPDATE', [[pairs[0]!.from, pairs[1]!.from]]);
+        locked();
+        await gate;
       });
-      if (db.kind === 'pglite') break;
+      await held;
+      const first = send(batch.slice(0, 2));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const rest = send(batch.slice(2));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      await holder;
+      responses = [...(await first), ...(await rest)];
+    } else {
+      responses = await send(batch);
     }
+    const commits = counted.recentStatements().filter((sql) => sql === 'COMMIT').length;
+    responses.forEach((response, i) => {
+      assert.equal(response.statusCode, 201, response.body);
+      assert.equal(response.json().status, 'COMPLETED');
+      assert.equal(response.json().transfer.amount.value, 10_000 + i);
+      sent.push({ ...batch[i]!, response: response.body });
+    });
     if (db.kind === 'postgres') assert.ok(commits < pairs.length, `${commits} transactions for ${pairs.length} transfers`);
     // Five transfers and one refused (pockets of two customers), at once: each its own outcome.
     const mixed = [...pairs.slice(1).map(({ from, to }) => transfer(to, from, 700)), transfer(pairs[0]!.to, stranger, 500)];

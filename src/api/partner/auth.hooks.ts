@@ -237,8 +237,8 @@ function sealOf(request: FastifyRequest, keyed: KeyedRequest, options: PartnerAu
     key: keyed.key,
     async claim(tx: Tx) {
       // A route that renders its result for the seal writes the record with the change: the
-      // record's primary key backs the claim (claimKeyOf), which can then be one statement.
-      const claimed = await options.auth.claimKeyOf(tx, keyed.partnerId, keyed.key, keyed.requestHash, { recorded: request.renderSealed !== undefined });
+      // record's primary key backs the claim (claimKey), which can then be one statement.
+      const claimed = await options.auth.claimKey(tx, keyed.partnerId, keyed.key, keyed.requestHash, { recorded: request.renderSealed !== undefined });
       expired = claimed.expired;
       if (claimed.outcome === 'in_progress') throw authErrors.idempotencyInProgress();
       if (claimed.outcome === 'mismatch') throw authErrors.idempotencyMismatch();

@@ -28,7 +28,7 @@ import { authErrors } from './auth.errors.ts';
 import * as repo from './auth.repo.ts';
 import { type ThrottleKey, throttleKeys, waitMs, withFailure } from './login-throttle.ts';
 
-/** What claiming an idempotency key decided (see claimKeyOf). */
+/** What claiming an idempotency key decided (see claimKey). */
 export type ClaimOutcome = 'proceed' | 'in_progress' | 'mismatch' | 'replay';
 
 /** A signed Partner API request, as the auth hook hands it over. */
@@ -227,16 +227,11 @@ export function createAuthService(deps: AppDeps) {
    * primary key then stops a duplicate the claim misses: the lock and the read can be one
    * statement (repo.lockKey).
    */
-  async function claimKeyOf(tx: Tx, partnerId: string, key: string, requestHash: string, options: { recorded?: boolean } = {}): Promise<{ outcome: ClaimOutcome; expired: boolean }> {
+  async function claimKey(tx: Tx, partnerId: string, key: string, requestHash: string, options: { recorded?: boolean } = {}): Promise<{ outcome: ClaimOutcome; expired: boolean }> {
     const { locked, existing, expired } = await repo.lockKey(tx, partnerId, key, wallClock.now(), options.recorded === true);
     if (!locked) return { outcome: 'in_progress', expired };
     if (existing) return { outcome: existing.request_hash === requestHash ? 'replay' : 'mismatch', expired };
     return { outcome: 'proceed', expired };
-  }
-
-  /** `claimKeyOf`'s outcome alone. */
-  async function claimKey(tx: Tx, partnerId: string, key: string, requestHash: string): Promise<ClaimOutcome> {
-    return (await claimKeyOf(tx, partnerId, key, requestHash)).outcome;
   }
 
   function recordOf(partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }): repo.KeyRecord {
@@ -246,7 +241,7 @@ export function createAuthService(deps: AppDeps) {
 
   /**
    * Records a keyed request's response in the transaction of the change it answers. `expired`
-   * false: the claim of this transaction found no expired record to replace (claimKeyOf).
+   * false: the claim of this transaction found no expired record to replace (claimKey).
    */
   function recordInTx(tx: Tx, partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }, expired = true): void {
     repo.insertRecordInTx(tx, recordOf(partnerId, key, requestHash, response), expired);
@@ -268,7 +263,6 @@ export function createAuthService(deps: AppDeps) {
     authenticateRequest,
     partnerHint,
     claimKey,
-    claimKeyOf,
     recordInTx,
     record,
     isKeyTaken,

@@ -39,13 +39,24 @@ function concatKey(statement: DeferredStatement): string | undefined {
   return `${statement.sql}\u0000${JSON.stringify(others)}`;
 }
 
+/** True when a write that declares its rows was deferred twice (the usual transaction defers each once). */
+function declaredTwice(statements: readonly DeferredStatement[]): boolean {
+  const seen = new Set<string>();
+  for (const statement of statements) {
+    if (statement.rows === undefined) continue;
+    if (seen.has(statement.sql)) return true;
+    seen.add(statement.sql);
+  }
+  return false;
+}
+
 /**
  * The deferred writes as they are sent: deferrals of one statement that declares its rows, with
  * equal other parameters, as one (see the module's note), the others unchanged, in order.
  * @throws Error when a declared rows parameter is neither JSON array text nor an array.
  */
 export function concatWrites(statements: readonly DeferredStatement[]): DeferredStatement[] {
-  if (statements.length < 2) return [...statements];
+  if (!declaredTwice(statements)) return [...statements];
   const sent: DeferredStatement[] = [];
   const firstAt = new Map<string, number>();
   for (const statement of statements) {
