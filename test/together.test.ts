@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Db, Tx } from '../src/platform/db/index.ts';
-import { TOGETHER_IN_FLIGHT_MAX, together } from '../src/platform/together.ts';
+import { TOGETHER_IN_FLIGHT_MAX, TOGETHER_SIZE_MAX, together } from '../src/platform/together.ts';
 import { countedApp } from './support/app.ts';
 import { acquireTestDatabase, releaseTestDatabase } from './support/db.ts';
 import { assertSound, createCustomer, createPocket, fund } from './support/fixtures.ts';
@@ -59,6 +59,43 @@ test('waiting requests share the next transaction, never two that conflict, and 
   } finally {
     await db.query(`DROP TABLE ${table}`);
   }
+});
+
+test('with a transaction in flight, the next waits for as many companions as it carries, or a few milliseconds', async () => {
+  // The order of transactions alone is under test: each `tx` is a fresh object that runs its
+  // function, so that a transaction held open never blocks the next (the embedded database runs
+  // one at a time).
+  const fake = { tx: async <T>(fn: (tx: Tx) => Promise<T>) => fn({} as Tx) } as unknown as Db;
+  const runner = together<string>(fake, () => false);
+  const key = randomUUID();
+  const seen = new Map<string, Tx>();
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const inGroup = (item: string, wait?: Promise<void>) => async (tx: Tx) => {
+    seen.set(item, tx);
+    await wait;
+    return item;
+  };
+  const alone = (item: string) => async () => `alone:${item}`;
+  const held = occupy(runner, key);
+  // Three wait behind the blockers, then take one transaction, held open by the gate.
+  const carried = ['g1', 'g2', 'g3'].map((item) => runner.run(key, item, inGroup(item, gate), alone(item)));
+  held.release();
+  await held.done;
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  while (seen.size < 3) await settle();
+  await settle();
+  assert.ok(TOGETHER_IN_FLIGHT_MAX >= 2 && TOGETHER_SIZE_MAX >= 3);
+  // A slot is free. The first two newcomers wait for a third: three in flight, three to start.
+  const companions = ['y1', 'y2', 'y3'].map((item) => runner.run(key, item, inGroup(item), alone(item)));
+  assert.deepEqual(await Promise.all(companions), ['y1', 'y2', 'y3']);
+  assert.equal(seen.get('y1'), seen.get('y2'));
+  assert.equal(seen.get('y1'), seen.get('y3'));
+  // One newcomer alone does not wait for the transaction in flight (still held) to end: a timer
+  // starts it.
+  assert.equal(await runner.run(key, 'w1', inGroup('w1'), alone('w1')), 'alone:w1');
+  open();
+  assert.deepEqual(await Promise.all(carried), ['g1', 'g2', 'g3']);
 });
 
 test('when one request of a transaction fails, nothing of it stays, and each is carried out alone', async () => {
