@@ -114,6 +114,10 @@ function counted(tx: Tx): { tx: Tx; statements: () => number } {
         statements++;
         return tx.query(sql, params);
       },
+      gather: (sql, params, keys) => {
+        statements++;
+        return tx.gather(sql, params, keys);
+      },
       defer: (sql, params) => {
         statements++;
         tx.defer(sql, params);

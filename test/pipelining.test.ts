@@ -1,7 +1,8 @@
 /**
  * The database drivers' pipelining (src/platform/db): statements a transaction issues together run
  * in the order issued, after the deferred writes issued before them; a failing one fails with its
- * own error; statements issued together outside a transaction are answered each on its own. And
+ * own error; reads gathered in one turn share one statement; statements issued together outside a
+ * transaction are answered each on its own. And
  * what it buys through the API on PostgreSQL: an on-us transfer in 3 round trips, a GET of a
  * pocket in 1 once its tenant's clock is kept (counted by `countingDb`, as `npm run bench` counts
  * them).
@@ -53,6 +54,34 @@ test('a failing statement among those sent together fails the transaction with i
     (error: { code?: string }) => error.code === '22012',
   );
   assert.deepEqual(await db.query('SELECT key FROM login_throttles WHERE key = $1', [key]), []);
+});
+
+test('reads gathered in one turn share a statement on PostgreSQL, over the union of their keys; a failed one fails each', async () => {
+  const KEYS = 'SELECT k FROM unnest($1::text[]) AS k ORDER BY k';
+  const TAGGED = 'SELECT k, $2::text AS tag FROM unnest($1::text[]) AS k';
+  const [a, b, c] = await db.tx((tx) =>
+    Promise.all([tx.gather<{ k: string }>(KEYS, [['x', 'y']], [0]), tx.gather<{ k: string }>(KEYS, [['y', 'z']], [0]), tx.gather<{ k: string }>(TAGGED, [['w'], 'own'], [0])]),
+  );
+  const keys = (rows: { k: string }[]) => rows.map((row) => row.k);
+  if (db.kind === 'postgres') {
+    // One statement for the first two: the same rows, each key once.
+    assert.equal(a, b);
+    assert.deepEqual(keys(a), ['x', 'y', 'z']);
+  } else {
+    assert.deepEqual(keys(a), ['x', 'y']);
+    assert.deepEqual(keys(b), ['y', 'z']);
+  }
+  assert.deepEqual(keys(c), ['w']);
+  let failed: PromiseSettledResult<unknown>[] = [];
+  const CAST = 'SELECT k::int FROM unnest($1::text[]) AS k';
+  await db
+    .tx(async (tx) => {
+      failed = await Promise.allSettled([tx.gather(CAST, [['1']], [0]), tx.gather(CAST, [['x']], [0])]);
+      throw new Error('roll back');
+    })
+    .catch(() => undefined);
+  if (db.kind === 'postgres') assert.deepEqual(failed.map((outcome) => outcome.status), ['rejected', 'rejected']);
+  else assert.deepEqual(failed.map((outcome) => outcome.status), ['fulfilled', 'rejected']);
 });
 
 test('statements issued together outside a transaction are answered each on its own', async () => {

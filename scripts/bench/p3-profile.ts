@@ -68,6 +68,9 @@ function timingDb(db: Db, timings: Map<string, Timing>): Db {
         };
         const timed: Tx = {
           alone: tx.alone,
+          gather(sql, params) {
+            return timed.query(sql, params);
+          },
           async query(sql, params) {
             await flushTimed();
             const started = performance.now();

@@ -28,7 +28,7 @@ export {
   pocketBalances,
   pocketBalancesFromJson,
   pocketBalancesJson,
-  pocketsBalancesFromJson,
+  pocketsBalancesPicker,
   pocketsBalancesJson,
   pocketCashRelation,
   tenantEntryIdsRelation,

@@ -199,7 +199,7 @@ function balancesByKind(byKind: Partial<Record<string, string>>): PocketBalances
  * `{pocketId: {kind: "cents"}}`, for one statement of another module that reads them with its own
  * rows (a sale's balances with its lots) and must not read ledger tables itself. `partnerParam` is
  * a uuid placeholder, `pocketsParam` a uuid[] one (`$1`, `$2`). Parse it with
- * `pocketsBalancesFromJson`.
+ * `pocketsBalancesPicker`.
  */
 export function pocketsBalancesJson(partnerParam: string, pocketsParam: string): string {
   return `(SELECT coalesce(json_object_agg(b.pocket_id, b.balances), '{}')::text
@@ -207,10 +207,13 @@ export function pocketsBalancesJson(partnerParam: string, pocketsParam: string):
                     WHERE partner_id = ${partnerParam}::uuid AND pocket_id = ANY(${pocketsParam}::uuid[]) GROUP BY pocket_id) AS b)`;
 }
 
-/** The balances `pocketsBalancesJson` selected, for each of `pocketIds` (kinds without an account: zero). */
-export function pocketsBalancesFromJson(json: string, pocketIds: readonly string[]): Map<string, PocketBalances> {
+/**
+ * `pocketsBalancesJson`'s value parsed (once, for callers that shared the statement: Tx.gather):
+ * `pick(pocketIds)` gives the balances of each of `pocketIds` (kinds without an account: zero).
+ */
+export function pocketsBalancesPicker(json: string): (pocketIds: readonly string[]) => Map<string, PocketBalances> {
   const byPocket = JSON.parse(json) as Partial<Record<string, Partial<Record<string, string>>>>;
-  return new Map(pocketIds.map((id) => [id, balancesByKind(byPocket[id] ?? {})]));
+  return (pocketIds) => new Map(pocketIds.map((id) => [id, balancesByKind(byPocket[id] ?? {})]));
 }
 
 /**

@@ -90,13 +90,20 @@ export async function findPocketWithReads(
   return { pocket: toPocket(row), balancesJson: row.balances_json, lotsJson: row.lots_json, netFlowCents: BigInt(row.net_flow_cents) };
 }
 
-/** Locks pockets of the tenant in ascending id order and returns them by id (missing ids absent). */
+/**
+ * Locks pockets of the tenant in ascending id order and returns them by id (missing ids absent).
+ * Callers sharing the transaction lock theirs in one statement (Tx.gather), in one id order.
+ */
 export async function lockPockets(tx: Tx, partnerId: string, pocketIds: readonly string[]): Promise<Map<string, Pocket>> {
-  const rows = await tx.query<PocketRow>(
+  const ids = new Set(pocketIds);
+  const rows = await tx.gather<PocketRow>(
     `SELECT ${POCKET_COLUMNS} FROM pockets WHERE partner_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
-    [partnerId, [...new Set(pocketIds)]],
+    [partnerId, [...ids]],
+    [1],
   );
-  return new Map(rows.map((row) => [row.id, toPocket(row)] as const));
+  const locked = new Map<string, Pocket>();
+  for (const row of rows) if (ids.has(row.id)) locked.set(row.id, toPocket(row));
+  return locked;
 }
 
 /**

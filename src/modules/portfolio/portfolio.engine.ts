@@ -78,8 +78,8 @@ export class EngineWork {
    * As `begin`, and reads the first open lots of `lotsOf` in sale order in the same statement
    * (repo.balancesAndSaleLots): what a money movement reads once its pockets are locked.
    */
-  static async beginSelling(q: Queryable, tenantId: string, market: MarketService, pocketIds: readonly string[], lotsOf: readonly string[]): Promise<{ work: EngineWork; lots: repo.LotRow[] }> {
-    const { balances, lots } = await repo.balancesAndSaleLots(q, tenantId, pocketIds, lotsOf);
+  static async beginSelling(tx: Tx, tenantId: string, market: MarketService, pocketIds: readonly string[], lotsOf: readonly string[]): Promise<{ work: EngineWork; lots: repo.LotRow[] }> {
+    const { balances, lots } = await repo.balancesAndSaleLots(tx, tenantId, pocketIds, lotsOf);
     return { work: new EngineWork(tenantId, market, balances), lots };
   }
 

@@ -1,5 +1,5 @@
 import type { Queryable, Tx } from '../../platform/db/index.ts';
-import { type PocketBalances, pocketCashRelation, pocketsBalancesFromJson, pocketsBalancesJson, tenantEntryIdsRelation } from '../ledger/index.ts';
+import { type PocketBalances, pocketCashRelation, pocketsBalancesPicker, pocketsBalancesJson, tenantEntryIdsRelation } from '../ledger/index.ts';
 
 /** SQL of the portfolio engine's tables: lots of bills held (`pocket_lots`) and trades (`trades`). */
 
@@ -63,18 +63,30 @@ export const SALE_LOTS_OLDEST = 16;
  * @throws Error when `count` is not a positive integer.
  */
 export async function balancesAndSaleLots(
-  q: Queryable,
+  tx: Tx,
   partnerId: string,
   pocketIds: readonly string[],
   lotsOf: readonly string[],
   count = SALE_LOTS_OLDEST,
 ): Promise<{ balances: Map<string, PocketBalances>; lots: LotRow[] }> {
-  const [row] = await q.query<{ balances: string; lots: string }>(
+  const rows = await tx.gather<{ balances: string; lots: string }>(
     `SELECT ${pocketsBalancesJson('$1', '$2')} AS balances, ${saleLotsJson('$1', '$3', count)} AS lots`,
     [partnerId, pocketIds, lotsOf],
+    [1, 2],
   );
-  return { balances: pocketsBalancesFromJson(row?.balances ?? '{}', pocketIds), lots: openLotsFromJson(row?.lots ?? '[]') };
+  // Callers that shared the statement share its answer, parsed once; each takes its own pockets.
+  let answer = saleReads.get(rows);
+  if (!answer) {
+    const [row] = rows;
+    answer = { pick: pocketsBalancesPicker(row?.balances ?? '{}'), lots: openLotsFromJson(row?.lots ?? '[]') };
+    saleReads.set(rows, answer);
+  }
+  const own = new Set(lotsOf);
+  return { balances: answer.pick(pocketIds), lots: answer.lots.filter((lot) => own.has(lot.pocket_id)) };
 }
+
+/** balancesAndSaleLots' answers, parsed, by the rows the statement returned. */
+const saleReads = new WeakMap<object, { pick: (pocketIds: readonly string[]) => Map<string, PocketBalances>; lots: LotRow[] }>();
 
 /**
  * SQL of a JSON value (text): the first `count` open lots of each pocket of `pocketsParam` (a

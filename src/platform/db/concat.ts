@@ -13,6 +13,10 @@ import { type DeferredStatement, normaliseParams } from './db.ts';
  * foreign key to a row not inserted yet, a key not yet deleted) fails the statement, and with it
  * the transaction, which the caller then runs again without company. Writes deferred by one
  * request alone (every ordinary transaction) are sent as they are.
+ *
+ * Reads go the same way (`Tx.gather`, shareReads): the requests' reads over sets of keys (their
+ * pockets' locks, balances and lots) issued in one turn travel as one statement over the union of
+ * their keys, and each request picks its rows from the shared answer.
  */
 
 /** The JSON array texts `a` and `b` as one array's text. */
@@ -72,4 +76,55 @@ export function concatWrites(statements: readonly DeferredStatement[]): Deferred
     sent[at] = { ...first, params: first.params.map((value, index) => (rows.includes(index) ? joinRows(value, statement.params[index]) : value)) };
   }
   return sent;
+}
+
+/** One call of Tx.gather: its statement, its parameters and which of them hold keys. */
+export interface GatheredRead {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly keys: readonly number[];
+}
+
+/** A statement as gathered reads send it, and the indexes (in the calls given) of the reads it serves. */
+export interface SharedRead {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly serves: readonly number[];
+}
+
+/**
+ * Gathered reads as they are sent (Tx.gather): calls with the same text and equal parameters
+ * other than their key arrays as one statement whose key arrays are the union of theirs (each key
+ * once, first seen first), in the order of each statement's first call.
+ * @throws Error when a keys parameter is not an array.
+ */
+export function shareReads(reads: readonly GatheredRead[]): SharedRead[] {
+  const shared: { sql: string; params: unknown[]; serves: number[]; seen: Set<unknown>[] }[] = [];
+  const byKey = new Map<string, number>();
+  reads.forEach((read, index) => {
+    for (const at of read.keys) {
+      if (!Array.isArray(read.params[at])) throw new Error(`a gathered read's keys parameter ${at} must be an array`);
+    }
+    const others = normaliseParams(read.params).map((value, at) => (read.keys.includes(at) ? null : value));
+    const key = `${read.sql}\u0000${JSON.stringify(read.keys)}\u0000${JSON.stringify(others)}`;
+    const found = byKey.get(key);
+    if (found === undefined) {
+      byKey.set(key, shared.length);
+      const params = read.params.map((value, at) => (read.keys.includes(at) ? [...new Set(value as unknown[])] : value));
+      shared.push({ sql: read.sql, params, serves: [index], seen: read.keys.map((at) => new Set(params[at] as unknown[])) });
+      return;
+    }
+    const statement = shared[found]!;
+    statement.serves.push(index);
+    read.keys.forEach((at, k) => {
+      const seen = statement.seen[k]!;
+      const keys = statement.params[at] as unknown[];
+      for (const value of read.params[at] as unknown[]) {
+        if (seen.has(value)) continue;
+        seen.add(value);
+        keys.push(value);
+      }
+    });
+  });
+  return shared.map(({ sql, params, serves }) => ({ sql, params, serves }));
 }

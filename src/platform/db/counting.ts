@@ -2,7 +2,8 @@
  * A database that counts what it sends: the benchmark (`npm run bench`) measures SQL round trips
  * per request with it. It wraps any `Db` and changes nothing else.
  *
- * Statements: every `query` (on the database or inside a transaction), every `exec`, every
+ * Statements: every `query` (on the database or inside a transaction) and `gather` (gathered
+ * reads that travel as one count each), every `exec`, every
  * deferred write, and for each attempt of a transaction its BEGIN and its COMMIT (or ROLLBACK);
  * on PGlite a transaction with an isolation level also sends SET TRANSACTION.
  * Round trips: the same, except that the writes a transaction defers travel together: each batch
@@ -101,6 +102,13 @@ export function countingDb(db: Db): CountingDb {
             flushed();
             noteInTurn(sql, counted);
             return tx.query<Row>(sql, params);
+          },
+          async gather<Row>(sql: string, params: readonly unknown[], keys: readonly number[]) {
+            begin();
+            if (pipelined) deferred = 0;
+            flushed();
+            noteInTurn(sql, counted);
+            return tx.gather<Row>(sql, params, keys);
           },
           defer(sql: string, params?: readonly unknown[], options?: DeferOptions) {
             begin();

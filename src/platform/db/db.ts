@@ -24,6 +24,18 @@ export interface Tx extends Queryable {
   /** Sends the deferred writes now (they otherwise go with the next query or the commit). */
   flush(): Promise<void>;
   /**
+   * A read over sets of keys that callers sharing the transaction (requests carried out together,
+   * platform/together.ts) may send as one: on PostgreSQL, calls of one turn of the event loop with
+   * the same `sql` and equal parameters other than the `keys` ones (arrays) go as one statement
+   * at the end of the turn (after the statements the turn issued with `query`, in the same write),
+   * with each key array the union of theirs (each key once, first seen first), in the order of
+   * their first calls. Every caller gets all the rows of the statement
+   * it took part in, the same array, and picks its own. Elsewhere, `query`.
+   * Fit for reads and row locks by key whose rows for a union of keys are the union of each
+   * key's rows (`id = ANY($2)`); locks are then taken in the statement's order for all callers.
+   */
+  gather<Row>(sql: string, params: readonly unknown[], keys: readonly number[]): Promise<Row[]>;
+  /**
    * True when no other transaction can run at the same time (the embedded database's single
    * connection): concurrency guards such as advisory locks have nothing to guard.
    */
@@ -241,6 +253,9 @@ export function deferringTx(
         if (batch.length > 0) await execBatch(batch);
         return run<Row>(sql, params);
       });
+    },
+    gather<Row>(sql: string, params: readonly unknown[]) {
+      return this.query<Row>(sql, params);
     },
     flush,
   };

@@ -15,7 +15,7 @@ import {
   normaliseParams,
   parsers,
 } from './db.ts';
-import { concatWrites } from './concat.ts';
+import { type GatheredRead, type SharedRead, concatWrites, shareReads } from './concat.ts';
 import { notificationListener } from './listener.ts';
 import { DatabaseOpenError, errorCode } from './open-error.ts';
 
@@ -431,6 +431,41 @@ function pipelinedTx(client: pg.PoolClient, begin: readonly string[], onBegun: (
   let sent = false;
   let corked = false;
   const socket = socketOf(client);
+  /** Reads gathered in this turn (Tx.gather), sent as shared statements when it ends. */
+  let gathered: (GatheredRead & { resolve(rows: unknown[]): void; reject(error: unknown): void })[] = [];
+
+  /** Corks the socket for the rest of this turn; when it ends, sends the gathered reads, then uncorks. */
+  function corkTurn(): void {
+    if (corked) return;
+    corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      sendGathered();
+      corked = false;
+      socket.uncork();
+    });
+  }
+
+  /** The turn's gathered reads as shared statements (concat.ts shareReads), each caller answered with its statement's rows. */
+  function sendGathered(): void {
+    const reads = gathered;
+    gathered = [];
+    if (reads.length === 0) return;
+    let shared: SharedRead[];
+    try {
+      shared = shareReads(reads);
+    } catch (error) {
+      for (const read of reads) read.reject(error);
+      return;
+    }
+    for (const statementOf of shared) {
+      const answer = send(statement(statementOf.sql, statementOf.params));
+      answer.then(
+        (result) => statementOf.serves.forEach((index) => reads[index]!.resolve(result!.rows)),
+        (error: unknown) => statementOf.serves.forEach((index) => reads[index]!.reject(error)),
+      );
+    }
+  }
 
   /** Writes BEGIN (first time), the deferred writes and `more` in one go; the last result, or the first error. */
   async function send(more: pg.QueryConfig | undefined): Promise<pg.QueryResult | undefined> {
@@ -440,14 +475,7 @@ function pipelinedTx(client: pg.PoolClient, begin: readonly string[], onBegun: (
     pending = [];
     const answers: Promise<pg.QueryResult>[] = [];
     // Statements of the same turn of the event loop (`Promise.all`) leave in one write.
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        corked = false;
-        socket.uncork();
-      });
-    }
+    corkTurn();
     if (!sent) {
       sent = true;
       const [first, ...settings] = begin;
@@ -474,6 +502,12 @@ function pipelinedTx(client: pg.PoolClient, begin: readonly string[], onBegun: (
     },
     async query<Row>(sql: string, params?: readonly unknown[]) {
       return (await send(statement(sql, params)))!.rows as Row[];
+    },
+    gather<Row>(sql: string, params: readonly unknown[], keys: readonly number[]) {
+      return new Promise<Row[]>((resolve, reject) => {
+        gathered.push({ sql, params, keys, resolve: resolve as (rows: unknown[]) => void, reject });
+        corkTurn();
+      });
     },
     async flush() {
       if (pending.length > 0) await send(undefined);
