@@ -187,21 +187,32 @@ export interface KeyClaim {
  * when it loses the race with a record committed after its claim.
  */
 export async function lockKey(tx: Tx, partnerId: string, key: string, now: Date, together: boolean): Promise<KeyClaim> {
-  const read = (lock: string) =>
-    tx.query<IdempotencyRow & { locked: boolean; live: boolean | null }>(
-      `SELECT ${lock} AS locked, k.request_hash, k.status_code, k.content_type, k.response_body, k.expires_at > $3::timestamptz AS live
-         FROM (SELECT 1) AS one LEFT JOIN idempotency_keys k ON k.partner_id = $1::uuid AND k.key = $2::uuid`,
-      [partnerId, key, now],
-    );
-  const lockSql = `pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 0))`;
+  type Found = IdempotencyRow & { locked: boolean; live: boolean | null };
+  const lockOf = (keyText: string) => `pg_try_advisory_xact_lock(hashtextextended($1::text || ':' || ${keyText}, 0))`;
+  let row: Found | undefined;
   // Alone on its database (PGlite), a transaction cannot meet a concurrent duplicate: no lock.
-  let rows: (IdempotencyRow & { locked: boolean; live: boolean | null })[];
-  if (tx.alone || together) rows = await read(tx.alone ? 'true' : lockSql);
-  else {
-    const [[lock], found] = await Promise.all([tx.query<{ locked: boolean }>(`SELECT ${lockSql} AS locked`, [partnerId, key]), read('true')]);
-    rows = found.map((row) => ({ ...row, locked: lock?.locked === true }));
+  if (tx.alone || together) {
+    // Over a set of keys, so that the claims of requests carried out together are one statement
+    // (Tx.gather); each lock is taken on the key's text as given, as the two-statement form does.
+    const rows = await tx.gather<Found & { key: string }>(
+      `SELECT x.key, ${tx.alone ? 'true' : lockOf('x.key')} AS locked, k.request_hash, k.status_code, k.content_type, k.response_body,
+              k.expires_at > $3::timestamptz AS live
+         FROM unnest($2::text[]) AS x(key) LEFT JOIN idempotency_keys k ON k.partner_id = $1::uuid AND k.key = x.key::uuid`,
+      [partnerId, [key], now],
+      [1],
+    );
+    row = rows.find((found) => found.key === key);
+  } else {
+    const [[lock], found] = await Promise.all([
+      tx.query<{ locked: boolean }>(`SELECT ${lockOf('$2::text')} AS locked`, [partnerId, key]),
+      tx.query<Found>(
+        `SELECT true AS locked, k.request_hash, k.status_code, k.content_type, k.response_body, k.expires_at > $3::timestamptz AS live
+           FROM (SELECT 1) AS one LEFT JOIN idempotency_keys k ON k.partner_id = $1::uuid AND k.key = $2::uuid`,
+        [partnerId, key, now],
+      ),
+    ]);
+    row = found[0] && { ...found[0], locked: lock?.locked === true };
   }
-  const row = rows[0];
   if (!row?.locked) return { locked: false, existing: undefined, expired: false };
   const existing = row.live === true ? { request_hash: row.request_hash, status_code: row.status_code, content_type: row.content_type, response_body: row.response_body } : undefined;
   return { locked: true, existing, expired: row.live === false };
