@@ -22,14 +22,23 @@ after(() => {
   releaseTestDatabase();
 });
 
-/** Occupies every transaction slot of `key` until `release` is called. */
-function occupy(runner: ReturnType<typeof together<string>>, key: string): { release(): void; done: Promise<unknown> } {
+/** Occupies every transaction slot of `key` until `release` is called; `started` once all are taken. */
+function occupy(runner: ReturnType<typeof together<string>>, key: string): { release(): void; started: Promise<unknown>; done: Promise<unknown> } {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
+  // A blocker runs alone; each one's `alone` is called once its transaction has started.
+  const entered: Promise<void>[] = [];
   const done = Promise.all(
-    Array.from({ length: TOGETHER_IN_FLIGHT_MAX }, (_, i) => runner.run(key, `${i}-blocker`, async () => 'unused', () => gate.then(() => 'blocker'))),
+    Array.from({ length: TOGETHER_IN_FLIGHT_MAX }, (_, i) => {
+      let enter!: () => void;
+      entered.push(new Promise<void>((resolve) => (enter = resolve)));
+      return runner.run(key, `${i}-blocker`, async () => 'unused', () => {
+        enter();
+        return gate.then(() => 'blocker');
+      });
+    }),
   );
-  return { release, done };
+  return { release, started: Promise.all(entered), done };
 }
 
 test('waiting requests share the next transaction, never two that conflict, and commit together', async () => {
@@ -40,6 +49,7 @@ test('waiting requests share the next transaction, never two that conflict, and 
     const runner = together<string>(db, (a, b) => a[0] === b[0]);
     const key = randomUUID();
     const held = occupy(runner, key);
+    await held.started;
     const seen = new Map<string, Tx>();
     const inGroup = (item: string) => async (tx: Tx) => {
       seen.set(item, tx);
@@ -78,6 +88,7 @@ test('with a transaction in flight, the next waits for as many companions as it 
   };
   const alone = (item: string) => async () => `alone:${item}`;
   const held = occupy(runner, key);
+  await held.started;
   // Three wait behind the blockers, then take one transaction, held open by the gate.
   const carried = ['g1', 'g2', 'g3'].map((item) => runner.run(key, item, inGroup(item, gate), alone(item)));
   held.release();
@@ -105,6 +116,7 @@ test('when one request of a transaction fails, nothing of it stays, and each is 
     const runner = together<string>(db, () => false);
     const key = randomUUID();
     const held = occupy(runner, key);
+    await held.started;
     const write = (tx: Tx, item: string) => tx.defer(`INSERT INTO ${table} (item) VALUES ($1)`, [item]);
     const inGroup = (item: string) => async (tx: Tx) => {
       write(tx, `group:${item}`);
@@ -152,7 +164,7 @@ test('concurrent on-us transfers of a tenant: fewer transactions than transfers,
     const sent: { key: string; body: unknown; response: string }[] = [];
     // Six transfers. On PostgreSQL the first two are held in flight (their source pockets locked
     // by a transaction of the test's own) while the other four arrive, so those four wait and share
-    // the next transaction: fewer transactions than transfers. The embedded database runs one
+    // the next transactions: fewer transactions than transfers. The embedded database runs one
     // transaction at a time, and its transfers run as they come.
     const batch = pairs.map(({ from, to }, i) => transfer(from, to, 10_000 + i));
     counted.resetCount();

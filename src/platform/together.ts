@@ -26,8 +26,12 @@ import type { Db, Tx } from './db/index.ts';
  * under concurrency, for fewer and fuller transactions.
  */
 
-/** Transactions of one key in flight at once; more requests wait for the next one. */
-export const TOGETHER_IN_FLIGHT_MAX = 2;
+/**
+ * Transactions of one key in flight at once; more requests wait for the next one. With groups kept
+ * even (see the module's note), three did 5-8% better than two at 8 clients on the 2-core machine,
+ * and the same at 4 and 16 (docs/PERFORMANCE.md).
+ */
+export const TOGETHER_IN_FLIGHT_MAX = 3;
 /** Requests one transaction takes at most. */
 export const TOGETHER_SIZE_MAX = 16;
 /**
