@@ -242,21 +242,21 @@ export function deferringTx(
       if (batch.length > 0) await execBatch(batch);
     });
   };
+  const query = <Row>(sql: string, params?: readonly unknown[]) => {
+    const batch = takePending();
+    return inTurn(async () => {
+      if (batch.length > 0) await execBatch(batch);
+      return run<Row>(sql, params);
+    });
+  };
   return {
     alone,
     defer(sql, params, options) {
       pending.push({ sql, params: params ?? [], rows: options?.rows });
     },
-    query<Row>(sql: string, params?: readonly unknown[]) {
-      const batch = takePending();
-      return inTurn(async () => {
-        if (batch.length > 0) await execBatch(batch);
-        return run<Row>(sql, params);
-      });
-    },
-    gather<Row>(sql: string, params: readonly unknown[]) {
-      return this.query<Row>(sql, params);
-    },
+    query,
+    // The embedded database runs one transaction at a time: no other caller to share a read with.
+    gather: (sql, params) => query(sql, params),
     flush,
   };
 }
