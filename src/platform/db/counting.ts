@@ -3,9 +3,9 @@
  * per request with it. It wraps any `Db` and changes nothing else.
  *
  * Statements: every `query` (on the database or inside a transaction) and `gather` (gathered
- * reads that travel as one count each), every `exec`, every
- * deferred write, and for each attempt of a transaction its BEGIN and its COMMIT (or ROLLBACK);
- * on PGlite a transaction with an isolation level also sends SET TRANSACTION.
+ * reads that travel as one count each), every `exec`, every deferred write, and for each attempt
+ * of a transaction its BEGIN and its COMMIT (or ROLLBACK); on PGlite a transaction with an
+ * isolation level also sends SET TRANSACTION.
  * Round trips: the same, except that the writes a transaction defers travel together: each batch
  * of them (flushed before the next `query`, or at the end of the transaction) is one round trip.
  * At the end, the PostgreSQL driver sends the last batch and COMMIT in one round trip; PGlite sends

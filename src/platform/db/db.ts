@@ -29,8 +29,8 @@ export interface Tx extends Queryable {
    * the same `sql` and equal parameters other than the `keys` ones (arrays) go as one statement
    * at the end of the turn (after the statements the turn issued with `query`, in the same write),
    * with each key array the union of theirs (each key once, first seen first), in the order of
-   * their first calls. Every caller gets all the rows of the statement
-   * it took part in, the same array, and picks its own. Elsewhere, `query`.
+   * their first calls. Every caller gets all the rows of the statement it took part in, the same
+   * array, and picks its own. Elsewhere, `query`.
    * Fit for reads and row locks by key whose rows for a union of keys are the union of each
    * key's rows (`id = ANY($2)`); locks are then taken in the statement's order for all callers.
    */
