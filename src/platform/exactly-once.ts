@@ -23,7 +23,8 @@ export async function exactlyOnce<T>(db: Db, ctx: RequestContext, fn: (tx: Tx) =
 
 /**
  * As `exactlyOnce`, but the claim's statements and the change's first ones are issued together (one
- * round trip on PostgreSQL, where they run in that order): for a change `fn` whose work before the
+ * round trip on PostgreSQL; a claim read through Tx.gather runs after the change's first plain
+ * queries and before its first gathered reads): for a change `fn` whose work before the
  * claim is known is confined to its transaction (reads and locks; nothing outside the database,
  * nothing it cannot roll back). When the claim fails, `fn` is let finish inside the transaction,
  * which then rolls back, and the claim's error is thrown (409, 422 or the replay): a duplicate can
