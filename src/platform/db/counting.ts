@@ -93,21 +93,21 @@ export function countingDb(db: Db): CountingDb {
           if (deferred > 0) roundTrips += 1;
           deferred = 0;
         };
+        /** A statement that answers (`query`, `gather`): a pending batch travels with it on PostgreSQL. */
+        const answering = (sql: string) => {
+          begin();
+          if (pipelined) deferred = 0;
+          flushed();
+          noteInTurn(sql, counted);
+        };
         const counted: Tx = {
           alone: tx.alone,
           async query<Row>(sql: string, params?: readonly unknown[]) {
-            begin();
-            // A pending batch travels with the statement on PostgreSQL.
-            if (pipelined) deferred = 0;
-            flushed();
-            noteInTurn(sql, counted);
+            answering(sql);
             return tx.query<Row>(sql, params);
           },
           async gather<Row>(sql: string, params: readonly unknown[], keys: readonly number[]) {
-            begin();
-            if (pipelined) deferred = 0;
-            flushed();
-            noteInTurn(sql, counted);
+            answering(sql);
             return tx.gather<Row>(sql, params, keys);
           },
           defer(sql: string, params?: readonly unknown[], options?: DeferOptions) {
