@@ -26,6 +26,11 @@ const OWN_PROCESS_MARKER = 'test-isolation: own-process';
 const CACHE_DIR = process.env.POCKETBOOK_TEST_CACHE_DIR || join(tmpdir(), 'pocketbook-test-cache');
 // Times differ by database (spawned servers boot slower on PGlite): one file of times for each.
 const TIMINGS_FILE = join(CACHE_DIR, `timings-${hashPath(ROOT)}-${process.env.DATABASE_URL ? 'postgres' : 'pglite'}.json`);
+/**
+ * How the shards load TypeScript: Node's own type erasing where it has it (22.18+, 23.6+; the
+ * `node` devDependency brings 24), with test/support/native-ts.mjs's one resolve hook; else tsx.
+ */
+const TYPESCRIPT_LOADER = process.features.typescript ? join(ROOT, 'test', 'support', 'native-ts.mjs') : 'tsx';
 /** Fixed cost of a file in a shard (imports, hooks), in milliseconds, added to its tests' time. */
 const FILE_OVERHEAD_MS = 150;
 const COUNT_NAMES = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo', 'duration_ms'];
@@ -140,7 +145,7 @@ cleanUp();
 function runShard(shard, index) {
   const summaryFile = join(workDir, `shard-${index}.json`);
   const args = [
-    '--import', 'tsx',
+    '--import', TYPESCRIPT_LOADER,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${REPORTER}`, `--test-reporter-destination=${summaryFile}`,
     ...(passThrough.some((arg) => arg.startsWith('--test-timeout')) ? [] : [`--test-timeout=${TEST_TIMEOUT_MS}`]),

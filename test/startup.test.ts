@@ -220,6 +220,17 @@ test('every route’s request validators and response serializers compile; a sta
       const compiled = compilePendingSchemas(app);
       assert.ok(compiled > 300, `only ${compiled} schemas were waiting to compile`);
       assert.equal(compilePendingSchemas(app), 0, 'compiled twice');
+      // Another app of this process takes the validators and serializers compiled for the first
+      // (lazy-schemas.ts, validation.ts): the same refusal, issue by issue.
+      const again = await buildApp(t.deps, t.services);
+      try {
+        const refusedAgain = await again.inject({ method: 'POST', url: '/api/v1/login/', payload: { username: 7 } });
+        assert.equal(refusedAgain.statusCode, 422, refusedAgain.body);
+        const locs = (refusedAgain.json() as { detail: { loc: string[] }[] }).detail.map((issue) => issue.loc.join('.')).sort();
+        assert.deepEqual(locs, ['body.password', 'body.username'], refusedAgain.body);
+      } finally {
+        await again.close();
+      }
     } finally {
       await app.close();
     }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MARKET_TIME_ZONE, marketDate } from './clock.ts';
+import { MARKET_TIME_ZONE, marketDate, marketInstant } from './clock.ts';
 
 const direct = new Intl.DateTimeFormat('en-CA', { timeZone: MARKET_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -21,4 +21,19 @@ test('marketDate gives the New York date of each instant, across daylight-saving
     assert.equal(marketDate(new Date(ms)), direct.format(new Date(ms)), new Date(ms).toISOString());
   }
   assert.equal(marketDate(new Date('1960-07-01T03:30:00Z')), '1960-06-30');
+});
+
+test('marketInstant answers the same from its memory, in a Date of its own each time', () => {
+  const hourOf = new Intl.DateTimeFormat('en-CA', { timeZone: MARKET_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
+  // Eastern standard and daylight time, the spring-forward and fall-back days, and past midnight.
+  const cases = [['2024-01-10', 16, '2024-01-10T21:00:00.000Z'], ['2024-07-10', 16, '2024-07-10T20:00:00.000Z'],
+    ['2024-03-10', 9, '2024-03-10T13:00:00.000Z'], ['2024-11-03', 16, '2024-11-03T21:00:00.000Z'], ['2024-07-10', 24, '2024-07-11T04:00:00.000Z']] as const;
+  for (const [date, hours, expected] of cases) {
+    const first = marketInstant(date, hours);
+    assert.equal(first.toISOString(), expected, `${date} ${hours}`);
+    assert.equal(direct.format(first), hours < 24 ? date : '2024-07-11');
+    assert.equal(Number(hourOf.format(first)), hours % 24);
+    first.setTime(0);
+    assert.equal(marketInstant(date, hours).toISOString(), expected, 'a changed answer does not change the next one');
+  }
 });

@@ -111,6 +111,23 @@ const MARKET_HOUR_FORMAT = new Intl.DateTimeFormat('en-CA', {
  * time (e.g. 16 for the 4 pm close). Handles daylight saving by probing the zone's offset.
  */
 export function marketInstant(date: string, hours = 0): Date {
+  const key = `${date} ${hours}`;
+  let ms = marketInstantMs.get(key);
+  if (ms === undefined) {
+    ms = probeMarketInstant(date, hours).getTime();
+    if (marketInstantMs.size >= MARKET_DATES_KEPT_MAX) marketInstantMs.clear();
+    marketInstantMs.set(key, ms);
+  }
+  return new Date(ms);
+}
+
+/**
+ * marketInstant's answers by date and hours: the scheduler asks for every task of every business
+ * day it looks at, and each probe formats up to two instants with Intl.
+ */
+const marketInstantMs = new Map<string, number>();
+
+function probeMarketInstant(date: string, hours: number): Date {
   const guess = Date.parse(`${date}T00:00:00Z`) + hours * 3_600_000;
   // New York is UTC-5 or UTC-4; find the offset that maps back to the wanted local time.
   for (const offsetHours of [5, 4]) {

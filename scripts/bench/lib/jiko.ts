@@ -95,11 +95,15 @@ export function signedHeaders(token: string, sharedSecret: string, pathname: str
 
 /** A logged-in partner. */
 export class JikoClient {
-  private constructor(
-    readonly transport: Transport,
-    readonly credentials: PartnerCredentials,
-    readonly token: string,
-  ) {}
+  readonly transport: Transport;
+  readonly credentials: PartnerCredentials;
+  readonly token: string;
+
+  private constructor(transport: Transport, credentials: PartnerCredentials, token: string) {
+    this.transport = transport;
+    this.credentials = credentials;
+    this.token = token;
+  }
 
   /** Logs in with POST /api/v1/login/. */
   static async login(transport: Transport, credentials: PartnerCredentials): Promise<JikoClient> {

@@ -68,7 +68,7 @@ function preparedStatements(pg: PGlite) {
       const statement = await prepare(sql);
       if (!statement) return undefined;
       const messages = await pg.execProtocolStream(concat([...execution(statement, params), protocol.serialize.sync()]), { syncToFs: false });
-      return (pgliteParse.parseResults(messages, pg.parsers, { parsers })[0]?.rows ?? []) as Row[];
+      return (pgliteParse.parseResults(messages, pg.parsers)[0]?.rows ?? []) as Row[];
     },
     /**
      * Runs deferred writes in order in one call: Bind and Execute of each, one Sync after the last
@@ -161,6 +161,8 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  */
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // The instance keeps these parsers among its own; none are passed per query, where PGlite would
+  // copy its table of some 300 parsers into a new object for every statement.
   const pg = new PGlite(dataDir, { parsers });
   await pg.waitReady;
   await pg.exec(`SET plan_cache_mode = ${CONNECTION_PLAN_CACHE_MODE}`);
@@ -175,10 +177,10 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const db: Db = {
     kind: 'pglite',
     async query<Row>(sql: string, params?: readonly unknown[]) {
-      if (!params || params.length === 0) return (await pg.query<Row>(sql, [], { parsers })).rows;
+      if (!params || params.length === 0) return (await pg.query<Row>(sql, [])).rows;
       // Outside a transaction: wait for any open transaction, as PGlite's own `query` does.
       const rows = await pg._runExclusiveTransaction(() => pg.runExclusive(async () => prepared.query<Row>(sql, params)));
-      if (rows === undefined) return (await pg.query<Row>(sql, normaliseParams(params), { parsers })).rows;
+      if (rows === undefined) return (await pg.query<Row>(sql, normaliseParams(params))).rows;
       await pg.syncToFs();
       return rows;
     },
@@ -190,7 +192,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
         if (options?.plans === 'auto') await transaction.query(AUTO_PLANS_STATEMENT);
         const tx = deferringTx(
           <Row>(sql: string, params?: readonly unknown[]) =>
-            run<Row>(sql, params, async () => (await transaction.query<Row>(sql, normaliseParams(params), { parsers })).rows),
+            run<Row>(sql, params, async () => (await transaction.query<Row>(sql, normaliseParams(params))).rows),
           async (statements) => {
             if (await pg.runExclusive(() => prepared.batch(statements))) return;
             // Some text is not prepared (its first use, or no names left): one script, values inlined.

@@ -128,9 +128,37 @@ export function serializersOnFirstUse(app: FastifyInstance): FastifySerializerCo
   return (route) =>
     serializerOnFirstUse(() => {
       // The shared schemas (app.addSchema) as they stand when the first response is sent.
-      compiler ??= fastifySerializers()(app.getSchemas(), {});
-      return compiler(route as never) as (data: unknown) => string;
+      const shared = app.getSchemas();
+      const compile = () => {
+        compiler ??= fastifySerializers()(shared, {});
+        return compiler(route as never) as (data: unknown) => string;
+      };
+      return Object.keys(shared).length === 0 ? serializerOfProcess(route, compile) : compile();
     }, pending);
+}
+
+/**
+ * Serializers compiled in this process, by response schema object, then status and content type.
+ * A serializer is a function of its schema alone when the app has no shared schemas, and the
+ * routes' schemas are module constants: an app built again in the same process (each test file
+ * builds its own) reuses the serializers of the ones before instead of generating them anew.
+ */
+const processSerializers = new WeakMap<object, Map<string, (data: unknown) => string>>();
+
+function serializerOfProcess(route: { schema: unknown; httpStatus?: string; contentType?: string }, compile: () => (data: unknown) => string): (data: unknown) => string {
+  if (typeof route.schema !== 'object' || route.schema === null) return compile();
+  let byResponse = processSerializers.get(route.schema);
+  if (!byResponse) {
+    byResponse = new Map();
+    processSerializers.set(route.schema, byResponse);
+  }
+  const key = `${route.httpStatus ?? ''} ${route.contentType ?? ''}`;
+  let serializer = byResponse.get(key);
+  if (!serializer) {
+    serializer = compile();
+    byResponse.set(key, serializer);
+  }
+  return serializer;
 }
 
 /**

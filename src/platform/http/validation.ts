@@ -16,22 +16,33 @@ const AJV_OPTIONS = { removeAdditional: false, useDefaults: true, allErrors: tru
  * Everything else (formats, `$id` handling) is Fastify's default validator (@fastify/ajv-compiler).
  */
 export function requestValidators(): FastifySchemaCompiler<unknown> {
-  // Ajv is loaded when the first schema is compiled, not at boot (see lazy-schemas.ts).
-  let compilers: { strict: Compile; coercing: Compile } | undefined;
-  const build = () => {
-    const pool = (requirePackage('@fastify/ajv-compiler') as typeof AjvCompilerModule).AjvCompiler();
-    return {
-      strict: pool({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } }),
-      coercing: pool({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } }),
-    };
-  };
   // The pool's compilers take the whole route definition ({schema, method, url, httpPart}), as
   // Fastify hands it over, whatever their declared type says.
   return (route) => {
-    compilers ??= build();
+    const compilers = sharedCompilers();
     return (route.httpPart === 'body' ? compilers.strict : compilers.coercing)(route as never) as ReturnType<FastifySchemaCompiler<unknown>>;
   };
 }
+
+/**
+ * The two Ajv configurations, made once per process and shared by every app built in it. Ajv keeps
+ * what it compiled by schema object, and the routes' schemas are module constants, so an app built
+ * again in the same process (each test file builds its own) reuses the validators of the ones
+ * before instead of compiling them anew. Nothing here depends on the app: no shared schemas
+ * (`addSchema`), keywords or formats are added per app. Ajv is loaded when the first schema is
+ * compiled, not at boot (see lazy-schemas.ts).
+ */
+function sharedCompilers(): { strict: Compile; coercing: Compile } {
+  if (!compilers) {
+    const pool = (requirePackage('@fastify/ajv-compiler') as typeof AjvCompilerModule).AjvCompiler();
+    compilers = {
+      strict: pool({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } }),
+      coercing: pool({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } }),
+    };
+  }
+  return compilers;
+}
+let compilers: { strict: Compile; coercing: Compile } | undefined;
 
 type Compile = ReturnType<ReturnType<typeof AjvCompilerModule.AjvCompiler>>;
 const requirePackage = createRequire(import.meta.url);

@@ -8,12 +8,18 @@ import fc from 'fast-check';
 
 /** JSON text written verbatim into a body (`1e309`, `-0`, a 10,000-deep array). */
 export class Raw {
-  constructor(readonly text: string) {}
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 /** A JSON string of `bytes` characters, built when the request is sent (large bodies). */
 export class Big {
-  constructor(readonly bytes: number) {}
+  readonly bytes: number;
+  constructor(bytes: number) {
+    this.bytes = bytes;
+  }
 }
 
 /** Kinds of object ids the world sets up; the fuzzer adds others as it creates objects (`related-parties`...). */
@@ -32,16 +38,22 @@ export function kindOfCollection(segment: string): IdKind {
 
 /** An id of the world: the fuzz tenant's own (`own`) or another tenant's (`other`), the `pick`-th of its kind. */
 export class Ref {
-  constructor(
-    readonly kind: IdKind,
-    readonly owner: 'own' | 'other',
-    readonly pick: number,
-  ) {}
+  readonly kind: IdKind;
+  readonly owner: 'own' | 'other';
+  readonly pick: number;
+  constructor(kind: IdKind, owner: 'own' | 'other', pick: number) {
+    this.kind = kind;
+    this.owner = owner;
+    this.pick = pick;
+  }
 }
 
 /** A clock instant relative to the fuzz tenant's clock when sent: `days` whole days later (negative: earlier). */
 export class ClockAt {
-  constructor(readonly days: number) {}
+  readonly days: number;
+  constructor(days: number) {
+    this.days = days;
+  }
 }
 
 export type Value = null | boolean | number | string | Raw | Big | Ref | ClockAt | Value[] | { [key: string]: Value };

@@ -139,12 +139,17 @@ export interface Rejected {
  * tenant sends may change it.
  */
 export class LedgerWatch {
-  private constructor(
-    private readonly db: Queryable,
-    private readonly world: Pick<World, 'own' | 'other'>,
-    private baseline: LedgerSnapshot,
-    private readonly otherBaseline: LedgerSnapshot,
-  ) {}
+  private readonly db: Queryable;
+  private readonly world: Pick<World, 'own' | 'other'>;
+  private baseline: LedgerSnapshot;
+  private readonly otherBaseline: LedgerSnapshot;
+
+  private constructor(db: Queryable, world: Pick<World, 'own' | 'other'>, baseline: LedgerSnapshot, otherBaseline: LedgerSnapshot) {
+    this.db = db;
+    this.world = world;
+    this.baseline = baseline;
+    this.otherBaseline = otherBaseline;
+  }
 
   static async start(db: Queryable, world: Pick<World, 'own' | 'other'>): Promise<LedgerWatch> {
     return new LedgerWatch(db, world, await ledgerSnapshot(db, world.own.client.partnerId), await ledgerSnapshot(db, world.other.client.partnerId));
