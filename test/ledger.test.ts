@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertBalanced, checkLedgerInvariants, pocketAccountBalances, pocketBalances, postEntry, reversal, settleEntries } from '../src/modules/ledger/index.ts';
+import { checkMovementInvariants } from '../src/modules/movements/index.ts';
 import { checkPortfolioInvariants } from '../src/modules/portfolio/index.ts';
 import { AssertionFailed } from '../src/platform/assert.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
@@ -67,6 +68,27 @@ describe('ledger', () => {
     );
     assert.equal((await pocketBalances(t.db, partnerId, [pocketId])).get(pocketId)!.brokerage_cash, 0n);
     assert.deepEqual(await checkLedgerInvariants(t.db, partnerId), []);
+  });
+
+  test('postings and bank transactions that name an entry the tenant does not have are reported', async () => {
+    const client = await newPartner(t);
+    await client.setClock('2024-03-05T15:00:00Z');
+    const pocketId = await createPocket(client, await createCustomer(client), 'UST-4W');
+    await fund(client, pocketId, 2_500);
+    const partnerId = client.partnerId;
+    assert.deepEqual(await checkLedgerInvariants(t.db, partnerId), []);
+    assert.deepEqual(await checkMovementInvariants(t.db, partnerId), []);
+    // No foreign key stands in the way any more (migration 0058): the checks must see it.
+    const [account] = await t.db.query<{ id: string }>(`SELECT id FROM ledger_accounts WHERE partner_id = $1 AND pocket_id = $2 AND kind = 'bank_cash'`, [partnerId, pocketId]);
+    const missing = '00000000-0000-4000-8000-00000000e001';
+    await t.db.query(`INSERT INTO ledger_postings (partner_id, entry_id, account_id, amount_cents) VALUES ($1, $2, $3, 5)`, [partnerId, missing, account!.id]);
+    await t.db.query(
+      `INSERT INTO bank_transactions (id, partner_id, pocket_id, type, direction, amount_cents, description, title, status, time_booked, book_date, ledger_entry_id)
+       VALUES (gen_random_uuid(), $1, $2, 'ACH', 'CREDIT', 5, 'x', 'x', 'BOOKED', $3, '2024-03-05', $4)`,
+      [partnerId, pocketId, at, missing],
+    );
+    assert.ok((await checkLedgerInvariants(t.db, partnerId)).includes(`postings name entry ${missing}, which the tenant does not have`));
+    assert.match((await checkMovementInvariants(t.db, partnerId)).join('\n'), new RegExp(`names ledger entry ${missing}, which the tenant does not have`));
   });
 
   test('a pending entry holds its debits: available drops at once, posting moves the balance, voiding releases it', async () => {

@@ -10,6 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { checkLedgerInvariants } from '../src/modules/ledger/index.ts';
+import { checkMovementInvariants } from '../src/modules/movements/index.ts';
 import { checkPortfolioInvariants } from '../src/modules/portfolio/index.ts';
 import { partnerContext } from '../src/platform/context.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
@@ -186,6 +187,7 @@ test('random deposits, transfers and clock moves keep every invariant', async ()
 
         assert.deepEqual(await checkLedgerInvariants(t.db, client.partnerId), [], `run ${run} after ${JSON.stringify(s)}`);
         assert.deepEqual(await checkPortfolioInvariants(t.db, client.partnerId), [], `run ${run} after ${JSON.stringify(s)}`);
+        assert.deepEqual(await checkMovementInvariants(t.db, client.partnerId), [], `run ${run} after ${JSON.stringify(s)}`);
         assert.deepEqual(await t.services.cardIssuer.checkInvariants(t.db, client.partnerId), [], `run ${run} after ${JSON.stringify(s)}`);
         // Money in flight (ACH originations and micro-entries, wires) equals the sum of the pending entries.
         assert.deepEqual(await t.services.ach.checkInvariants(t.db, client.partnerId), [], `run ${run} after ${JSON.stringify(s)}`);

@@ -4,7 +4,8 @@ import type { Queryable } from '../../platform/db/index.ts';
  * Invariant checks of one tenant's ledger, for tests and operators. Each returns the violations it
  * found as sentences; an empty list means the ledger is sound.
  *
- * Checked: every entry has at least two postings, none of zero, summing to zero; every account's
+ * Checked: every entry has at least two postings, none of zero, summing to zero; every posting's
+ * entry exists; every account's
  * balance equals the sum of its posted postings and its hold the sum of its pending debits; the
  * tenant's posted postings sum to zero; no pocket account's available balance is below zero. The portfolio engine checks its own rules against the ledger (pockets module,
  * `checkPortfolioInvariants`).
@@ -22,6 +23,14 @@ export async function checkLedgerInvariants(q: Queryable, partnerId: string): Pr
     [partnerId],
   );
   for (const e of entries) violations.push(`entry ${e.id} has ${e.n} postings summing to ${e.total}`);
+
+  // What the foreign key from postings to entries checked before migration 0058.
+  const orphans = await q.query<{ entry_id: string }>(
+    `SELECT DISTINCT p.entry_id FROM ledger_postings p
+      WHERE p.partner_id = $1 AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.partner_id = p.partner_id AND e.id = p.entry_id)`,
+    [partnerId],
+  );
+  for (const o of orphans) violations.push(`postings name entry ${o.entry_id}, which the tenant does not have`);
 
   const drift = await q.query<{ id: string; balance_cents: bigint; posted: string; held: string; pending_debit_cents: bigint }>(
     `SELECT a.id, a.balance_cents, a.pending_debit_cents,

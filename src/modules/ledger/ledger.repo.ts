@@ -49,6 +49,8 @@ export const ACCOUNTS_BY_INDEX_POCKETS_MAX = 64;
  * Writes balanced entries of one tenant and moves their pocket accounts, set-based: one deferred
  * statement whatever the number of entries (sent with the transaction's next query or commit).
  * Posted entries move `balance_cents`; pending ones add their debits to `pending_debit_cents`.
+ * An account whose postings of the call net to nothing is left as it is (an on-us transfer's
+ * bank cash: swept in, moved out), one row version fewer.
  * For a few pockets, their accounts are also matched by `pocket_id = ANY(pockets)`, so that the
  * plan reads them through the (partner_id, pocket_id, kind) index whatever the planner's
  * statistics say (a join alone was planned as a scan of every account of the tenant on a new
@@ -110,7 +112,9 @@ export function writeEntries(tx: Tx, partnerId: string, entries: readonly NewEnt
        FROM (SELECT pocket_id, kind,
                     sum(CASE WHEN pending THEN 0 ELSE amount_cents END) AS posted,
                     sum(CASE WHEN pending AND amount_cents < 0 THEN -amount_cents ELSE 0 END) AS held
-               FROM p WHERE pocket_id IS NOT NULL GROUP BY pocket_id, kind) d
+               FROM p WHERE pocket_id IS NOT NULL GROUP BY pocket_id, kind
+             HAVING sum(CASE WHEN pending THEN 0 ELSE amount_cents END) <> 0
+                 OR sum(CASE WHEN pending AND amount_cents < 0 THEN -amount_cents ELSE 0 END) <> 0) d
       WHERE a.partner_id = $1::uuid AND a.pocket_id = d.pocket_id AND a.kind = d.kind ${ofPockets('a')}`,
     [partnerId, JSON.stringify(entryRows), JSON.stringify(postingRows), ...(byIndex ? [pocketIds] : [])],
     { rows: byIndex ? [1, 2, 3] : [1, 2] },

@@ -1,3 +1,4 @@
+import { tenantEntryIdsRelation } from '../ledger/index.ts';
 import type { Queryable, Tx } from '../../platform/db/index.ts';
 
 /** SQL of bank transactions (`bank_transactions`): the bank side of every money movement of a pocket. */
@@ -121,3 +122,18 @@ export async function netFlows(
   return result;
 }
 
+
+/**
+ * Invariants of the tenant's bank transactions, for tests and operators: each names a ledger entry
+ * of the tenant (what a foreign key checked row by row before migration 0058; the movement writes
+ * the entry first, in the same transaction, and entries are never deleted).
+ * @returns the violations as sentences; empty when sound.
+ */
+export async function checkMovementInvariants(q: Queryable, partnerId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string; ledger_entry_id: string }>(
+    `SELECT t.id, t.ledger_entry_id FROM bank_transactions t
+      WHERE t.partner_id = $1 AND t.ledger_entry_id NOT IN (${tenantEntryIdsRelation('$1')})`,
+    [partnerId],
+  );
+  return rows.map((row) => `bank transaction ${row.id} names ledger entry ${row.ledger_entry_id}, which the tenant does not have`);
+}
