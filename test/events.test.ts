@@ -105,6 +105,30 @@ test('per-object sequence numbers are 1..n without gaps or repeats under concurr
   }
 });
 
+test('a new object is numbered from 1 without a counter row; later events, also concurrent ones, continue after its last', async () => {
+  const partnerId = await createPartner();
+  const objectId = newId();
+  const event = (newObject: boolean): NewEvent => ({ partnerId, eventType: 'trade.buy', objectId, payload: tradePayload(objectId), occurredAt: new Date(), newObject });
+  await t.db.tx((tx) => emitEvents(tx, [event(true), event(true), event(true)]));
+  const sequences = async () => (await t.db.query<{ sequence: number }>('SELECT sequence FROM events WHERE partner_id = $1 AND object_id = $2 ORDER BY sequence', [partnerId, objectId])).map((row) => row.sequence);
+  const counter = async () => (await t.db.query<{ last_sequence: number }>('SELECT last_sequence FROM event_sequences WHERE partner_id = $1 AND object_id = $2', [partnerId, objectId]))[0]?.last_sequence;
+  assert.deepEqual(await sequences(), [1, 2, 3]);
+  assert.equal(await counter(), undefined, 'no counter row for a new object');
+  // Writers about the object that now exists: the first to get there makes the counter from event
+  // 3; the others wait on its row and add theirs (the conflict's update).
+  const writers = 12;
+  await Promise.all(
+    Array.from({ length: writers }, () =>
+      t.db.tx(async (tx) => {
+        await emitEvents(tx, [event(false), event(false)]);
+        await tx.query('SELECT pg_sleep(0.005)');
+      }),
+    ),
+  );
+  assert.deepEqual(await sequences(), Array.from({ length: 3 + 2 * writers }, (_, index) => index + 1));
+  assert.equal(await counter(), 3 + 2 * writers);
+});
+
 /** A transaction handle that counts the statements sent through it (run or deferred). */
 function counted(tx: Tx): { tx: Tx; statements: () => number } {
   let statements = 0;

@@ -28,6 +28,12 @@ export type NewEvent<T extends EventType = EventType> = T extends EventType
       readonly payload: EventPayload<T>;
       /** The tenant clock's time of the change. */
       readonly occurredAt: Date;
+      /**
+       * The object was made in the caller's transaction and these are its first events (a new
+       * transfer's, a new trade's): they are numbered from 1 without a counter row. Every event
+       * of one call about the object must say so alike; a later call about it must not.
+       */
+      readonly newObject?: boolean;
     }
   : never;
 
@@ -88,7 +94,7 @@ function checkedRow(event: NewEvent, ord: number, id: string, isTest: boolean): 
 }
 
 function baseRow(
-  event: { partnerId: string; eventType: string; objectId: string; customerId?: string | null | undefined; payload: object; occurredAt: Date },
+  event: { partnerId: string; eventType: string; objectId: string; customerId?: string | null | undefined; payload: object; occurredAt: Date; newObject?: boolean | undefined },
   ord: number,
   id: string,
   objectType: string,
@@ -109,6 +115,7 @@ function baseRow(
     payload: event.payload as Record<string, unknown>,
     occurred_at: event.occurredAt.toISOString(),
     is_test: isTest,
+    fresh: event.newObject === true,
   };
 }
 

@@ -234,6 +234,11 @@ export interface EventInsert {
   /** ISO 8601, milliseconds. */
   readonly occurred_at: string;
   readonly is_test: boolean;
+  /**
+   * True when the object was made in this transaction and no event about it was recorded before:
+   * its events are numbered from 1 and it gets no counter row (see INSERT_EVENTS).
+   */
+  readonly fresh: boolean;
 }
 
 /** The CTE that enqueues one webhook job per row of the `deliveries` CTE. */
@@ -246,30 +251,40 @@ const ENQUEUE_DELIVERIES = enqueueFromSql({
 });
 
 /**
- * One statement that records any number of events: bumps each object's counter row once by its
- * number of events (rows locked in (partner, object) order, held until the transaction ends, so
- * concurrent writers about one object number one after the other), numbers the events of each
- * object in `ord` order from the counter's previous value, inserts them, one pending delivery per
- * enabled subscription of the tenant that lists the type, and one webhook job per delivery.
- * Yields the number of deliveries.
+ * One statement that records any number of events, numbered per object in `ord` order:
+ * - An object made in this transaction (`fresh`: no event about it can exist yet, and no other
+ *   transaction can see it before this one commits) is numbered from 1, without a counter row.
+ * - Any other object's counter row is bumped once by its number of events (rows locked in
+ *   (partner, object) order and held until the transaction ends, so concurrent writers about one
+ *   object number one after the other), and its events numbered from the counter's previous
+ *   value. An object without a counter row yet (its first events were fresh) gets one that starts
+ *   from its last event; should another transaction make that row meanwhile, the update adds this
+ *   call's events to it (the statement's snapshot gives the same last event both times, so the
+ *   difference is this call's count).
+ * Then the events, one pending delivery per enabled subscription of the tenant that lists the
+ * type, and one webhook job per delivery. Yields the number of deliveries.
  */
 const INSERT_EVENTS = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
       ord bigint, id uuid, partner_id uuid, event_type text, object_type text, object_id uuid,
-      customer_id uuid, payload jsonb, occurred_at timestamptz, is_test boolean)
+      customer_id uuid, payload jsonb, occurred_at timestamptz, is_test boolean, fresh boolean)
   ), per_object AS (
-    SELECT partner_id, object_id, count(*)::integer AS n FROM input GROUP BY partner_id, object_id
+    SELECT partner_id, object_id, count(*)::integer AS n FROM input WHERE NOT fresh GROUP BY partner_id, object_id
   ), counters AS (
     INSERT INTO event_sequences AS c (partner_id, object_id, last_sequence)
-    SELECT partner_id, object_id, n FROM per_object ORDER BY partner_id, object_id
-    ON CONFLICT (partner_id, object_id) DO UPDATE SET last_sequence = c.last_sequence + EXCLUDED.last_sequence
+    SELECT partner_id, object_id,
+           n + coalesce((SELECT max(e.sequence) FROM events e WHERE e.partner_id = p.partner_id AND e.object_id = p.object_id), 0)
+      FROM per_object p ORDER BY partner_id, object_id
+    ON CONFLICT (partner_id, object_id) DO UPDATE
+      SET last_sequence = c.last_sequence + EXCLUDED.last_sequence
+          - coalesce((SELECT max(e.sequence) FROM events e WHERE e.partner_id = EXCLUDED.partner_id AND e.object_id = EXCLUDED.object_id), 0)
     RETURNING partner_id, object_id, last_sequence
   ), numbered AS (
-    SELECT i.*, c.last_sequence - p.n + row_number() OVER (PARTITION BY i.partner_id, i.object_id ORDER BY i.ord) AS sequence
+    SELECT i.*, coalesce(c.last_sequence - p.n, 0) + row_number() OVER (PARTITION BY i.partner_id, i.object_id ORDER BY i.ord) AS sequence
       FROM input i
-      JOIN per_object p ON p.partner_id = i.partner_id AND p.object_id = i.object_id
-      JOIN counters c ON c.partner_id = i.partner_id AND c.object_id = i.object_id
+      LEFT JOIN per_object p ON p.partner_id = i.partner_id AND p.object_id = i.object_id
+      LEFT JOIN counters c ON c.partner_id = i.partner_id AND c.object_id = i.object_id
   ), inserted AS (
     INSERT INTO events (id, partner_id, event_type, object_type, object_id, sequence, customer_id, payload, occurred_at, is_test)
     SELECT id, partner_id, event_type, object_type, object_id, sequence, customer_id, payload, occurred_at, is_test FROM numbered

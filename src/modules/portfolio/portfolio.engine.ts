@@ -131,9 +131,14 @@ export class EngineWork {
     writeEntries(tx, this.tenantId, this.entries);
     repo.writePortfolio(tx, this.tenantId, { trades: this.trades, lots: this.lots, reductions: this.reductions });
     beforeEvents?.();
-    // A business day of a large tenant can raise more events than one call takes.
+    // A business day of a large tenant can raise more events than one call takes; an object new
+    // in this transaction is new only to the first call that carries its events.
+    const recorded = new Set<string>();
     for (let from = 0; from < this.events.length; from += EVENTS_PER_CALL_MAX) {
-      await emitEvents(tx, this.events.slice(from, from + EVENTS_PER_CALL_MAX));
+      const events = this.events.slice(from, from + EVENTS_PER_CALL_MAX);
+      const call = from === 0 ? events : events.map((event) => (event.newObject && recorded.has(event.objectId) ? { ...event, newObject: false } : event));
+      if (from + EVENTS_PER_CALL_MAX < this.events.length) for (const event of events) recorded.add(event.objectId);
+      await emitEvents(tx, call);
     }
   }
 }
@@ -147,6 +152,7 @@ function tradeEvent(work: EngineWork, pocket: PortfolioPocket, tradeId: string, 
     customerId: pocket.customerId,
     payload: { trade_id: tradeId, pocket_id: pocket.id, cusip },
     occurredAt: at,
+    newObject: true,
   });
 }
 

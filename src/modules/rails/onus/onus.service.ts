@@ -82,8 +82,9 @@ export function createOnUsRail(deps: { db: Db; movements: Movements }) {
   async function carryOut(tx: Tx, ctx: RequestContext, input: OnUsTransferInput, amount: TransferAmount, id: string, m: Awaited<ReturnType<Movements['begin']>>, own?: Parameters<typeof repo.insertOwnOnUsTransfer>[1]): Promise<{ status: 'COMPLETED' | 'REJECTED'; amountCents: bigint | null }> {
     const from = m.pockets.get(input.fromPocketId)!;
     const to = m.pockets.get(input.toPocketId)!;
+    // The transfer is new in this transaction, and its events travel together at commit.
     const event = (eventType: string, payload: Record<string, unknown>, customerId: string | null) =>
-      movements.event(m, { eventType, objectType: 'OnUsTransfer', objectId: id, customerId, payload } as never);
+      movements.event(m, { eventType, objectType: 'OnUsTransfer', objectId: id, customerId, payload, newObject: true } as never);
     const payload = { on_us_id: id, origin_account_id: from.id, destination_account_id: to.id };
     event('transfers.on-us.processing', payload, from.customerId ?? to.customerId);
     const cash = await movements.raiseCash(tx, m, from, amount.type === 'REQUESTED_AMOUNT' ? amount.amountCents : undefined, id);
