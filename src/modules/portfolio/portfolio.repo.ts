@@ -25,7 +25,7 @@ export async function openLots(q: Queryable, partnerId: string, pocketIds: reado
   const [row] = await q.query<{ lots: string }>(
     `SELECT coalesce(json_agg(l ORDER BY l.maturity_date, l.cusip, l.trade_date, l.id), '[]')::text AS lots
        FROM (SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
-               FROM pocket_lots WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND units > 0) AS l`,
+               FROM pocket_lots WHERE partner_id = $1 AND pocket_id = ANY($2::uuid[]) AND open) AS l`,
     [partnerId, pocketIds],
   );
   return openLotsFromJson(row?.lots ?? '[]');
@@ -40,7 +40,7 @@ export async function openLots(q: Queryable, partnerId: string, pocketIds: reado
 export function openLotsJson(partnerParam: string, pocketParam: string): string {
   return `(SELECT coalesce(json_agg(l ORDER BY l.maturity_date, l.cusip, l.trade_date, l.id), '[]')::text
              FROM (SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
-                     FROM pocket_lots WHERE partner_id = ${partnerParam}::uuid AND pocket_id = ${pocketParam}::uuid AND units > 0) AS l)`;
+                     FROM pocket_lots WHERE partner_id = ${partnerParam}::uuid AND pocket_id = ${pocketParam}::uuid AND open) AS l)`;
 }
 
 /** The lots of `openLots` / `openLotsJson` from their JSON (int8 as text, for exactness). */
@@ -106,7 +106,7 @@ function saleLotsJson(partnerParam: string, pocketsParam: string, count: number)
              CROSS JOIN LATERAL (
                SELECT id, pocket_id, cusip, maturity_date, units::text AS units, cost_cents::text AS cost_cents, trade_date
                  FROM pocket_lots
-                WHERE partner_id = ${partnerParam}::uuid AND pocket_id = p.id AND units > 0
+                WHERE partner_id = ${partnerParam}::uuid AND pocket_id = p.id AND open
                 ORDER BY maturity_date, trade_date, id LIMIT ${count}
              ) AS l)`;
 }
@@ -115,7 +115,7 @@ function saleLotsJson(partnerParam: string, pocketsParam: string, count: number)
 export async function maturingLots(q: Queryable, partnerId: string, date: string): Promise<LotRow[]> {
   return q.query<LotRow>(
     `SELECT ${LOT_COLUMNS} FROM pocket_lots
-      WHERE partner_id = $1 AND units > 0 AND maturity_date <= $2
+      WHERE partner_id = $1 AND open AND maturity_date <= $2
       ORDER BY pocket_id, maturity_date, cusip, trade_date, id`,
     [partnerId, date],
   );
@@ -124,7 +124,7 @@ export async function maturingLots(q: Queryable, partnerId: string, date: string
 /** The bills (CUSIP and maturity) that open lots of the tenant hold, each once. */
 export async function heldBills(q: Queryable, partnerId: string): Promise<{ cusip: string; maturity_date: string }[]> {
   return q.query<{ cusip: string; maturity_date: string }>(
-    `SELECT DISTINCT cusip, maturity_date FROM pocket_lots WHERE partner_id = $1 AND units > 0 ORDER BY cusip`,
+    `SELECT DISTINCT cusip, maturity_date FROM pocket_lots WHERE partner_id = $1 AND open ORDER BY cusip`,
     [partnerId],
   );
 }
@@ -142,7 +142,7 @@ export async function heldBills(q: Queryable, partnerId: string): Promise<{ cusi
 export function holdingsValueRelation(partnerParam: string, cusipsParam: string, microsParam: string): string {
   return `SELECT pocket_id,
                  (sum(units)::bigint * (${microsParam}::bigint[])[array_position(${cusipsParam}::text[], cusip)] + 5000) / 10000 AS holdings_cents
-            FROM pocket_lots WHERE partner_id = ${partnerParam}::uuid AND units > 0 GROUP BY pocket_id, cusip`;
+            FROM pocket_lots WHERE partner_id = ${partnerParam}::uuid AND open GROUP BY pocket_id, cusip`;
 }
 
 /** A lot bought now. */
