@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { Db } from '../src/platform/db/index.ts';
+import { type Db, openPglite } from '../src/platform/db/index.ts';
 import { acquireTestDatabase, releaseTestDatabase } from './support/db.ts';
 
 let db: Db;
@@ -40,6 +40,21 @@ test('a statement answers the same at its first, second and later uses, in and o
     };
     assert.deepEqual(await db.query(TYPES, params), [expected], `outside a transaction, use ${use}`);
     assert.deepEqual(await db.tx((tx) => tx.query(TYPES, params)), [expected], `in a transaction, use ${use}`);
+  }
+});
+
+test('an embedded database in memory answers with the same types as one in a folder', { skip: process.env.DATABASE_URL ? 'embedded only' : false }, async () => {
+  const memory = await openPglite(undefined);
+  try {
+    const params = [9_007_199_254_740_993n, '1.50', '2024-02-29', new Date(Date.UTC(2024, 2, 4, 16)), 'x', true, '{"a":1}', [randomUUID()], null];
+    for (let use = 1; use <= 2; use++) {
+      const [row] = await memory.query<Record<string, unknown>>(TYPES, params);
+      assert.deepEqual(row, await db.query(TYPES, params).then((rows) => rows[0]), `use ${use}`);
+      assert.equal(row!.day, '2024-02-29');
+      assert.equal(row!.big, 9_007_199_254_740_993n);
+    }
+  } finally {
+    await memory.close();
   }
 });
 

@@ -162,8 +162,10 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // The instance keeps these parsers among its own; none are passed per query, where PGlite would
-  // copy its table of some 300 parsers into a new object for every statement.
-  const pg = new PGlite(dataDir, { parsers });
+  // copy its table of some 300 parsers into a new object for every statement. (One options object:
+  // PGlite reads a second argument only after a data folder's name, so an in-memory database would
+  // lose them.)
+  const pg = new PGlite({ ...(dataDir ? { dataDir } : {}), parsers });
   await pg.waitReady;
   await pg.exec(`SET plan_cache_mode = ${CONNECTION_PLAN_CACHE_MODE}`);
   const prepared = preparedStatements(pg);
