@@ -244,7 +244,10 @@ export async function countCustomerPockets(q: Queryable, partnerId: string, cust
  * owning modules' SQL of the cash accounts (`pocketCashRelation`) and of the bills held
  * (`holdingsValueRelation`, with `prices` bound) of each pocket, summed here per pocket; a bill
  * without a price makes the pocket's value NULL, which the NOT NULL column refuses (never a
- * partial sum). A value already written for a pocket and day stays. The rows meet in one
+ * partial sum). A value already written for a pocket and day stays: skipped by an index probe
+ * rather than ON CONFLICT, whose speculative insertion made each row cost twice a plain one (the
+ * task runs once per tenant and day under the scheduler's cursor lock, so nothing else writes the
+ * same day meanwhile; a duplicate would still be refused by the primary key). The rows meet in one
  * aggregate over a UNION ALL rather than in joins, so that no plan depends on statistics (PGlite
  * has no autovacuum; a tenant grows between them).
  */
@@ -268,7 +271,7 @@ export async function insertDailyValues(
                      UNION ALL
                      SELECT h.pocket_id, 0, h.holdings_cents, false FROM (${relations.holdings('$1', '$5', '$6')}) h) u
               GROUP BY u.pocket_id HAVING bool_or(u.listed)) v
-     ON CONFLICT (pocket_id, business_date) DO NOTHING`,
+      WHERE NOT EXISTS (SELECT 1 FROM pocket_daily_values d WHERE d.pocket_id = v.pocket_id AND d.business_date = $2::date)`,
     [partnerId, day.date, day.dayEnd, day.closedSince, prices.cusips, prices.micros],
   );
 }
