@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertBalanced, checkLedgerInvariants, pocketAccountBalances, pocketBalances, postEntry, reversal, settleEntries } from '../src/modules/ledger/index.ts';
 import { checkMovementInvariants } from '../src/modules/movements/index.ts';
+import { checkOnUsInvariants } from '../src/modules/rails/onus/index.ts';
 import { checkPortfolioInvariants } from '../src/modules/portfolio/index.ts';
 import { AssertionFailed } from '../src/platform/assert.ts';
 import { type TestApp, newPartner, startTestApp } from './support/app.ts';
@@ -89,6 +90,14 @@ describe('ledger', () => {
     );
     assert.ok((await checkLedgerInvariants(t.db, partnerId)).includes(`postings name entry ${missing}, which the tenant does not have`));
     assert.match((await checkMovementInvariants(t.db, partnerId)).join('\n'), new RegExp(`names ledger entry ${missing}, which the tenant does not have`));
+    // And an on-us bank transaction whose transfer does not exist (migration 0060).
+    assert.deepEqual(await checkOnUsInvariants(t.db, partnerId), []);
+    await t.db.query(
+      `INSERT INTO bank_transactions (id, partner_id, pocket_id, type, direction, amount_cents, description, title, status, time_booked, book_date, ledger_entry_id, on_us_transfer_id)
+       VALUES (gen_random_uuid(), $1, $2, 'ON_US', 'CREDIT', 5, 'x', 'x', 'BOOKED', $3, '2024-03-05', $4, $4)`,
+      [partnerId, pocketId, at, missing],
+    );
+    assert.deepEqual(await checkOnUsInvariants(t.db, partnerId), [`bank transactions name on-us transfer ${missing}, which the tenant does not have`]);
   });
 
   test('a pending entry holds its debits: available drops at once, posting moves the balance, voiding releases it', async () => {

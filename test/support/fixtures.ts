@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Queryable } from '../../src/platform/db/index.ts';
 import { checkLedgerInvariants } from '../../src/modules/ledger/index.ts';
 import { checkMovementInvariants } from '../../src/modules/movements/index.ts';
+import { checkOnUsInvariants } from '../../src/modules/rails/onus/index.ts';
 import { checkPortfolioInvariants } from '../../src/modules/portfolio/index.ts';
 import { type ApplicationRequest, CURRENT_AGREEMENTS } from '../../src/modules/onboarding/index.ts';
 import type { PartnerClient } from '../../src/seed/inject-client.ts';
@@ -71,11 +72,12 @@ export async function getPortfolio(client: PartnerClient, pocketId: string): Pro
   return response.json().portfolio as PortfolioJson;
 }
 
-/** Asserts the tenant's ledger, portfolio and bank transaction invariants (no violations). */
+/** Asserts the tenant's ledger, portfolio, bank transaction and on-us transfer invariants (no violations). */
 export async function assertSound(db: Queryable, partnerId: string): Promise<void> {
   assert.deepEqual(await checkLedgerInvariants(db, partnerId), []);
   assert.deepEqual(await checkPortfolioInvariants(db, partnerId), []);
   assert.deepEqual(await checkMovementInvariants(db, partnerId), []);
+  assert.deepEqual(await checkOnUsInvariants(db, partnerId), []);
 }
 
 /** Moves money between two pockets of a customer (INTERNAL_REALLOCATION, COMPLETED); returns the amount moved, in cents. */

@@ -4,5 +4,5 @@
  * Transaction): records, net flows, listings.
  */
 export { type BankLeg, type Movement, type MovementPocket, type Movements, type PocketStore, createMovements } from './movements.ts';
-export { type BankTransactionFields, type CardDetails, type NewBankTransaction, type WireDetails, checkMovementInvariants, netFlowAllTime, netFlows } from './movements.repo.ts';
+export { type BankTransactionFields, type CardDetails, type NewBankTransaction, type WireDetails, checkMovementInvariants, netFlowAllTime, netFlows, onUsTransfersNamedRelation } from './movements.repo.ts';
 export { type BankTransactionRow, selectBankTransaction, selectBankTransactions } from './transactions.repo.ts';

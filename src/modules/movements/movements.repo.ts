@@ -124,6 +124,15 @@ export async function netFlows(
 
 
 /**
+ * SQL of a relation (on_us_transfer_id uuid): the on-us transfers the tenant's bank transactions
+ * name, each once, for the on-us rail's invariant check (checkOnUsInvariants), which must not read
+ * this module's table itself. Placeholder as `$1`.
+ */
+export function onUsTransfersNamedRelation(partnerParam: string): string {
+  return `SELECT DISTINCT on_us_transfer_id FROM bank_transactions WHERE partner_id = ${partnerParam}::uuid AND on_us_transfer_id IS NOT NULL`;
+}
+
+/**
  * Invariants of the tenant's bank transactions, for tests and operators: each names a ledger entry
  * of the tenant (what a foreign key checked row by row before migration 0058; the movement writes
  * the entry first, in the same transaction, and entries are never deleted).

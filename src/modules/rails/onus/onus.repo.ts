@@ -1,3 +1,4 @@
+import { onUsTransfersNamedRelation } from '../../movements/index.ts';
 import type { Queryable, Tx } from '../../../platform/db/index.ts';
 import type { AmountType, OnUsTransfer, OnUsTransferStatus, OnUsTransferType, TransferStateReason } from './onus.domain.ts';
 
@@ -116,4 +117,18 @@ export function completeOnUsTransfer(tx: Tx, id: string, amountCents: bigint, at
 /** Marks a transfer REJECTED with its reason (deferred: sent with the commit). */
 export function rejectOnUsTransfer(tx: Tx, id: string, reason: TransferStateReason, at: Date): void {
   tx.defer(`UPDATE on_us_transfers SET status = 'REJECTED', reason = $2, completed_at = $3::timestamptz WHERE id = $1::uuid`, [id, reason, at]);
+}
+
+/**
+ * Invariants of the tenant's on-us transfers, for tests and operators: every on-us transfer a bank
+ * transaction names exists (what a foreign key checked row by row before migration 0060).
+ * @returns the violations as sentences; empty when sound.
+ */
+export async function checkOnUsInvariants(q: Queryable, partnerId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT n.on_us_transfer_id AS id FROM (${onUsTransfersNamedRelation('$1')}) n
+      WHERE NOT EXISTS (SELECT 1 FROM on_us_transfers o WHERE o.id = n.on_us_transfer_id AND o.partner_id = $1)`,
+    [partnerId],
+  );
+  return rows.map((row) => `bank transactions name on-us transfer ${row.id}, which the tenant does not have`);
 }
