@@ -185,7 +185,10 @@ from which this page and the \`webhooks\` section of the OpenAPI document are ge
   gaps. Deliveries may arrive out of order (retries, parallel workers); a receiver that cares orders
   the events of one \`object_id\` by \`sequence\`. The number comes from a per-object counter row that
   the emitting transaction locks until it ends, so two concurrent transactions about the same object
-  take consecutive numbers instead of the same one.
+  take consecutive numbers instead of the same one. An object made in the emitting transaction (a
+  new transfer, a new trade) needs no counter for its first events: no other transaction can see it
+  yet, so they are numbered from 1, and a later transaction about it starts the counter from its
+  last event.
 - **Checked against the catalog.** An unknown type, or a payload that does not match its type's
   schema, is a programmer error: an assertion fails and the transaction rolls back.
 - **Timestamps are the tenant's clock.** \`timestamp\` is the time of the change on the tenant's
