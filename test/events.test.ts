@@ -127,6 +127,10 @@ test('a new object is numbered from 1 without a counter row; later events, also 
   );
   assert.deepEqual(await sequences(), Array.from({ length: 3 + 2 * writers }, (_, index) => index + 1));
   assert.equal(await counter(), 3 + 2 * writers);
+  // One call cannot say both of one object.
+  const other = newId();
+  const mixed = [true, false].map((newObject): NewEvent => ({ partnerId, eventType: 'trade.buy', objectId: other, payload: tradePayload(other), occurredAt: new Date(), newObject }));
+  await assert.rejects(t.db.tx((tx) => emitEvents(tx, mixed)), /must all say newObject alike/);
 });
 
 /** A transaction handle that counts the statements sent through it (run or deferred). */

@@ -66,6 +66,12 @@ export async function emitEvent(tx: Tx, event: NewEvent): Promise<string> {
 export async function emitEvents(tx: Tx, events: readonly NewEvent[]): Promise<string[]> {
   assert(events.length <= EVENTS_PER_CALL_MAX, 'more events than EVENTS_PER_CALL_MAX in one call');
   const rows = events.map((event) => checkedRow(event, nextOrd(), newId(), false));
+  const fresh = new Map<string, boolean>();
+  for (const row of rows) {
+    const before = fresh.get(row.object_id);
+    assert(before === undefined || before === row.fresh, `the events of object ${row.object_id} in one call must all say newObject alike`);
+    fresh.set(row.object_id, row.fresh);
+  }
   repo.deferInsertEvents(tx, rows);
   return rows.map((row) => row.id);
 }
