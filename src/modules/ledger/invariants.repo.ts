@@ -5,10 +5,10 @@ import type { Queryable } from '../../platform/db/index.ts';
  * found as sentences; an empty list means the ledger is sound.
  *
  * Checked: every entry has at least two postings, none of zero, summing to zero; every posting's
- * entry exists; every account's
- * balance equals the sum of its posted postings and its hold the sum of its pending debits; the
- * tenant's posted postings sum to zero; no pocket account's available balance is below zero. The portfolio engine checks its own rules against the ledger (pockets module,
- * `checkPortfolioInvariants`).
+ * entry exists; every account's balance equals the sum of its posted postings and its hold the sum
+ * of its pending debits; the tenant's posted postings sum to zero; no pocket account's available
+ * balance is below zero. The portfolio engine checks its own rules against the ledger (portfolio
+ * module, `checkPortfolioInvariants`).
  */
 export async function checkLedgerInvariants(q: Queryable, partnerId: string): Promise<string[]> {
   const violations: string[] = [];

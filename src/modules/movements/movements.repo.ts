@@ -122,7 +122,6 @@ export async function netFlows(
   return result;
 }
 
-
 /**
  * SQL of a relation (on_us_transfer_id uuid): the on-us transfers the tenant's bank transactions
  * name, each once, for the on-us rail's invariant check (checkOnUsInvariants), which must not read
