@@ -113,6 +113,14 @@ export interface ServerProcess {
 }
 
 /**
+ * The V8 flags of this process that the node processes it starts share: `--liftoff-only`, which the
+ * test runner gives its shards (scripts/test.mjs ENGINE_FLAGS); none in a drill of its own.
+ */
+export function sharedEngineFlags(): string[] {
+  return process.execArgv.filter((flag) => flag === '--liftoff-only');
+}
+
+/**
  * The environment of a drill's server: sandbox mode, no demo seed, a rate limit no drill reaches,
  * quiet logs, on a PostgreSQL database or an embedded data folder, with optional crash points.
  */
@@ -144,7 +152,7 @@ export type DrillTarget = { readonly databaseUrl: string } | { readonly dataDir:
 export async function startServer(target: string | DrillTarget, faults: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
   const env = drillServerEnv(typeof target === 'string' ? { databaseUrl: target } : target, port, faults);
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...sharedEngineFlags(), 'scripts/start.mjs'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-SERVER_OUTPUT_BYTES_MAX);

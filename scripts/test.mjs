@@ -31,6 +31,15 @@ const TIMINGS_FILE = join(CACHE_DIR, `timings-${hashPath(ROOT)}-${process.env.DA
  * `node` devDependency brings 24), with test/support/native-ts.mjs's one resolve hook; else tsx.
  */
 const TYPESCRIPT_LOADER = process.features.typescript ? join(ROOT, 'test', 'support', 'native-ts.mjs') : 'tsx';
+/**
+ * V8 flags of the shards. `--liftoff-only`: PGlite's WebAssembly (PostgreSQL itself) runs as V8's
+ * baseline compiler makes it. By default V8 also recompiles its hot functions with the optimizing
+ * compiler on background threads, about 2 s of CPU in every process that opens a database, which a
+ * shard of a minute never earns back: the same shard took a third less CPU without it (see
+ * docs/PERFORMANCE.md). The servers and CLI commands tests start inherit it (sharedEngineFlags in
+ * scripts/fault-restart.ts).
+ */
+const ENGINE_FLAGS = ['--liftoff-only'];
 /** Fixed cost of a file in a shard (imports, hooks), in milliseconds, added to its tests' time. */
 const FILE_OVERHEAD_MS = 150;
 const COUNT_NAMES = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo', 'duration_ms'];
@@ -145,7 +154,7 @@ cleanUp();
 function runShard(shard, index) {
   const summaryFile = join(workDir, `shard-${index}.json`);
   const args = [
-    '--import', TYPESCRIPT_LOADER,
+    ...ENGINE_FLAGS, '--import', TYPESCRIPT_LOADER,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${REPORTER}`, `--test-reporter-destination=${summaryFile}`,
     ...(passThrough.some((arg) => arg.startsWith('--test-timeout')) ? [] : [`--test-timeout=${TEST_TIMEOUT_MS}`]),

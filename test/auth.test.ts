@@ -28,6 +28,7 @@ import type { Db, Tx } from '../src/platform/db/index.ts';
 import { DomainError, httpConventions, notFound } from '../src/platform/http/index.ts';
 import { REQUEST_BODY_BYTES_MAX } from '../src/platform/limits.ts';
 import type { Services } from '../src/services.ts';
+import { sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { type PartnerClient, newPartner, sign, startTestServices } from './support/app.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -659,7 +660,7 @@ describe('pocketbook partners create', () => {
   const run = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       const env = { ...process.env, POCKETBOOK_DATA_DIR: dataDir };
-      execFile(process.execPath, [bin, ...args], { env, timeout: 120_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, [...sharedEngineFlags(), bin, ...args], { env, timeout: 120_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       });
     });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { drillServerEnv, freePort } from '../scripts/fault-restart.ts';
+import { drillServerEnv, freePort, sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { sandboxPartnerBanner } from '../src/banner.ts';
 import { SANDBOX_PARTNER_DEFAULTS } from '../src/config.ts';
 
@@ -29,7 +29,7 @@ async function bannerOf(env: Record<string, string>): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pocketbook-banner-'));
   dataDirs.push(dataDir);
   const port = await freePort();
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+  const child = spawn(process.execPath, [...sharedEngineFlags(), 'scripts/start.mjs'], {
     cwd: ROOT,
     env: { ...drillServerEnv({ dataDir }, port), POCKETBOOK_RUN_WORKER: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

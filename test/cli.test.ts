@@ -32,6 +32,7 @@ import { connect, connectionOf } from '../src/cli/http.ts';
 import { cliProgram } from '../src/cli/program.ts';
 import { SANDBOX_PARTNER_DEFAULTS } from '../src/config.ts';
 import { PartnerClient } from '../src/seed/inject-client.ts';
+import { sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { startTestServices } from './support/app.ts';
 import { applicationRequest } from './support/fixtures.ts';
 
@@ -67,7 +68,7 @@ interface Running {
 }
 
 function run(args: readonly string[], env: NodeJS.ProcessEnv, command = process.execPath): Running {
-  const child = spawn(command, [...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...(command === process.execPath ? sharedEngineFlags() : []), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let stdout = '';
   let stderr = '';

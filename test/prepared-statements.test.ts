@@ -43,9 +43,15 @@ test('a statement answers the same at its first, second and later uses, in and o
   }
 });
 
-test('an embedded database in memory answers with the same types as one in a folder', { skip: process.env.DATABASE_URL ? 'embedded only' : false }, async () => {
+test('an embedded database in memory answers with the same types, and runs with the same settings, as one in a folder', { skip: process.env.DATABASE_URL ? 'embedded only' : false }, async () => {
   const memory = await openPglite(undefined);
   try {
+    // The start parameters reach both (PGlite reads some options only after a folder's name).
+    const SETTINGS = "SELECT current_setting('shared_buffers') AS buffers, current_setting('plan_cache_mode') AS plans";
+    const settings = await memory.query<{ buffers: string; plans: string }>(SETTINGS);
+    assert.deepEqual(settings, await db.query(SETTINGS));
+    assert.equal(settings[0]?.plans, 'force_generic_plan');
+    assert.notEqual(settings[0]?.buffers, '128MB', "not PostgreSQL's default: the embedded database zeroes its pool at every start");
     const params = [9_007_199_254_740_993n, '1.50', '2024-02-29', new Date(Date.UTC(2024, 2, 4, 16)), 'x', true, '{"a":1}', [randomUUID()], null];
     for (let use = 1; use <= 2; use++) {
       const [row] = await memory.query<Record<string, unknown>>(TYPES, params);

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBundle } from '../scripts/bundle.mjs';
-import { drillServerEnv, freePort } from '../scripts/fault-restart.ts';
+import { drillServerEnv, freePort, sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { DATA_DIR_LOCK_NAME } from '../src/platform/db/index.ts';
 import { compilePendingSchemas } from '../src/platform/http/index.ts';
@@ -50,7 +50,7 @@ interface Finished {
 /** Runs `node <args>` in the project folder until it exits (killed after REFUSAL_MS_MAX). */
 function runToExit(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...args], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...sharedEngineFlags(), ...args], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
