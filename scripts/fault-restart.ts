@@ -122,7 +122,7 @@ export function sharedEngineFlags(): string[] {
 
 /**
  * The environment of a drill's server: sandbox mode, no demo seed, a rate limit no drill reaches,
- * quiet logs, on a PostgreSQL database or an embedded data folder, with optional crash points.
+ * the cheapest password hashes, quiet logs, on a PostgreSQL database or an embedded data folder, with optional crash points.
  */
 export function drillServerEnv(target: { databaseUrl: string } | { dataDir: string }, port: number, faults: readonly string[] = []): NodeJS.ProcessEnv {
   return {
@@ -136,6 +136,9 @@ export function drillServerEnv(target: { databaseUrl: string } | { dataDir: stri
     POCKETBOOK_POCKET_OPEN_DELAY_MS: '0',
     POCKETBOOK_FAULTS: faults.join(','),
     POCKETBOOK_RATE_LIMIT_PER_MINUTE: '1000000',
+    // scrypt's cheapest cost: a drill's server hashes and checks the sandbox partner's password at
+    // each start and login, and what a drill tests is not the hash.
+    POCKETBOOK_PASSWORD_HASH_LN: '10',
     LOG_LEVEL: 'warn',
   };
 }

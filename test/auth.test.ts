@@ -9,8 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +29,7 @@ import { REQUEST_BODY_BYTES_MAX } from '../src/platform/limits.ts';
 import type { Services } from '../src/services.ts';
 import { sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { type PartnerClient, newPartner, sign, startTestServices } from './support/app.ts';
+import { scratchFolder } from './support/db.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Harness
@@ -654,7 +654,7 @@ describe('partners', () => {
 
 describe('pocketbook partners create', () => {
   const bin = fileURLToPath(new URL('../bin/pocketbook.mjs', import.meta.url));
-  const dataDir = mkdtempSync(join(tmpdir(), 'pocketbook-cli-'));
+  const dataDir = scratchFolder('pocketbook-cli-');
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const run = (args: string[]) =>

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { drillServerEnv, freePort, sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { sandboxPartnerBanner } from '../src/banner.ts';
 import { SANDBOX_PARTNER_DEFAULTS } from '../src/config.ts';
+import { scratchFolder } from './support/db.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** How long the server may take to print its banner. */
@@ -26,7 +26,7 @@ after(() => {
 
 /** Starts `src/main.ts` with `env` on a data folder of its own, returns what it printed up to its banner's end, and stops it. */
 async function bannerOf(env: Record<string, string>): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pocketbook-banner-'));
+  const dataDir = scratchFolder('pocketbook-banner-');
   dataDirs.push(dataDir);
   const port = await freePort();
   const child = spawn(process.execPath, [...sharedEngineFlags(), 'scripts/start.mjs'], {

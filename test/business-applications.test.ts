@@ -6,18 +6,18 @@
  * changes, and tenants kept apart. Individual applications' uploads and review too.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CURRENT_AGREEMENTS } from '../src/modules/onboarding/index.ts';
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { applicationRequest, assertSound, createPocket } from './support/fixtures.ts';
 import { fileOf, upload } from './support/uploads.ts';
+import { scratchFolder } from './support/db.ts';
 
 type Json = Record<string, any>;
 
-const documentsDir = mkdtempSync(join(tmpdir(), 'pocketbook-kyb-'));
+const documentsDir = scratchFolder('pocketbook-kyb-');
 let t: TestApp;
 before(async () => {
   t = await startTestApp({ config: { documents: { dir: documentsDir, s3: undefined } } });

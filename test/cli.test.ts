@@ -16,10 +16,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,6 +34,7 @@ import { PartnerClient } from '../src/seed/inject-client.ts';
 import { sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { startTestServices } from './support/app.ts';
 import { applicationRequest } from './support/fixtures.ts';
+import { scratchFolder } from './support/db.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'pocketbook.mjs');
@@ -44,7 +44,7 @@ const SERVER_BOOT_MS_MAX = 60_000;
 /** How long a delivery may take to reach the listener (the server's worker polls every 50 ms here). */
 const DELIVERY_MS_MAX = 15_000;
 
-const scratch = mkdtempSync(join(tmpdir(), 'pocketbook-cli-'));
+const scratch = scratchFolder('pocketbook-cli-');
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');

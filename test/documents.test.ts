@@ -8,8 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -20,9 +19,10 @@ import { type DocumentStore, contentKey, filesystemStore, s3Store } from '../src
 import { type PartnerClient, type TestApp, newPartner, startTestApp } from './support/app.ts';
 import { applicationRequest } from './support/fixtures.ts';
 import { MAGIC, fileOf, upload, uploadStream } from './support/uploads.ts';
+import { scratchFolder } from './support/db.ts';
 
 const MB = 1024 * 1024;
-const root = mkdtempSync(join(tmpdir(), 'pocketbook-documents-'));
+const root = scratchFolder('pocketbook-documents-');
 const documentsDir = join(root, 'documents');
 const BUCKET = 'pocketbook-documents';
 let server: S3rver;

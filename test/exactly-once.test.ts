@@ -24,15 +24,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import type { FaultPoint } from '../src/config.ts';
 import { openPglite } from '../src/platform/db/index.ts';
 import { DrillClient, type HttpAnswer, type ScratchDatabase, adminQuery, createScratchDatabase, prepareAccounts } from '../scripts/fault-restart.ts';
-import { ensurePgliteTemplate } from './support/db.ts';
+import { ensurePgliteTemplate, scratchFolder } from './support/db.ts';
 import { type DatabaseTarget, type SpawnedServer, killAllServers, spawnServer } from './support/server-process.ts';
 
 const adminUrl = process.env.DATABASE_URL;
@@ -79,7 +78,7 @@ async function scratchPostgres(url: string): Promise<TestDatabase> {
 
 async function scratchPglite(): Promise<TestDatabase> {
   const template = await ensurePgliteTemplate();
-  const root = mkdtempSync(join(tmpdir(), 'pocketbook-exactly-once-'));
+  const root = scratchFolder('pocketbook-exactly-once-');
   const dataDir = join(root, 'data');
   cpSync(template, dataDir, { recursive: true });
   let copies = 0;

@@ -11,9 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, describe, test } from 'node:test';
@@ -26,6 +25,7 @@ import { compilePendingSchemas } from '../src/platform/http/index.ts';
 import { buildApp } from '../src/app.ts';
 import { startTestApp } from './support/app.ts';
 import { killAllServers, spawnServer } from './support/server-process.ts';
+import { scratchFolder } from './support/db.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../', import.meta.url));
 /** The server as `npm start` runs it (src/main.ts from its bundle: scripts/bundle.mjs). */
@@ -33,7 +33,7 @@ const SERVER = ['scripts/start.mjs'];
 /** A refused start must end well within this (it takes about one process start). */
 const REFUSAL_MS_MAX = 15_000;
 
-const scratch = mkdtempSync(join(tmpdir(), 'pocketbook-startup-'));
+const scratch = scratchFolder('pocketbook-startup-');
 after(async () => {
   await killAllServers();
   rmSync(scratch, { recursive: true, force: true });

@@ -11,13 +11,13 @@
  * where a missing Chromium fails it (.ci/run installs Debian's).
  */
 import assert from 'node:assert/strict';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, test } from 'node:test';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { type SpawnedServer, killAllServers, spawnServer } from '../support/server-process.ts';
+import { scratchFolder } from '../support/db.ts';
 
 /** How long one step in the page may take (the first includes Swagger UI loading), in milliseconds. */
 const STEP_TIMEOUT_MS = 20_000;
@@ -73,7 +73,7 @@ async function execute(block: Locator): Promise<{ status: string; body: string }
 
 test('/docs: log in from the page, then signed GET 200, POST 201 and GET by id 200 through "Try it out"', { skip, timeout: 120_000 }, async () => {
   assert.ok(chromiumPath, 'Chromium is required here (CI=true or POCKETBOOK_BROWSER_TESTS=1) but none was found: set CHROMIUM_PATH or install chromium');
-  dataDir = mkdtempSync(join(tmpdir(), 'pocketbook-docs-'));
+  dataDir = scratchFolder('pocketbook-docs-');
   server = await spawnServer({ dataDir });
   const partner = loadConfig(server.env).sandboxPartner;
 

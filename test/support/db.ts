@@ -102,6 +102,18 @@ export function ensurePgliteTemplate(): Promise<string> {
   return root ? ensureTemplate(root) : ensureTemplate();
 }
 
+/**
+ * A new empty folder for a test's files (data folders of the servers it starts, documents), named
+ * `<prefix>XXXXXX`, where the database copies go (workRoot): in memory when the machine has
+ * /dev/shm, where creating and removing a database's thousand files costs no disk journal. The
+ * caller removes it.
+ */
+export function scratchFolder(prefix: string): string {
+  const root = workRoot();
+  mkdirSync(root, { recursive: true });
+  return mkdtempSync(join(root, prefix));
+}
+
 /** Where working copies go: POCKETBOOK_TEST_WORK_DIR (the runner's), /dev/shm (memory), or the OS temp folder. */
 function workRoot(): string {
   if (process.env.POCKETBOOK_TEST_WORK_DIR) return process.env.POCKETBOOK_TEST_WORK_DIR;
