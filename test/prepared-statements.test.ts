@@ -139,6 +139,24 @@ test('a deferred write takes an array of strings at every use, whatever its elem
   }
 });
 
+test('a deferred write takes arrays of strings and nulls, one a column, at every use (the text NULL stays text)', async () => {
+  const WRITE = 'INSERT INTO login_throttles (key, failures, last_failure_at, locked_until) SELECT x.k, 1, $3::timestamptz, x.u FROM unnest($1::text[], $2::timestamptz[]) AS x(k, u)';
+  for (let use = 1; use <= 4; use++) {
+    const run = randomUUID();
+    // The middle key is the text NULL itself: the same in every use, removed by each transaction.
+    const keys = [`nulls-${use}-${run}`, 'NULL', `nulls-${use}-end-${run}`];
+    const until = [null, new Date(Date.UTC(2030, 0, use)).toISOString(), null];
+    const rows = await db.tx(async (tx) => {
+      tx.defer(WRITE, [keys, until, new Date()], { rows: [0, 1] });
+      const written = await tx.query<{ key: string; locked_until: Date | null }>('SELECT key, locked_until FROM login_throttles WHERE key = ANY($1::text[]) ORDER BY key', [keys]);
+      tx.defer('DELETE FROM login_throttles WHERE key = ANY($1::text[])', [keys]);
+      return written;
+    });
+    const byKey = new Map(rows.map((row) => [row.key, row.locked_until?.toISOString() ?? null]));
+    assert.deepEqual(keys.map((key) => byKey.get(key)), until, `use ${use}`);
+  }
+});
+
 test("statements run their generic plans, except in a transaction that asks for PostgreSQL's own choice", async () => {
   const mode = async (q: { query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> }) =>
     (await q.query<{ mode: string }>("SELECT current_setting('plan_cache_mode') AS mode WHERE $1::integer = 1", [1]))[0]?.mode;

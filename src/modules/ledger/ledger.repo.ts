@@ -63,44 +63,48 @@ export const ACCOUNTS_BY_INDEX_POCKETS_MAX = 64;
 export function writeEntries(tx: Tx, partnerId: string, entries: readonly NewEntry[]): string[] {
   if (entries.length === 0) return [];
   const ids: string[] = [];
-  const entryRows: object[] = [];
-  const postingRows: { entry_id: string; pocket_id: string | null; kind: string; amount_cents: string; pending: boolean }[] = [];
-  for (const entry of entries) {
-    assertBalanced(entry.postings);
-    const id = entry.id ?? newId();
+  // One array a column (unnest): PostgreSQL reads them several times faster than the same rows as
+  // JSON objects (jsonb_to_recordset looks each field up by its name in each row).
+  const entry = { id: [] as string[], type: [] as string[], description: [] as string[], referenceType: [] as (string | null)[], referenceId: [] as (string | null)[], reverses: [] as (string | null)[], occurredAt: [] as string[], bookDate: [] as string[], status: [] as string[] };
+  const posting = { entryId: [] as string[], pocketId: [] as (string | null)[], kind: [] as string[], amountCents: [] as string[], pending: [] as string[] };
+  for (const written of entries) {
+    assertBalanced(written.postings);
+    const id = written.id ?? newId();
     ids.push(id);
-    const status = entry.status ?? 'posted';
-    entryRows.push({
-      id, entry_type: entry.entryType, description: entry.description ?? '', reference_type: entry.referenceType ?? null,
-      reference_id: entry.referenceId ?? null, reverses_entry_id: entry.reversesEntryId ?? null,
-      occurred_at: entry.occurredAt.toISOString(), book_date: entry.bookDate, status,
-    });
-    for (const posting of entry.postings) {
-      const account = posting.account;
-      postingRows.push({
-        entry_id: id,
-        pocket_id: 'pocketId' in account ? account.pocketId : null,
-        kind: 'pocketId' in account ? account.kind : account.system,
-        amount_cents: posting.amountCents.toString(),
-        pending: status === 'pending',
-      });
+    const status = written.status ?? 'posted';
+    entry.id.push(id);
+    entry.type.push(written.entryType);
+    entry.description.push(written.description ?? '');
+    entry.referenceType.push(written.referenceType ?? null);
+    entry.referenceId.push(written.referenceId ?? null);
+    entry.reverses.push(written.reversesEntryId ?? null);
+    entry.occurredAt.push(written.occurredAt.toISOString());
+    entry.bookDate.push(written.bookDate);
+    entry.status.push(status);
+    for (const { account, amountCents } of written.postings) {
+      posting.entryId.push(id);
+      posting.pocketId.push('pocketId' in account ? account.pocketId : null);
+      posting.kind.push('pocketId' in account ? account.kind : account.system);
+      posting.amountCents.push(amountCents.toString());
+      posting.pending.push(status === 'pending' ? 'true' : 'false');
     }
   }
-  const pocketIds = [...new Set(postingRows.flatMap((row) => (row.pocket_id === null ? [] : [row.pocket_id])))];
+  const pocketIds = [...new Set(posting.pocketId.filter((id): id is string => id !== null))];
   // A few pockets (a request): their accounts are found through the index, whatever the planner's
   // statistics say. Many (a business day's maturities): a hash join over the tenant's accounts,
   // which is cheaper than thousands of index lookups.
   const byIndex = pocketIds.length <= ACCOUNTS_BY_INDEX_POCKETS_MAX;
-  const ofPockets = (alias: string) => (byIndex ? `AND ${alias}.pocket_id = ANY($4::uuid[])` : '');
+  const ofPockets = (alias: string) => (byIndex ? `AND ${alias}.pocket_id = ANY($16::uuid[])` : '');
+  const columns = [...Object.values(entry), ...Object.values(posting)];
   tx.defer(
     `WITH e AS (
        INSERT INTO ledger_entries (id, partner_id, entry_type, description, reference_type, reference_id, reverses_entry_id, occurred_at, book_date, status)
        SELECT x.id, $1::uuid, x.entry_type, x.description, x.reference_type, x.reference_id, x.reverses_entry_id, x.occurred_at, x.book_date, x.status
-         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, entry_type text, description text, reference_type text, reference_id uuid,
-              reverses_entry_id uuid, occurred_at timestamptz, book_date date, status text)
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::timestamptz[], $9::date[], $10::text[])
+              AS x(id, entry_type, description, reference_type, reference_id, reverses_entry_id, occurred_at, book_date, status)
      ), p AS (
        SELECT x.*, coalesce(ap.id, asys.id) AS account_id
-         FROM jsonb_to_recordset($3::jsonb) AS x(entry_id uuid, pocket_id uuid, kind text, amount_cents bigint, pending boolean)
+         FROM unnest($11::uuid[], $12::uuid[], $13::text[], $14::bigint[], $15::boolean[]) AS x(entry_id, pocket_id, kind, amount_cents, pending)
          LEFT JOIN ledger_accounts ap ON x.pocket_id IS NOT NULL AND ap.partner_id = $1::uuid AND ap.pocket_id = x.pocket_id AND ap.kind = x.kind
                                       ${ofPockets('ap')}
          LEFT JOIN ledger_accounts asys ON x.pocket_id IS NULL AND asys.pocket_id IS NULL AND asys.partner_id = $1::uuid AND asys.kind = x.kind
@@ -116,8 +120,8 @@ export function writeEntries(tx: Tx, partnerId: string, entries: readonly NewEnt
              HAVING sum(CASE WHEN pending THEN 0 ELSE amount_cents END) <> 0
                  OR sum(CASE WHEN pending AND amount_cents < 0 THEN -amount_cents ELSE 0 END) <> 0) d
       WHERE a.partner_id = $1::uuid AND a.pocket_id = d.pocket_id AND a.kind = d.kind ${ofPockets('a')}`,
-    [partnerId, JSON.stringify(entryRows), JSON.stringify(postingRows), ...(byIndex ? [pocketIds] : [])],
-    { rows: byIndex ? [1, 2, 3] : [1, 2] },
+    [partnerId, ...columns, ...(byIndex ? [pocketIds] : [])],
+    { rows: columns.map((_, index) => index + 1).concat(byIndex ? [columns.length + 1] : []) },
   );
   return ids;
 }

@@ -191,44 +191,49 @@ export interface LotReduction {
 /**
  * Writes trades, new lots and lot reductions of one tenant set-based: one deferred statement
  * (sent with the transaction's next query or commit). The ledger entries the trades point at must
- * be written (deferred) before. The reduced lots are also matched by `id = ANY(ids)`, so that they
- * are found through the primary key whatever the planner's statistics say (the join alone was
- * planned as a scan of every lot of the tenant on a new database).
+ * be written (deferred) before. The rows travel as one array a column (unnest), which PostgreSQL
+ * estimates at a few rows whatever their number: the reduced lots are found by primary key lookups,
+ * one per reduced lot. (Also matching them by `id = ANY(ids)` made the plan read them first and
+ * then search the reductions for each: quadratic, 3.4 s for 5,000 maturing lots.)
  */
 export function writePortfolio(tx: Tx, partnerId: string, rows: { trades: readonly NewTrade[]; lots: readonly NewLot[]; reductions: readonly LotReduction[] }): void {
   if (rows.trades.length === 0 && rows.lots.length === 0 && rows.reductions.length === 0) return;
-  const trades = rows.trades.map((t) => ({
-    id: t.id, pocket_id: t.pocketId, customer_id: t.customerId, activity: t.activity, cusip: t.cusip, maturity_date: t.maturityDate,
-    quantity: t.quantity.toString(), price_per_100: t.pricePer100, notional_cents: t.notionalCents.toString(), yield_to_maturity: t.yieldToMaturity,
-    realized_gain_cents: t.realizedGainCents.toString(), trade_datetime: t.tradeDatetime.toISOString(), book_date: t.bookDate,
-    settlement_date: t.settlementDate, status: t.status, on_us_transfer_id: t.onUsTransferId, ledger_entry_id: t.ledgerEntryId,
-  }));
-  const lots = rows.lots.map((l) => ({
-    id: l.id, pocket_id: l.pocketId, cusip: l.cusip, maturity_date: l.maturityDate, units: l.units.toString(), cost_cents: l.costCents.toString(),
-    price_per_100: l.pricePer100, trade_date: l.tradeDate, buy_trade_id: l.buyTradeId, created_at: l.at.toISOString(),
-  }));
-  const reductions = rows.reductions.map((r) => ({ id: r.id, units: r.units.toString(), cost_cents: r.costCents.toString() }));
+  // One array a column (unnest), as writeEntries: PostgreSQL reads them several times faster than
+  // the same rows as JSON objects.
+  const { trades, lots, reductions } = rows;
+  const columns = [
+    trades.map((t) => t.id), trades.map((t) => t.pocketId), trades.map((t) => t.customerId), trades.map((t) => t.activity),
+    trades.map((t) => t.cusip), trades.map((t) => t.maturityDate), trades.map((t) => t.quantity.toString()), trades.map((t) => t.pricePer100),
+    trades.map((t) => t.notionalCents.toString()), trades.map((t) => t.yieldToMaturity), trades.map((t) => t.realizedGainCents.toString()),
+    trades.map((t) => t.tradeDatetime.toISOString()), trades.map((t) => t.bookDate), trades.map((t) => t.settlementDate), trades.map((t) => t.status),
+    trades.map((t) => t.onUsTransferId), trades.map((t) => t.ledgerEntryId),
+    lots.map((l) => l.id), lots.map((l) => l.pocketId), lots.map((l) => l.cusip), lots.map((l) => l.maturityDate), lots.map((l) => l.units.toString()),
+    lots.map((l) => l.costCents.toString()), lots.map((l) => l.pricePer100), lots.map((l) => l.tradeDate), lots.map((l) => l.buyTradeId),
+    lots.map((l) => l.at.toISOString()),
+    reductions.map((r) => r.id), reductions.map((r) => r.units.toString()), reductions.map((r) => r.costCents.toString()),
+  ];
   tx.defer(
     `WITH t AS (
        INSERT INTO trades (id, partner_id, pocket_id, customer_id, activity, cusip, maturity_date, quantity, price_per_100, notional_cents,
          yield_to_maturity, realized_gain_cents, trade_datetime, book_date, settlement_date, status, on_us_transfer_id, ledger_entry_id)
        SELECT x.id, $1::uuid, x.pocket_id, x.customer_id, x.activity, x.cusip, x.maturity_date, x.quantity, x.price_per_100, x.notional_cents,
               x.yield_to_maturity, x.realized_gain_cents, x.trade_datetime, x.book_date, x.settlement_date, x.status, x.on_us_transfer_id, x.ledger_entry_id
-         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, pocket_id uuid, customer_id uuid, activity text, cusip text, maturity_date date,
-              quantity bigint, price_per_100 numeric, notional_cents bigint, yield_to_maturity numeric, realized_gain_cents bigint,
-              trade_datetime timestamptz, book_date date, settlement_date date, status text, on_us_transfer_id uuid, ledger_entry_id uuid)
+         FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::date[], $8::bigint[], $9::numeric[], $10::bigint[],
+                     $11::numeric[], $12::bigint[], $13::timestamptz[], $14::date[], $15::date[], $16::text[], $17::uuid[], $18::uuid[])
+              AS x(id, pocket_id, customer_id, activity, cusip, maturity_date, quantity, price_per_100, notional_cents,
+                   yield_to_maturity, realized_gain_cents, trade_datetime, book_date, settlement_date, status, on_us_transfer_id, ledger_entry_id)
      ), l AS (
        INSERT INTO pocket_lots (id, partner_id, pocket_id, cusip, maturity_date, units_bought, units, cost_cents, price_per_100, trade_date, buy_trade_id, created_at)
        SELECT x.id, $1::uuid, x.pocket_id, x.cusip, x.maturity_date, x.units, x.units, x.cost_cents, x.price_per_100, x.trade_date, x.buy_trade_id, x.created_at
-         FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, pocket_id uuid, cusip text, maturity_date date, units bigint, cost_cents bigint,
-              price_per_100 numeric, trade_date date, buy_trade_id uuid, created_at timestamptz)
+         FROM unnest($19::uuid[], $20::uuid[], $21::text[], $22::date[], $23::bigint[], $24::bigint[], $25::numeric[], $26::date[], $27::uuid[], $28::timestamptz[])
+              AS x(id, pocket_id, cusip, maturity_date, units, cost_cents, price_per_100, trade_date, buy_trade_id, created_at)
      )
      UPDATE pocket_lots k SET units = k.units - r.units, cost_cents = k.cost_cents - r.cost_cents
        FROM (SELECT x.id, sum(x.units) AS units, sum(x.cost_cents) AS cost_cents
-               FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, units bigint, cost_cents bigint) GROUP BY x.id) r
-      WHERE k.id = r.id AND k.partner_id = $1::uuid AND k.id = ANY($5::uuid[])`,
-    [partnerId, JSON.stringify(trades), JSON.stringify(lots), JSON.stringify(reductions), [...new Set(reductions.map((r) => r.id))]],
-    { rows: [1, 2, 3, 4] },
+               FROM unnest($29::uuid[], $30::bigint[], $31::bigint[]) AS x(id, units, cost_cents) GROUP BY x.id) r
+      WHERE k.id = r.id AND k.partner_id = $1::uuid`,
+    [partnerId, ...columns],
+    { rows: columns.map((_, index) => index + 1) },
   );
 }
 

@@ -186,13 +186,14 @@ export function sqlLiteral(value: unknown): string {
 }
 
 /**
- * `value`, an array of strings, as the text of a PostgreSQL array (`{"a","b"}`: elements
- * double-quoted, `"` and `\` escaped; PostgreSQL documentation, "Arrays", section "Array Value
- * Input"), for a statement that casts its parameter (`$1::uuid[]`); undefined for any other value.
+ * `value`, an array of strings and nulls, as the text of a PostgreSQL array (`{"a",NULL,"b"}`:
+ * elements double-quoted, `"` and `\` escaped, null as an unquoted NULL; PostgreSQL documentation,
+ * "Arrays", section "Array Value Input"), for a statement that casts its parameter
+ * (`$1::uuid[]`); undefined for any other value.
  */
 export function arrayLiteral(value: unknown): string | undefined {
-  if (!Array.isArray(value) || !value.every((element) => typeof element === 'string')) return undefined;
-  return `{${value.map((element: string) => `"${element.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+  if (!Array.isArray(value) || !value.every((element) => typeof element === 'string' || element === null)) return undefined;
+  return `{${value.map((element: string | null) => (element === null ? 'NULL' : `"${element.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 }
 
 /** Replaces `$1..$n` in `sql` by the literals of `params` (statements without dollar quoting only). */
