@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { type CpuSplit, backendPids, cpuOver, microsPerOp } from './lib/cpu.ts';
 import { signedHeaders } from './lib/jiko.ts';
 import type { BenchOptions, Log } from './lib/options.ts';
-import { freePort, spawnHello, waitForHealth } from './lib/processes.ts';
+import { databaseUrl, freePort, spawnHello, waitForHealth } from './lib/processes.ts';
 import { type Row, ratioOf } from './lib/report.ts';
 import { pgServer } from './pg-server.ts';
 
@@ -76,6 +77,22 @@ function cpuRows(anchor: Measured, figure: Measured): Row[] {
   ];
 }
 
+/**
+ * Cleans up after P1 on the database P2 reads: P1 leaves thousands of dead row versions, which
+ * autovacuum would clear during P2's window, on the same two cores, in backends of the database
+ * that P2's CPU figure counts. Vacuumed and checkpointed first, P2 measures GETs alone.
+ */
+async function settle(database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl(database) });
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE)');
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
+}
+
 export async function runP2(options: BenchOptions, log: Log): Promise<Row[]> {
   log('P2: bare Fastify hello world');
   const port = await freePort();
@@ -97,6 +114,7 @@ export async function runP2(options: BenchOptions, log: Log): Promise<Row[]> {
   const second = await server.client.transport.request('GET', path, undefined, fixed);
   if (first.status !== 200 || second.status !== 200) throw new Error(`GET pocket: ${first.status}/${second.status} ${second.body.slice(0, 300)}`);
   const replays = second.headers['idempotent-replayed'] === 'true';
+  await settle(server.database);
   const figure = await cannon(
     `${server.baseUrl}${path}`,
     options,
