@@ -645,8 +645,13 @@ describe('partners', () => {
     assert.equal((await login(t.app, sandboxPartner.username, sandboxPartner.password)).statusCode, 200);
 
     const changed = { ...sandboxPartner, password: 'a-new-password' };
-    const third = await createAuthService({ ...deps, config: { ...deps.config, sandboxPartner: changed } }).ensureSandboxPartner();
+    const restarted = createAuthService({ ...deps, config: { ...deps.config, sandboxPartner: changed } });
+    const third = await restarted.ensureSandboxPartner();
     assert.equal(third.id, first.id);
+    // The password is set right after the answer; the service's own logins wait for it.
+    const loggedIn = await restarted.login(changed.username, 'a-new-password', '192.0.2.1');
+    assert.ok(loggedIn.token.length > 0);
+    await restarted.sandboxCredentialsSettled();
     assert.equal((await login(t.app, changed.username, 'a-new-password')).statusCode, 200);
     assert.equal((await login(t.app, changed.username, 'sandbox-password')).statusCode, 401);
   });

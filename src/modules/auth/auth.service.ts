@@ -90,8 +90,17 @@ export function createAuthService(deps: AppDeps) {
   }
 
   /**
+   * The check of the sandbox partner's stored password against the configured one (scrypt, about a
+   * tenth of a second), and its update when they differ: it runs after ensureSandboxPartner has
+   * answered, so that a server start does not wait for it; logins wait for it instead.
+   */
+  let sandboxPasswordCheck: Promise<void> = Promise.resolve();
+
+  /**
    * Sandbox mode only: makes sure the partner of `config.sandboxPartner` exists and answers to the
    * configured password and shared secret (the environment is the source of truth for them).
+   * The shared secret is set before this answers; the password is checked and set right after
+   * (sandboxCredentialsSettled), and this service's logins wait for that.
    * Idempotent, and safe when several processes start at once.
    */
   async function ensureSandboxPartner(): Promise<SandboxPartner> {
@@ -110,14 +119,22 @@ export function createAuthService(deps: AppDeps) {
         return result(raced.id, false);
       }
     }
-    const passwordOk = await verifyPassword(wanted.password, existing.password_hash);
-    if (!passwordOk || existing.shared_secret !== wanted.sharedSecret) {
-      await repo.updatePartnerCredentials(db, existing.id, {
-        passwordHash: passwordOk ? existing.password_hash : await hashPassword(wanted.password, cost),
-        sharedSecret: wanted.sharedSecret,
-      });
+    if (existing.shared_secret !== wanted.sharedSecret) {
+      await repo.updatePartnerCredentials(db, existing.id, { passwordHash: existing.password_hash, sharedSecret: wanted.sharedSecret });
     }
+    sandboxPasswordCheck = (async () => {
+      if (await verifyPassword(wanted.password, existing.password_hash)) return;
+      await repo.updatePartnerCredentials(db, existing.id, { passwordHash: await hashPassword(wanted.password, cost), sharedSecret: wanted.sharedSecret });
+    })();
     return result(existing.id, false);
+  }
+
+  /**
+   * Resolves once the sandbox partner's password set by the last ensureSandboxPartner is in place.
+   * @throws what the check or its update threw (the database went away, say).
+   */
+  function sandboxCredentialsSettled(): Promise<void> {
+    return sandboxPasswordCheck;
   }
 
   /**
@@ -145,6 +162,9 @@ export function createAuthService(deps: AppDeps) {
    *   password; `auth.login_throttled` (429, with the seconds to wait), the same for both too.
    */
   async function login(username: string, password: string, address: string): Promise<{ token: string; expires: Date }> {
+    // A login right after a start meets the sandbox partner's password as configured (a failed
+    // check left the stored one, which still works).
+    await sandboxPasswordCheck.catch(() => undefined);
     const keys = throttleKeys(username, address);
     const wait = await admitLogin(keys, wallClock.now());
     if (wait > 0) throw authErrors.loginThrottled(Math.ceil(wait / 1000));
@@ -258,6 +278,7 @@ export function createAuthService(deps: AppDeps) {
   return {
     createPartner,
     ensureSandboxPartner,
+    sandboxCredentialsSettled,
     login,
     authenticate,
     authenticateRequest,

@@ -109,4 +109,5 @@ export const httpConventions = fp(async (app: FastifyInstance) => {
     request.log.error({ err: error, tenant: request.ctx?.tenantId }, 'unhandled error');
     return reply.code(500).send({ detail: 'Internal Server Error' });
   });
-});
+  // Named: fastify-plugin otherwise reads a name off a stack trace, which the bundle's source maps make slow.
+}, { name: 'pocketbook-http-conventions' });
