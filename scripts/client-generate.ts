@@ -52,7 +52,7 @@ export async function apiDocument(): Promise<Document> {
   const deps = { config: loadConfig({ POCKETBOOK_MODE: 'sandbox' }), db: noDatabase(), wallClock: systemClock };
   const app = await buildApp(deps, await createServices(deps));
   try {
-    return structuredClone(app.swagger()) as Document;
+    return structuredClone(await app.openApiDocument()) as Document;
   } finally {
     await app.close();
   }
