@@ -126,6 +126,9 @@ export function createAuthService(deps: AppDeps) {
       if (await verifyPassword(wanted.password, existing.password_hash)) return;
       await repo.updatePartnerCredentials(db, existing.id, { passwordHash: await hashPassword(wanted.password, cost), sharedSecret: wanted.sharedSecret });
     })();
+    // Nobody may wait for it (no login comes): its failure must not end the process as an
+    // unhandled rejection. Logins and sandboxCredentialsSettled still see it.
+    sandboxPasswordCheck.catch(() => undefined);
     return result(existing.id, false);
   }
 
