@@ -154,9 +154,10 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 /**
  * PostgreSQL's buffer pool in the embedded database. PostgreSQL zeroes its shared memory when it
- * starts, and in WebAssembly that costs about 3 ms a megabyte, each time a database opens: 128MB,
- * PostgreSQL's default, was a third of a warm server start. A sandbox's or a test's database is far
- * smaller; pages outside the pool are read from the operating system's file cache.
+ * starts, and in WebAssembly that cost about 3 ms a megabyte, each time a database opened: 128MB,
+ * PostgreSQL's default, was a quarter of a warm server start (docs/PERFORMANCE.md). A sandbox's or
+ * a test's database is far smaller; pages outside the pool are read back from the file system (the
+ * operating system's file cache, or memory).
  */
 const EMBEDDED_SHARED_BUFFERS = '16MB';
 
