@@ -64,7 +64,8 @@ export function writeEntries(tx: Tx, partnerId: string, entries: readonly NewEnt
   if (entries.length === 0) return [];
   const ids: string[] = [];
   // One array a column (unnest): PostgreSQL reads them several times faster than the same rows as
-  // JSON objects (jsonb_to_recordset looks each field up by its name in each row).
+  // JSON objects (jsonb_to_recordset looks each field up by its name in each row). The columns of
+  // each are listed in the order of the statement's parameters ($2-$10, then $11-$15).
   const entry = { id: [] as string[], type: [] as string[], description: [] as string[], referenceType: [] as (string | null)[], referenceId: [] as (string | null)[], reverses: [] as (string | null)[], occurredAt: [] as string[], bookDate: [] as string[], status: [] as string[] };
   const posting = { entryId: [] as string[], pocketId: [] as (string | null)[], kind: [] as string[], amountCents: [] as string[], pending: [] as string[] };
   for (const written of entries) {
@@ -90,9 +91,10 @@ export function writeEntries(tx: Tx, partnerId: string, entries: readonly NewEnt
     }
   }
   const pocketIds = [...new Set(posting.pocketId.filter((id): id is string => id !== null))];
-  // A few pockets (a request): their accounts are found through the index, whatever the planner's
-  // statistics say. Many (a business day's maturities): a hash join over the tenant's accounts,
-  // which is cheaper than thousands of index lookups.
+  // A few pockets (a request): their accounts are also matched by the list of pockets, so that
+  // they are found through the index whatever the planner's statistics say. Many (a business day's
+  // maturities): the join alone, which the planner makes as it sees fit (the rows of `unnest` are
+  // estimated at ten: index lookups, 25,000 of them in 40 ms at a maturity day of 5,000 pockets).
   const byIndex = pocketIds.length <= ACCOUNTS_BY_INDEX_POCKETS_MAX;
   const ofPockets = (alias: string) => (byIndex ? `AND ${alias}.pocket_id = ANY($16::uuid[])` : '');
   const columns = [...Object.values(entry), ...Object.values(posting)];
