@@ -124,10 +124,8 @@ function workRoot(): string {
 /** Opens a private copy of the migrated template (and migrates it, a no-op unless the cache is stale). */
 async function openPgliteCopy(): Promise<Db> {
   const template = await ensurePgliteTemplate();
-  const root = workRoot();
-  mkdirSync(root, { recursive: true });
-  if (!process.env.POCKETBOOK_TEST_WORK_DIR) removeStaleWorkDirs(root);
-  const dir = mkdtempSync(join(root, 'pocketbook-test-db-'));
+  if (!process.env.POCKETBOOK_TEST_WORK_DIR) removeStaleWorkDirs(workRoot());
+  const dir = scratchFolder('pocketbook-test-db-');
   workDirs.add(dir);
   cpSync(template, dir, { recursive: true });
   const db = await openPglite(dir);
