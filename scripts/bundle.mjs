@@ -30,9 +30,9 @@ const SRC = join(ROOT, 'src');
 /** The project's build cache (as src/platform/cache.ts). */
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'pocketbook');
 /** Bump when the way bundles are built changes. */
-const BUNDLE_FORMAT = 5;
+const BUNDLE_FORMAT = 7;
 /** The bundled entry points: output name -> source. */
-export const BUNDLE_ENTRIES = { server: 'src/main.ts', cli: 'src/cli/main.ts' };
+export const BUNDLE_ENTRIES = { server: 'src/main.ts', cli: 'src/cli/main.ts', 'pglite-worker': 'src/platform/db/pglite-worker.ts' };
 /**
  * Packages compiled into the bundle (vendor/, with the packages they import): pure JavaScript
  * spread over many small modules, which Node would otherwise resolve, read and link one by one at
@@ -50,6 +50,8 @@ const VENDOR_DIR = 'vendor';
  * output calls `require` when there is one, and throws otherwise).
  */
 const REQUIRE_BANNER = "import { createRequire as __pocketbookCreateRequire } from 'node:module';\nconst require = __pocketbookCreateRequire(import.meta.url);";
+/** Written before each `import.meta.url` that stands for the chunk's own URL (`import.meta.bundleUrl`). */
+export const CHUNK_URL_MARK = "/* the bundle's chunk */";
 /** Bundles of other keys older than this are removed when a new one is built, in milliseconds. */
 const STALE_BUNDLE_MS = 3_600_000;
 
@@ -176,7 +178,10 @@ function vendorEntriesPlugin(entries) {
   };
 }
 
-/** Rewrites `import.meta.url` in each source file to the file's own URL, relative to the bundle. */
+/**
+ * Rewrites `import.meta.url` in each source file to the file's own URL, relative to the bundle, and
+ * `import.meta.bundleUrl` to the URL of the chunk that holds it.
+ */
 function fileUrlsPlugin(outdir) {
   return {
     name: 'pocketbook-file-urls',
@@ -187,6 +192,8 @@ function fileUrlsPlugin(outdir) {
           const path = relative(outdir, args.path).split(sep).join('/');
           contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(path)}, import.meta.url).href`);
         }
+        // The URL of the chunk itself, for code that finds another entry of the bundle (src/platform/bundled.ts).
+        contents = contents.replaceAll('import.meta.bundleUrl', `${CHUNK_URL_MARK} import.meta.url`);
         return { contents, loader: 'ts' };
       });
     },

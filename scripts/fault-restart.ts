@@ -148,13 +148,13 @@ export type DrillTarget = { readonly databaseUrl: string } | { readonly dataDir:
 
 /**
  * Spawns the server as `npm start` runs it (`node scripts/start.mjs`: src/main.ts, bundled) on `target` (a PostgreSQL URL, or a data folder; sandbox
- * mode, no demo seed, a rate limit no drill reaches, optional crash points) and waits until GET
- * /health answers.
+ * mode, no demo seed, a rate limit no drill reaches, optional crash points, and any other
+ * `settings` of the environment) and waits until GET /health answers.
  * @throws Error when the process exits or does not answer within SERVER_BOOT_MS_MAX.
  */
-export async function startServer(target: string | DrillTarget, faults: readonly string[] = []): Promise<ServerProcess> {
+export async function startServer(target: string | DrillTarget, faults: readonly string[] = [], settings: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const env = drillServerEnv(typeof target === 'string' ? { databaseUrl: target } : target, port, faults);
+  const env = { ...drillServerEnv(typeof target === 'string' ? { databaseUrl: target } : target, port, faults), ...settings };
   const child = spawn(process.execPath, [...sharedEngineFlags(), 'scripts/start.mjs'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {

@@ -68,6 +68,13 @@ export interface Config {
   /** Run the webhook delivery worker inside the server process. */
   readonly runWorker: boolean;
   /**
+   * The server's embedded database runs on a worker thread of its own (POCKETBOOK_PGLITE_THREAD,
+   * default true): a warm start answers about a quarter sooner, and each statement costs a
+   * hand-over between threads (about 0.1 ms on a 2-core virtual machine; docs/PERFORMANCE.md).
+   * false: on the main thread.
+   */
+  readonly pgliteThread: boolean;
+  /**
    * Where no autovacuum daemon runs (the embedded database, a server with autovacuum off), how
    * often the background work ANALYZEs the tables whose statistics are out of date, in
    * milliseconds (POCKETBOOK_ANALYZE_INTERVAL_MS, default 5 000; 0: never). See
@@ -271,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: int(env, 'POCKETBOOK_RATE_LIMIT_PER_MINUTE', 600, 1),
     passwordHashLn: int(env, 'POCKETBOOK_PASSWORD_HASH_LN', 15, 10),
     runWorker: bool(env, 'POCKETBOOK_RUN_WORKER', true),
+    pgliteThread: bool(env, 'POCKETBOOK_PGLITE_THREAD', true),
     analyzeIntervalMs: int(env, 'POCKETBOOK_ANALYZE_INTERVAL_MS', 5_000, 0),
     pocketOpenDelayMs: int(env, 'POCKETBOOK_POCKET_OPEN_DELAY_MS', sandbox ? 1000 : 0, 0),
     webhooks: {

@@ -2,7 +2,9 @@ import { createServer } from 'node:net';
 import { sandboxPartnerBanner } from './banner.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { AppDeps } from './deps.ts';
-import { DatabaseOpenError, lockDataDir, migrate, openDatabase, startStatisticsKeeper } from './platform/db/index.ts';
+import { lockDataDir } from './platform/db/data-dir-lock.ts';
+import { DatabaseOpenError } from './platform/db/open-error.ts';
+import { openDatabase, openingDb } from './platform/db/open.ts';
 import { systemClock } from './platform/clock.ts';
 import { partnerContext } from './platform/context.ts';
 import type { Services } from './services.ts';
@@ -20,28 +22,33 @@ async function main(): Promise<void> {
     await lock?.release();
     throw error;
   });
-  // The embedded database opens (it compiles its WebAssembly off the main thread) while the
-  // application's modules load. PostgreSQL is connected to first: a refusal ends boot at once, and
-  // module loading, which blocks the event loop, cannot make its connection attempt time out.
-  const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock, bootWaitMs: config.databaseWaitMs });
+  // The database opens while the application's modules load and its services and routes are built:
+  // the embedded one starts PostgreSQL on a thread of its own (pglite-thread.ts), and statements
+  // sent before it is up wait for it (openingDb). PostgreSQL is connected to first: a refusal ends
+  // boot at once, and module loading, which blocks the event loop, cannot make its connection
+  // attempt time out.
+  const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock, bootWaitMs: config.databaseWaitMs, thread: config.pgliteThread });
   opening.catch(() => undefined);
   if (config.databaseUrl) await opening;
-  const [{ buildApp }, { createServices }, { prepareMarket }] = await Promise.all([
+  const db = openingDb(opening, config.databaseUrl ? 'postgres' : 'pglite');
+  const [{ buildApp }, { createServices }, { prepareMarket }, { migrate, startStatisticsKeeper }] = await Promise.all([
     import('./app.ts'),
     import('./services.ts'),
     import('./modules/market/index.ts'),
+    import('./platform/db/index.ts'),
   ]);
-  // The market needs no database: it is built while the database opens (createServices reuses it).
   prepareMarket(config.spreadBps);
-  const db = await opening;
-  await migrate(db);
   const deps: AppDeps = { config, db, wallClock: systemClock };
+  // Neither the services nor the routes touch the database while they are built.
   const services = await createServices(deps);
-  // The sandbox partner's password check (scrypt, on libuv's thread pool) runs while the app is built.
-  const sandboxPartner = config.mode === 'sandbox' ? services.auth.ensureSandboxPartner() : undefined;
-  sandboxPartner?.catch(() => undefined);
   // Human-readable log lines in a terminal, JSON lines otherwise (a file, a pipe, a log collector).
   const app = await buildApp(deps, services, { logger: true, prettyLogs: process.stdout.isTTY === true });
+  await opening;
+  await migrate(db);
+  // The sandbox partner is found or made now; the check of its password (scrypt) goes on after the
+  // start answers (AuthService.ensureSandboxPartner).
+  const sandboxPartner = config.mode === 'sandbox' ? services.auth.ensureSandboxPartner() : undefined;
+  sandboxPartner?.catch(() => undefined);
 
   const banner: string[] = [];
   if (sandboxPartner) {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ensureBundle } from '../scripts/bundle.mjs';
+import { CHUNK_URL_MARK, ensureBundle } from '../scripts/bundle.mjs';
 import { drillServerEnv, freePort, sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { DATA_DIR_LOCK_NAME } from '../src/platform/db/index.ts';
@@ -70,8 +70,11 @@ function serverEnv(target: { dataDir: string } | { databaseUrl: string }, port: 
 }
 
 /** `pocketbook partners create` of a partner named `username`, through bin/pocketbook.mjs. */
+/** The password of the partners createPartnerArgs makes. */
+const CLI_PARTNER_PASSWORD = 'startup-password-1';
+
 function createPartnerArgs(username: string): string[] {
-  return ['bin/pocketbook.mjs', 'partners', 'create', '--username', username, '--password', 'startup-password-1', '--shared-secret', 'startup-shared-secret-0123456789'];
+  return ['bin/pocketbook.mjs', 'partners', 'create', '--username', username, '--password', CLI_PARTNER_PASSWORD, '--shared-secret', 'startup-shared-secret-0123456789'];
 }
 
 /** A pattern that matches `text` as it is. */
@@ -95,7 +98,7 @@ function assertRefused(run: Finished, ...patterns: RegExp[]): void {
 const embeddedSkip = process.env.DATABASE_URL ? 'embedded database: runs in the PGlite run (without DATABASE_URL)' : false;
 
 describe('the embedded data folder belongs to one process', { skip: embeddedSkip }, () => {
-  test('a second server and the CLI are refused while a server runs; after it stops the next one starts', async () => {
+  test('a second server and the CLI are refused while a server runs; after it stops the next one starts, also with the database on its main thread', async () => {
     const dataDir = join(scratch, 'shared');
     const first = await spawnServer({ dataDir });
     const holder = first.child.pid;
@@ -124,6 +127,20 @@ describe('the embedded data folder belongs to one process', { skip: embeddedSkip
     assert.equal(created.code, 0, created.stderr);
     assert.equal((JSON.parse(created.stdout) as { username: string }).username, 'startup-after-stop');
     assert.equal(existsSync(join(dataDir, DATA_DIR_LOCK_NAME)), false, 'the CLI left its lock behind');
+
+    // The servers above ran the database on a thread of their own (the default); this one runs it
+    // on its main thread, and finds what they and the CLI wrote.
+    const mainThread = await spawnServer({ dataDir }, [], { POCKETBOOK_PGLITE_THREAD: 'false' });
+    assert.equal((await fetch(`${mainThread.baseUrl}/health/ready`)).status, 200);
+    const login = await fetch(`${mainThread.baseUrl}/api/v1/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'startup-after-stop', password: CLI_PARTNER_PASSWORD }),
+    });
+    assert.equal(login.status, 200, await login.text());
+    await mainThread.stop();
+    assert.equal(mainThread.child.exitCode, 0);
+    assert.equal(existsSync(join(dataDir, DATA_DIR_LOCK_NAME)), false, 'a clean stop leaves its lock behind');
   });
 });
 
@@ -244,13 +261,19 @@ test('npm start runs a bundle of the current sources, whose file URLs are those 
   assert.ok(dir, 'no bundle could be built');
   assert.equal(await ensureBundle(), dir, 'the bundle of unchanged sources is built again');
   const files = readdirSync(dir).filter((name) => name.endsWith('.mjs'));
-  assert.ok(files.includes('server.mjs') && files.includes('cli.mjs'), files.join(' '));
-  // Every import.meta.url of the sources became the URL of its own file, found from the bundle.
+  assert.ok(['server.mjs', 'cli.mjs', 'pglite-worker.mjs'].every((entry) => files.includes(entry)), files.join(' '));
+  // Every import.meta.url of the sources became the URL of its own file, found from the bundle;
+  // the others are the chunks' own (import.meta.bundleUrl), marked so.
   let rewritten = 0;
+  let chunkUrls = 0;
   for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const match of text.matchAll(/import\.meta\.url/g)) {
       const before = text.slice(Math.max(0, (match.index ?? 0) - 200), match.index);
+      if (before.trimEnd().endsWith(CHUNK_URL_MARK)) {
+        chunkUrls++;
+        continue;
+      }
       const source = /new URL\("([^"]+)", $/.exec(before)?.[1];
       assert.ok(source, `${file}: an import.meta.url that is not a source file's URL: ...${before.slice(-80)}`);
       assert.ok(existsSync(new URL(source, pathToFileURL(join(dir, file)))), `${file}: ${source} does not exist`);
@@ -258,4 +281,5 @@ test('npm start runs a bundle of the current sources, whose file URLs are those 
     }
   }
   assert.ok(rewritten >= 5, `${rewritten} file URLs`);
+  assert.ok(chunkUrls >= 1, 'no chunk finds its own URL (src/platform/bundled.ts)');
 });

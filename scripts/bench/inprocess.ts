@@ -27,11 +27,12 @@ export interface InProcessApp {
 
 /**
  * Builds the app on a fresh database: PostgreSQL at `databaseUrl`, or embedded PGlite in `dataDir`
- * (in memory when both are undefined). No demo, no background worker, no request log. The planner
+ * (in memory when both are undefined; on a thread of its own when `thread`, as the server runs it).
+ * No demo, no background worker, no request log. The planner
  * statistics are kept as the server keeps them (startStatisticsKeeper, where no autovacuum runs),
  * on the database itself, so that its statements are not counted.
  */
-export async function startInProcessApp(options: { databaseUrl?: string; dataDir?: string }): Promise<InProcessApp> {
+export async function startInProcessApp(options: { databaseUrl?: string; dataDir?: string; thread?: boolean }): Promise<InProcessApp> {
   const config = loadConfig({
     POCKETBOOK_SEED_DEMO: 'false',
     POCKETBOOK_RUN_WORKER: 'false',
@@ -41,7 +42,7 @@ export async function startInProcessApp(options: { databaseUrl?: string; dataDir
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.dataDir ? { POCKETBOOK_DATA_DIR: options.dataDir } : {}),
   });
-  const raw = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: options.dataDir });
+  const raw = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: options.dataDir, thread: options.thread });
   const db = countingDb(raw);
   try {
     await migrate(db);

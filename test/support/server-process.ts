@@ -29,10 +29,11 @@ process.once('exit', () => {
  * Spawns the server on `target` and waits until GET /health answers 200; it is killed at the
  * latest by `killAllServers` or when the test process ends.
  * @param faults sandbox crash points (POCKETBOOK_FAULTS), none by default.
+ * @param settings more of the server's environment (POCKETBOOK_PGLITE_THREAD=false, say).
  * @throws Error when the process exits or does not answer within the boot limit.
  */
-export async function spawnServer(target: DatabaseTarget, faults: readonly FaultSetting[] = []): Promise<SpawnedServer> {
-  const server = await startServer(target, faults);
+export async function spawnServer(target: DatabaseTarget, faults: readonly FaultSetting[] = [], settings: NodeJS.ProcessEnv = {}): Promise<SpawnedServer> {
+  const server = await startServer(target, faults, settings);
   live.add(server);
   void server.exited.then(() => live.delete(server));
   return server;

@@ -5,14 +5,18 @@
  * receiver verifies either).
  */
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Webhook } from 'standardwebhooks';
 import { WEBHOOK_BODY_BYTES_MAX, WEBHOOK_RESPONSE_BYTES_MAX } from '../../platform/limits.ts';
 import { assert } from '../../platform/assert.ts';
 import { type TargetPolicy, guardedLookup, isAddressAllowed, urlHost } from './webhook.target.ts';
+
+// Node's http and https as built-ins, not ES module imports: the first ES import of node:http
+// builds its module facade, which reads every export, among them getters that load Node's own
+// copy of undici (about 40 ms of a server's start on the 2-core machine, docs/PERFORMANCE.md).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** Characters of a response body (or error) kept as the attempt's response_message. */
 export const RESPONSE_MESSAGE_CHARS_MAX = 1000;

@@ -282,11 +282,15 @@ const UNAVAILABLE_SOCKET_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Messages of node-postgres for a connection that ended, broke, or could not be had in time. */
+/**
+ * Messages of node-postgres for a connection that ended, broke, or could not be had in time, and of
+ * the embedded database's thread once it has ended.
+ */
 const UNAVAILABLE_MESSAGES: readonly RegExp[] = [
   /^Connection terminated/, // "Connection terminated unexpectedly", "... due to connection timeout"
   /is not queryable$/, // a pooled client whose connection broke before the statement was sent
   /^timeout exceeded when trying to connect$/, // no connection within the pool's connect timeout
+  /^the embedded database (stopped|is closed)/, // the embedded database's thread ended (pglite-thread.ts)
 ];
 
 /** How deep `isDatabaseUnavailable` follows `cause` and AggregateError members. */

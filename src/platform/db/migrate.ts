@@ -9,12 +9,16 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', impo
 const MIGRATION_LOCK_KEY = 7_123_001;
 
 /**
- * Applies every migration not yet recorded in `schema_migrations`, each in its own transaction,
- * under an advisory lock so that concurrent starts on one PostgreSQL server do not race.
+ * Applies every migration not yet recorded in `schema_migrations`, in one transaction, under an
+ * advisory lock so that concurrent starts on one PostgreSQL server do not race. When every one is
+ * recorded already (every start but the first after an upgrade), one read finds so and nothing
+ * else runs.
  * @returns the names of the migrations applied now.
  */
 export async function migrate(db: Db, dir: string = MIGRATIONS_DIR): Promise<string[]> {
   const files = readdirSync(dir).filter((name) => /^\d{4}_[\w-]+\.sql$/.test(name)).sort();
+  const recorded = await recordedMigrations(db);
+  if (recorded && files.every((file) => recorded.has(file))) return [];
   const applied: string[] = [];
   await db.tx(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -34,6 +38,19 @@ export async function migrate(db: Db, dir: string = MIGRATIONS_DIR): Promise<str
     }
   });
   return applied;
+}
+
+/** SQLSTATE undefined_table: `schema_migrations` does not exist yet (a new database). */
+const UNDEFINED_TABLE = '42P01';
+
+/** The migrations `schema_migrations` records; undefined when the table does not exist yet. */
+async function recordedMigrations(db: Db): Promise<Set<string> | undefined> {
+  try {
+    return new Set((await db.query<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name));
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === UNDEFINED_TABLE) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { PROJECT_CACHE_DIR } from '../cache.ts';
 import { DATA_DIR_LOCK_NAME } from './data-dir-lock.ts';
 import { MIGRATIONS_DIR, migrate } from './migrate.ts';
-import { openPglite } from './pglite.ts';
 
 /**
  * A migrated, empty embedded cluster kept as a template. Creating a PGlite cluster runs initdb in
@@ -50,6 +49,7 @@ export async function ensurePgliteTemplate(root: string = PGLITE_TEMPLATE_ROOT):
   mkdirSync(root, { recursive: true });
   const building = join(root, `building-${process.pid}-${randomUUID()}`);
   try {
+    const { openPglite } = await import('./pglite.ts');
     const db = await openPglite(building);
     await migrate(db);
     await db.close();
@@ -65,6 +65,11 @@ export async function ensurePgliteTemplate(root: string = PGLITE_TEMPLATE_ROOT):
   return template;
 }
 
+/** True when folder `dataDir` exists and holds anything besides its lock (a cluster, or files PGlite must judge). */
+export function dataDirHasContent(dataDir: string): boolean {
+  return existsSync(dataDir) && readdirSync(dataDir).some((name) => name !== DATA_DIR_LOCK_NAME);
+}
+
 /** Files copied at once while seeding (libuv's thread pool does the copying). */
 const SEED_COPIES_AT_ONCE = 8;
 
@@ -76,7 +81,7 @@ const SEED_COPIES_AT_ONCE = 8;
  * @returns true when the folder was seeded; false when it already held a cluster or no template exists.
  */
 export async function seedFromPgliteTemplate(dataDir: string, root: string = PGLITE_TEMPLATE_ROOT): Promise<boolean> {
-  if (existsSync(dataDir) && readdirSync(dataDir).some((name) => name !== DATA_DIR_LOCK_NAME)) return false;
+  if (dataDirHasContent(dataDir)) return false;
   const template = pgliteTemplatePath(root);
   if (!existsSync(join(template, 'PG_VERSION'))) return false;
   const files: [from: string, to: string][] = [];

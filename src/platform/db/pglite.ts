@@ -171,15 +171,15 @@ function startParams(): string[] {
  * is created if needed. PGlite has a single connection, so transactions run one at a time.
  * Statements with parameters run as prepared statements (`preparedStatements`); scripts and
  * statements without parameters as simple queries. Prepared statements run their generic plans
- * (CONNECTION_PLAN_CACHE_MODE).
+ * (CONNECTION_PLAN_CACHE_MODE). `wasmModule`: PGlite's WebAssembly (pglite.wasm) compiled already.
  */
-export async function openPglite(dataDir: string | undefined): Promise<Db> {
+export async function openPglite(dataDir: string | undefined, options: { readonly wasmModule?: WebAssembly.Module } = {}): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // The instance keeps these parsers among its own; none are passed per query, where PGlite would
   // copy its table of some 300 parsers into a new object for every statement. (One options object:
   // PGlite reads a second argument only after a data folder's name, so an in-memory database would
   // lose them.)
-  const pg = new PGlite({ ...(dataDir ? { dataDir } : {}), parsers, startParams: startParams() });
+  const pg = new PGlite({ ...(dataDir ? { dataDir } : {}), ...(options.wasmModule ? { pgliteWasmModule: options.wasmModule } : {}), parsers, startParams: startParams() });
   await pg.waitReady;
   const prepared = preparedStatements(pg);
 
