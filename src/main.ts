@@ -29,8 +29,7 @@ async function main(): Promise<void> {
   // attempt time out.
   const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock, bootWaitMs: config.databaseWaitMs, thread: config.pgliteThread });
   opening.catch(() => undefined);
-  if (config.databaseUrl) await opening;
-  const db = openingDb(opening, config.databaseUrl ? 'postgres' : 'pglite');
+  const db = config.databaseUrl ? await opening : openingDb(opening, 'pglite');
   const [{ buildApp }, { createServices }, { prepareMarket }, { migrate, startStatisticsKeeper }] = await Promise.all([
     import('./app.ts'),
     import('./services.ts'),

@@ -1,4 +1,4 @@
-import type { Db, Subscription } from './db.ts';
+import type { Db, Subscription, Tx, TxOptions } from './db.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { openPgliteThread, pgliteThreadAvailable } from './pglite-thread.ts';
 import { dataDirHasContent, seedFromPgliteTemplate } from './pglite-template.ts';
@@ -66,17 +66,23 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
 
 /**
  * A Db to build on while `opening` is under way: each statement, transaction and subscription
- * waits for it, then goes to the database it opened (and fails with its error when it failed).
- * The server builds its services and routes with one while the embedded database starts (main.ts).
- * `kind` is what the opened database's will be.
+ * waits for it, then goes to the database it opened (and fails with its error when it failed);
+ * once it is open, straight there. The server builds its services and routes with one while the
+ * embedded database starts (main.ts). `kind` is what the opened database's will be.
  */
 export function openingDb(opening: Promise<Db>, kind: Db['kind']): Db {
+  let opened: Db | undefined;
+  opening.then(
+    (db) => (opened = db),
+    () => undefined,
+  );
   return {
     kind,
-    query: async (sql, params) => (await opening).query(sql, params),
-    tx: async (fn, options) => (await opening).tx(fn, options),
-    exec: async (sql) => (await opening).exec(sql),
+    query: <Row>(sql: string, params?: readonly unknown[]) => (opened ? opened.query<Row>(sql, params) : opening.then((db) => db.query<Row>(sql, params))),
+    tx: <T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions) => (opened ? opened.tx(fn, options) : opening.then((db) => db.tx(fn, options))),
+    exec: (sql: string) => (opened ? opened.exec(sql) : opening.then((db) => db.exec(sql))),
     listen(channel, handler) {
+      if (opened) return opened.listen(channel, handler);
       let closed = false;
       const subscribing = opening.then((db) => (closed ? undefined : db.listen(channel, handler)));
       subscribing.catch(() => undefined);

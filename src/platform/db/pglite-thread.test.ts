@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { scratchFolder } from '../../../test/support/db.ts';
-import { type Db, isDatabaseUnavailable, migrate, openDatabase, openPgliteThread, pgliteThreadAvailable } from './index.ts';
+import { type Db, isDatabaseUnavailable, migrate, openDatabase, openingDb, openPgliteThread, pgliteThreadAvailable } from './index.ts';
 
 // The embedded database on its worker thread (pglite-thread.ts), as the server opens it: a copy of
 // the migrated template in a folder, through openDatabase.
@@ -131,4 +131,28 @@ test('a folder PGlite cannot open fails the open with its error', async () => {
   const file = join(scratch, 'not-a-folder');
   writeFileSync(file, 'a file');
   await assert.rejects(openPgliteThread(file), /EEXIST|ENOTDIR|not a directory|file already exists/i);
+});
+
+test('a Db built while the database opens: statements sent early wait for it, and fail with its error when it fails', async () => {
+  const db = openingDb(openDatabase({ dataDir: join(scratch, 'opening'), thread: true }), 'pglite');
+  let resets = 0;
+  const subscription = db.listen('opening_news', { onNotify: () => undefined, onReset: () => resets++ });
+  const [rows, count] = await Promise.all([
+    db.query<{ answer: number }>('SELECT 42 AS answer'),
+    db.tx(async (tx) => (await tx.query<{ n: bigint }>('SELECT count(*) AS n FROM schema_migrations'))[0]?.n),
+  ]);
+  assert.deepEqual(rows, [{ answer: 42 }]);
+  assert.ok(count !== undefined && count > 0n);
+  for (let i = 0; i < 100 && !subscription.live; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(resets, 1);
+  await subscription.close();
+  // Once open, straight to the database.
+  assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }]);
+  await db.close();
+
+  const file = join(scratch, 'opening-not-a-folder');
+  writeFileSync(file, 'a file');
+  const failed = openingDb(openPgliteThread(file), 'pglite');
+  await assert.rejects(failed.query('SELECT 1'), /EEXIST|ENOTDIR|not a directory|file already exists/i);
+  await assert.rejects(failed.tx(async () => undefined), /EEXIST|ENOTDIR|not a directory|file already exists/i);
 });
