@@ -21,7 +21,7 @@ after(() => db.close());
 /** Rows of thread_rows, by id. */
 const rows = () => db.query<{ id: number; n: bigint; at: Date | null; amount: string | null; doc: unknown }>('SELECT * FROM thread_rows ORDER BY id');
 
-test('statements cross the thread with the drivers types: bigint, Date, exact numeric text, JSON', async () => {
+test("statements cross the thread with the drivers' types: bigint, Date, exact numeric text, JSON", async () => {
   const at = new Date('2024-03-01T12:00:00.000Z');
   await db.query('INSERT INTO thread_rows (id, n, at, amount, doc) VALUES ($1, $2, $3, $4, $5)', [1, 9_007_199_254_740_993n, at, '0.10', JSON.stringify({ a: [1, 'b'] })]);
   const [row] = await rows();
@@ -50,6 +50,39 @@ test('a transaction commits its deferred writes and its reads see them; a thrown
     (error) => error === thrown,
   );
   assert.deepEqual((await rows()).map((row) => [row.id, row.n]), [[1, 10n], [2, 21n]]);
+  await db.query('DELETE FROM thread_rows');
+});
+
+test('statements a transaction issues together go in order, and each gets its own answer', async () => {
+  const [inserted, counted] = await db.tx(async (tx) =>
+    Promise.all([
+      tx.query<{ id: number }>('INSERT INTO thread_rows (id, n) VALUES (1, 1), (2, 2) RETURNING id'),
+      tx.query<{ n: number }>('SELECT count(*)::int AS n FROM thread_rows'),
+    ]),
+  );
+  assert.deepEqual(inserted.map((row) => row.id), [1, 2]);
+  assert.deepEqual(counted, [{ n: 2 }]);
+
+  // One of them fails: it gets its error, the one after it PostgreSQL's refusal in a failed
+  // transaction, the one before it its rows; the transaction rolls back.
+  const settled: PromiseSettledResult<unknown>[] = [];
+  await assert.rejects(
+    db.tx(async (tx) => {
+      settled.push(
+        ...(await Promise.allSettled([
+          tx.query('INSERT INTO thread_rows (id, n) VALUES (3, 3) RETURNING id'),
+          tx.query('INSERT INTO thread_rows (id, n) VALUES (1, 1)'),
+          tx.query('SELECT 1 AS one'),
+        ])),
+      );
+      throw new Error('give up');
+    }),
+    /give up/,
+  );
+  assert.deepEqual(settled[0], { status: 'fulfilled', value: [{ id: 3 }] });
+  assert.equal(((settled[1] as PromiseRejectedResult).reason as { code?: string }).code, '23505');
+  assert.equal(((settled[2] as PromiseRejectedResult).reason as { code?: string }).code, '25P02');
+  assert.deepEqual((await rows()).map((row) => row.id), [1, 2]);
   await db.query('DELETE FROM thread_rows');
 });
 

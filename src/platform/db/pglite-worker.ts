@@ -1,10 +1,10 @@
 // The embedded database's worker thread (pglite-thread.ts): opens PGlite on the folder it is given,
-// says so on parentPort, then answers the main thread's requests one at a time, sleeping on the
-// shared request word between them.
+// says so on parentPort, then runs the main thread's hand-overs (requests, in order) one at a
+// time, sleeping on the shared request word between them.
 import { readFile } from 'node:fs/promises';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { Db, DeferredStatement, Subscription, Tx, TxOptions } from './db.ts';
-import { THREAD_WORD, type ThreadAnswer, type ThreadData, type ThreadNotification, type ThreadRequest, threadError } from './pglite-thread.ts';
+import { THREAD_WORD, type ThreadAnswer, type ThreadData, type ThreadNotification, type ThreadOutcome, type ThreadRequest, threadError } from './pglite-thread.ts';
 
 /** The transaction the main thread holds open: its handle, and how to end it. */
 interface OpenTx {
@@ -87,19 +87,22 @@ async function serve(db: Db, { port, words }: ThreadData): Promise<void> {
   for (;;) {
     Atomics.wait(signals, THREAD_WORD.request, 0);
     Atomics.store(signals, THREAD_WORD.request, 0);
-    const request = receiveMessageOnPort(port)?.message as ThreadRequest | undefined;
-    if (!request) continue;
-    let answer: ThreadAnswer;
-    try {
-      answer = { value: await handle(request), notifications };
-    } catch (error) {
-      answer = { error: threadError(error), notifications };
+    const requests = receiveMessageOnPort(port)?.message as readonly ThreadRequest[] | undefined;
+    if (!requests) continue;
+    const outcomes: ThreadOutcome[] = [];
+    for (const request of requests) {
+      try {
+        outcomes.push({ value: await handle(request) });
+      } catch (error) {
+        outcomes.push({ error: threadError(error) });
+      }
     }
+    const answer: ThreadAnswer = { outcomes, notifications };
     notifications = [];
     port.postMessage(answer);
     Atomics.store(signals, THREAD_WORD.answer, 1);
     Atomics.notify(signals, THREAD_WORD.answer);
-    if (request.op === 'close') return port.close();
+    if (requests.some((request) => request.op === 'close')) return port.close();
   }
 }
 
