@@ -21,7 +21,7 @@ after(() => db.close());
 /** Rows of thread_rows, by id. */
 const rows = () => db.query<{ id: number; n: bigint; at: Date | null; amount: string | null; doc: unknown }>('SELECT * FROM thread_rows ORDER BY id');
 
-test("statements cross the thread with the drivers' types: bigint, Date, exact numeric text, JSON", async () => {
+test('statements cross the thread with the drivers’ types: bigint, Date, exact numeric text, JSON', async () => {
   const at = new Date('2024-03-01T12:00:00.000Z');
   await db.query('INSERT INTO thread_rows (id, n, at, amount, doc) VALUES ($1, $2, $3, $4, $5)', [1, 9_007_199_254_740_993n, at, '0.10', JSON.stringify({ a: [1, 'b'] })]);
   const [row] = await rows();
