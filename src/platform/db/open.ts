@@ -43,11 +43,18 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
   if (!options.dataDir) return (await import('./pglite.ts')).openPglite(undefined);
   const lock = options.lock ?? (await lockDataDir(options.dataDir, options.holder ?? 'pocketbook'));
   try {
-    // A new data folder starts as a copy of the migrated template when there is one (seconds faster).
-    // A folder that holds a database opens at once: with `lock` given, its thread has started when
-    // this function first returns (main.ts then loads the application, which blocks the event loop).
-    if (!dataDirHasContent(lock.dataDir)) await seedFromPgliteTemplate(lock.dataDir);
-    const db = options.thread && pgliteThreadAvailable() ? await openPgliteThread(lock.dataDir) : await (await import('./pglite.ts')).openPglite(lock.dataDir);
+    // A new data folder starts as a copy of the migrated template when there is one (seconds
+    // faster). With `lock` given and a thread, the thread has started when this function first
+    // returns, and it copies the template itself: main.ts then loads the application, which holds
+    // the main thread's event loop, and with it any copying done there.
+    const fresh = !dataDirHasContent(lock.dataDir);
+    let db: Db;
+    if (options.thread && pgliteThreadAvailable()) {
+      db = await openPgliteThread(lock.dataDir, { seed: fresh });
+    } else {
+      if (fresh) await seedFromPgliteTemplate(lock.dataDir);
+      db = await (await import('./pglite.ts')).openPglite(lock.dataDir);
+    }
     return {
       ...db,
       async close() {

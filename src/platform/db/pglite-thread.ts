@@ -74,6 +74,8 @@ export interface ThreadAnswer {
 /** What the worker gets: the folder, the request port and the shared words (THREAD_WORD). */
 export interface ThreadData {
   readonly dataDir: string | undefined;
+  /** Fill the (empty) folder from the migrated template first (seedFromPgliteTemplate). */
+  readonly seed: boolean;
   readonly port: MessagePort;
   readonly words: SharedArrayBuffer;
 }
@@ -128,17 +130,18 @@ function serial() {
 
 /**
  * Opens the embedded database in folder `dataDir` (in memory when undefined) on a worker thread
- * (see above). The caller has locked the folder. Statements, transactions and notifications behave
+ * (see above). The caller has locked the folder. `seed`: the folder is empty, and the worker fills
+ * it from the migrated template first, on its own event loop. Statements, transactions and notifications behave
  * as `openPglite`'s.
  * @throws Error when no worker script can be had (pgliteThreadAvailable) or PGlite cannot open
  *   the folder (the worker's error, raised here).
  */
-export async function openPgliteThread(dataDir: string | undefined): Promise<Db> {
+export async function openPgliteThread(dataDir: string | undefined, options: { readonly seed?: boolean } = {}): Promise<Db> {
   const script = workerScript();
   if (!script) throw new Error('the embedded database thread needs the bundle or a Node.js that runs TypeScript');
   const words = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const { port1: port, port2: workerPort } = new MessageChannel();
-  const data: ThreadData = { dataDir, port: workerPort, words: words.buffer as SharedArrayBuffer };
+  const data: ThreadData = { dataDir, seed: options.seed === true, port: workerPort, words: words.buffer as SharedArrayBuffer };
   const worker = new Worker(script, { workerData: data, transferList: [workerPort] });
   const handlers = new Map<number, { handler: NotificationHandler; live: boolean }>();
   let failure: Error | undefined;

@@ -108,12 +108,13 @@ async function serve(db: Db, { port, words }: ThreadData): Promise<void> {
 
 /**
  * Opens the database: PostgreSQL's WebAssembly is read and compiled (on V8's background threads)
- * while PGlite's JavaScript loads, where PGlite would start on it only after reading its file
- * system bundle.
+ * while an empty folder is filled from the template and PGlite's JavaScript loads, where PGlite
+ * would start on it only after reading its file system bundle.
  */
 async function open(data: ThreadData): Promise<Db> {
   const compiling = readFile(new URL(import.meta.resolve('@electric-sql/pglite/pglite.wasm'))).then((bytes) => WebAssembly.compile(bytes));
   compiling.catch(() => undefined);
+  if (data.seed && data.dataDir) await (await import('./pglite-template.ts')).seedFromPgliteTemplate(data.dataDir);
   const { openPglite } = await import('./pglite.ts');
   return openPglite(data.dataDir, { wasmModule: await compiling });
 }
