@@ -17,9 +17,8 @@ import { CHANNEL_NAME, type Db, type DeferredStatement, type NotificationHandler
  * loop go in one hand-over. Even so, sequential on-us transfers in-process run at about 0.7 times
  * their rate on the main thread (P5). One hand-over is out at a time; statements outside a
  * transaction wait on this side for the open transaction to end (as PGlite's own do), so the worker
- * always answers at once.
- * A statement that takes longer than SYNC_WAIT_MS is waited for without holding the event loop
- * (Atomics.waitAsync), so that a thread that died is noticed.
+ * always answers at once. A statement that takes longer than SYNC_WAIT_MS is waited for without
+ * holding the event loop (Atomics.waitAsync), so that a thread that died is noticed.
  */
 
 /**
