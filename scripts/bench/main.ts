@@ -19,6 +19,16 @@ import { runP5 } from './p5-pglite.ts';
 
 const log: Log = (line) => process.stderr.write(`${line}\n`);
 
+/**
+ * Collects the benchmark process's garbage before a figure (`npm run bench` runs with --expose-gc):
+ * P3 leaves a heap of several hundred MB (its in-process apps), and V8 collecting it later, while
+ * P4 timed start-ups, stalled this process's event loop for up to 424 ms and took CPU from the
+ * servers it started (docs/PERFORMANCE.md).
+ */
+function settleHeap(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** Connection errors of pooled clients whose database a clean-up dropped are expected, not crashes. */
 function isDroppedConnection(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -120,6 +130,7 @@ async function main(): Promise<number> {
     }
     // P1 leaves its server running for P2; nothing after P2 needs it.
     if (figure !== 'P1' && figure !== 'P2') await stopPgServer();
+    settleHeap();
     const started = performance.now();
     try {
       rows.push(...(await measure()));
