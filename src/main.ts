@@ -10,7 +10,7 @@ import { partnerContext } from './platform/context.ts';
 import type { Services } from './services.ts';
 
 /**
- * The composition root: config -> database -> migrations -> services -> app -> listen.
+ * The composition root: config -> database (opening) -> services -> app -> migrations -> listen.
  * Stops cleanly on SIGINT/SIGTERM (closes the server, then the database).
  */
 async function main(): Promise<void> {
