@@ -109,7 +109,7 @@ async function main(): Promise<void> {
 
 /**
  * Milliseconds between the server's first listening and the start of its job worker and scheduler.
- * The embedded database runs on the main thread, so their first passes (catching up due work)
+ * The embedded database runs one statement at a time, so their first passes (catching up due work)
  * would hold up the first answers: a warm restart answered its first request about 100 ms later
  * on the 2-core machine (docs/PERFORMANCE.md). Due work waits that much longer after a restart.
  */
