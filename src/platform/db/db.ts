@@ -214,6 +214,19 @@ export interface DeferredStatement {
 }
 
 /**
+ * A queue that runs the tasks given to it one after the other, in the order given; a task's
+ * failure fails only its own call.
+ */
+export function serial(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const result = tail.then(task);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
+/**
  * Builds a transaction handle over a driver's `query` and a runner of several statements in one
  * call (`execBatch`, in order; the first failure fails the call): deferred writes are queued and
  * sent together by `flush` (called by `query` first, and by the driver before COMMIT).
@@ -225,12 +238,7 @@ export function deferringTx(
 ): Tx & { flush(): Promise<void> } {
   let pending: DeferredStatement[] = [];
   // Statements issued together (`Promise.all`) still run one after the other, in the order issued.
-  let tail: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
-    const result = tail.then(step);
-    tail = result.catch(() => undefined);
-    return result;
-  };
+  const inTurn = serial();
   /** The deferred writes so far, taken out (they go before whatever is issued now), concatenated (concat.ts). */
   const takePending = (): DeferredStatement[] => {
     const taken = pending;

@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { bundleEntryUrl } from '../bundled.ts';
-import { CHANNEL_NAME, type Db, type DeferredStatement, type NotificationHandler, type Subscription, type Tx, type TxOptions } from './db.ts';
+import { CHANNEL_NAME, type Db, type DeferredStatement, type NotificationHandler, type Subscription, type Tx, type TxOptions, serial } from './db.ts';
 
 /**
  * The embedded database on a worker thread of its own. PGlite is PostgreSQL compiled to
@@ -115,16 +115,6 @@ function workerScript(): URL | undefined {
 /** True when `openPgliteThread` can start its worker in this process (bundle, or Node's own TypeScript). */
 export function pgliteThreadAvailable(): boolean {
   return workerScript() !== undefined;
-}
-
-/** A queue that runs its tasks one after the other, in the order given. */
-function serial() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>): Promise<T> => {
-    const result = tail.then(task);
-    tail = result.catch(() => undefined);
-    return result;
-  };
 }
 
 /**
