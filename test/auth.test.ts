@@ -26,6 +26,8 @@ import { ManualClock, type WallClock } from '../src/platform/clock.ts';
 import type { Db, Tx } from '../src/platform/db/index.ts';
 import { DomainError, httpConventions, notFound } from '../src/platform/http/index.ts';
 import { REQUEST_BODY_BYTES_MAX } from '../src/platform/limits.ts';
+import { exactlyOnce } from '../src/platform/exactly-once.ts';
+import { sealedReply } from '../src/api/jiko/sealed.ts';
 import type { Services } from '../src/services.ts';
 import { sharedEngineFlags } from '../scripts/fault-restart.ts';
 import { type PartnerClient, newPartner, sign, startTestServices } from './support/app.ts';
@@ -48,7 +50,7 @@ interface AuthApp {
 }
 
 /** The dummy routes, for a signed (Partner API) or an unsigned (sandbox) context. */
-function dummyRoutes(runs: Map<string, number>, slowGate: { wait: () => Promise<void> }, prefix: string) {
+function dummyRoutes(db: Db, runs: Map<string, number>, slowGate: { wait: () => Promise<void> }, prefix: string) {
   const count = (name: string) => runs.set(name, (runs.get(name) ?? 0) + 1);
   return async (app: FastifyInstance) => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -64,6 +66,21 @@ function dummyRoutes(runs: Map<string, number>, slowGate: { wait: () => Promise<
       async (request, reply) => {
         count(`${prefix}/count`);
         return reply.code(201).send({ id: randomUUID(), amount: request.body.amount, partner_id: request.tenant.partnerId });
+      },
+    );
+    // A change that claims its key in its transaction (the door may leave the key's record to the
+    // claim): counted when its transaction commits, so a count is a change made.
+    typed.post(
+      `${prefix}/claimed/`,
+      { schema: { body: Type.Object({ amount: Type.Integer({ minimum: 1 }) }) }, config: { keyClaimedInTx: true } },
+      async (request, reply) => {
+        const send = sealedReply(request, reply, 201, (made: { id: string; amount: number }) => made);
+        const made = await exactlyOnce(db, request.ctx, async (tx) => {
+          await tx.query('SELECT 1');
+          return { id: randomUUID(), amount: request.body.amount };
+        });
+        count(`${prefix}/claimed`);
+        return send(made);
       },
     );
     typed.post(`${prefix}/missing/`, async () => {
@@ -101,11 +118,11 @@ async function startAuthApp(options: { config?: Partial<Config>; wallClock?: Wal
   await app.register(loginRoutes, { auth, config, wallClock: deps.wallClock, rateOwner });
   await app.register(async (secured) => {
     await secured.register(fp(partnerAuth), { ...door, signed: true });
-    await secured.register(dummyRoutes(runs, slowGate, '/api/v1'));
+    await secured.register(dummyRoutes(db, runs, slowGate, '/api/v1'));
   });
   await app.register(async (sandbox) => {
     await sandbox.register(fp(partnerAuth), { ...door, signed: false });
-    await sandbox.register(dummyRoutes(runs, slowGate, '/api/v1/sandbox'));
+    await sandbox.register(dummyRoutes(db, runs, slowGate, '/api/v1/sandbox'));
   });
   await app.ready();
   return {
@@ -555,6 +572,56 @@ describe('idempotency keys', () => {
     assert.equal(theirs.headers['idempotent-replayed'], undefined);
     assert.notEqual(theirs.json().id, mine.json().id);
     assert.equal(theirs.json().partner_id, other.partnerId);
+  });
+
+  test('a change that claims its key in its transaction: the door leaves the record to the claim, and a repeat still replays', async () => {
+    const runs = () => t.runs.get('/api/v1/claimed') ?? 0;
+    // The token is seen (remembered), so the door reads no record for these changes.
+    assert.equal((await client.get('/api/v1/echo/')).statusCode, 200);
+    const key = randomUUID();
+    const before = runs();
+    const first = await client.post('/api/v1/claimed/', { amount: 5 }, { idempotencyKey: key });
+    const second = await client.post('/api/v1/claimed/', { amount: 5 }, { idempotencyKey: key });
+    assert.equal(first.statusCode, 201, first.body);
+    assert.equal(first.headers['idempotent-replayed'], undefined);
+    assert.equal(second.statusCode, 201, second.body);
+    assert.equal(second.body, first.body);
+    assert.equal(second.headers['content-type'], first.headers['content-type']);
+    assert.equal(second.headers['idempotent-replayed'], 'true');
+    assert.equal(runs(), before + 1);
+
+    // Another body with the key: refused by the claim, nothing made.
+    const otherBody = await client.post('/api/v1/claimed/', { amount: 6 }, { idempotencyKey: key });
+    assert.equal(otherBody.statusCode, 422, otherBody.body);
+    assert.deepEqual(otherBody.json().detail[0].loc, ['header', 'x-jiko-idempotency']);
+    // Another body that stops before the claim (invalid): refused in onSend, as a mismatch.
+    const invalidOther = await client.post('/api/v1/claimed/', { amount: 0 }, { idempotencyKey: key });
+    assert.equal(invalidOther.statusCode, 422, invalidOther.body);
+    assert.deepEqual(invalidOther.json().detail[0].loc, ['header', 'x-jiko-idempotency']);
+    assert.equal(runs(), before + 1);
+
+    // An error before the claim is recorded then, and replayed.
+    const invalidKey = randomUUID();
+    const invalid = await client.post('/api/v1/claimed/', { amount: 0 }, { idempotencyKey: invalidKey });
+    const invalidAgain = await client.post('/api/v1/claimed/', { amount: 0 }, { idempotencyKey: invalidKey });
+    assert.equal(invalid.statusCode, 422);
+    assert.equal(invalid.headers['idempotent-replayed'], undefined);
+    assert.equal(invalidAgain.statusCode, 422);
+    assert.equal(invalidAgain.body, invalid.body);
+    assert.equal(invalidAgain.headers['idempotent-replayed'], 'true');
+    // The key of that error, with a valid body: the recorded error is the key's answer.
+    const validLater = await client.post('/api/v1/claimed/', { amount: 5 }, { idempotencyKey: invalidKey });
+    assert.equal(validLater.statusCode, 422, validLater.body);
+    assert.deepEqual(validLater.json().detail[0].loc, ['header', 'x-jiko-idempotency']);
+    assert.equal(runs(), before + 1);
+
+    // A key first used by a route that reads it at the door is honoured by the claim as well.
+    const sharedKey = randomUUID();
+    const counted = await client.post('/api/v1/count/', { amount: 5 }, { idempotencyKey: sharedKey });
+    assert.equal(counted.statusCode, 201);
+    const claimedWithIt = await client.post('/api/v1/claimed/', { amount: 5 }, { idempotencyKey: sharedKey });
+    assert.equal(claimedWithIt.statusCode, 422, claimedWithIt.body);
+    assert.equal(runs(), before + 1);
   });
 
   test('unsigned sandbox calls honour a key when one is sent', async () => {

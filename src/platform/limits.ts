@@ -54,9 +54,10 @@ export const LOGIN_FAILURES_FORGET_MS = 24 * 60 * 60 * 1000;
 export const LOGIN_THROTTLE_PRUNE_ROWS_MAX = 100;
 
 /**
- * Live bearer tokens a process remembers for requests that need no idempotency record (reads), and
- * how long it trusts a remembered partner secret: a token only ever expires, but a partner's shared
- * secret may be changed by another process (at most this long unseen here).
+ * Live bearer tokens a process remembers, so that a request whose token it saw lately needs no
+ * query to authenticate, and how long it trusts a remembered partner secret: a token only ever
+ * expires, but a partner's shared secret may be changed by another process (at most this long
+ * unseen here).
  */
 export const TOKEN_CACHE_ENTRIES_MAX = 10_000;
 export const TOKEN_CACHE_TTL_MS = 60 * 1000;

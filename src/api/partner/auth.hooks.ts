@@ -12,6 +12,7 @@ import { StreamedUpload } from '../../platform/http/streamed-upload.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { IDEMPOTENCY_RUNNING_STALE_MS, RATE_LIMIT_WINDOW_MS } from '../../platform/limits.ts';
 import { documentDoor } from '../docs/door.ts';
+import { routeLocs, toJikoError } from '../jiko/errors.ts';
 import { faultArmed, faultPoint } from './faults.ts';
 
 export interface PartnerAuthOptions {
@@ -31,6 +32,12 @@ interface KeyedRequest {
   readonly partnerId: string;
   readonly key: string;
   readonly requestHash: string;
+  /** The door read the key's record (none was live): false when it left that to later (keyLater). */
+  readonly read: boolean;
+  /** The seal's claim read the key's record in the change's transaction. */
+  claimed: boolean;
+  /** The record of this same request the claim found: onSend replays it. */
+  found: KeyRecordView | undefined;
   /** The record was written with the change (exactlyOnce): onSend has nothing to store. */
   sealed: boolean;
 }
@@ -39,6 +46,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the door for a request that carries an idempotency key. */
     keyed: KeyedRequest | null;
+  }
+  interface FastifyContextConfig {
+    /**
+     * The route's change claims its idempotency key in its transaction (exactlyOnce) before it does
+     * anything that outlives a rollback, and nothing else in the handler has an effect: the door
+     * may leave reading the key's record to that claim (a round trip fewer), and a repeat still
+     * runs nothing twice.
+     */
+    keyClaimedInTx?: boolean;
   }
 }
 
@@ -75,6 +91,25 @@ function replay(reply: FastifyReply, existing: KeyRecordView): FastifyReply {
 }
 
 /**
+ * In onSend, the response of a request found recorded after the door (see KeyedRequest): the
+ * stored response in place of the one the handler made, as `replay` sends it.
+ */
+function replayInstead(reply: FastifyReply, existing: KeyRecordView): Buffer {
+  const { statusCode, contentType, body } = existing.response;
+  void reply.code(statusCode).header('idempotent-replayed', 'true').removeHeader('retry-after');
+  if (contentType) void reply.header('content-type', contentType);
+  else reply.removeHeader('content-type');
+  return body;
+}
+
+/** In onSend, Jiko's 422 for a key found recorded for a different request, in place of the handler's response. */
+function mismatchInstead(request: FastifyRequest, reply: FastifyReply): string {
+  const { status, body } = toJikoError(authErrors.idempotencyMismatch(), routeLocs(request));
+  void reply.code(status).header('content-type', 'application/json; charset=utf-8').removeHeader('retry-after');
+  return JSON.stringify(body);
+}
+
+/**
  * Jiko's optional `x-jiko-partner-id` header (its sample client sends it when configured with a
  * partner id): absent is fine; any value but the authenticated partner's id is a 401.
  */
@@ -83,24 +118,38 @@ function checkPartnerIdHeader(request: FastifyRequest, partnerId: string): void 
   if (claimed !== undefined && claimed.trim().toLowerCase() !== partnerId.toLowerCase()) throw authErrors.partnerIdMismatch();
 }
 
-/** Checks credentials, signature and the partner id header; reads the key's record in the same query. */
-async function authenticate(request: FastifyRequest, options: PartnerAuthOptions): Promise<{ partnerId: string; key: string | undefined; existing: KeyRecordView | undefined }> {
+/** Who a request is, its key, and the key's record when the door read it (see authenticateRequest's `keyRead`). */
+interface Authenticated {
+  readonly partnerId: string;
+  readonly key: string | undefined;
+  readonly existing: KeyRecordView | undefined;
+  readonly keyRead: boolean;
+}
+
+/**
+ * Checks credentials, signature and the partner id header; reads the key's record in the same
+ * query, or, for a token seen lately, leaves it to the claim or to onSend (no query at all).
+ */
+async function authenticate(request: FastifyRequest, options: PartnerAuthOptions): Promise<Authenticated> {
   const authenticated = await authenticateCredentials(request, options);
   checkPartnerIdHeader(request, authenticated.partnerId);
   return authenticated;
 }
 
-async function authenticateCredentials(request: FastifyRequest, options: PartnerAuthOptions): Promise<{ partnerId: string; key: string | undefined; existing: KeyRecordView | undefined }> {
+async function authenticateCredentials(request: FastifyRequest, options: PartnerAuthOptions): Promise<Authenticated> {
   const token = bearerToken(request.headers.authorization);
   if (!token) throw authErrors.tokenMissing();
   const rawUrl = request.raw.url ?? request.url;
   const key = singleHeader(request, 'x-jiko-idempotency');
   // Reads record nothing under their key: no record to look up, and the token may come from memory.
   const lookup = RECORDED_METHODS.has(request.method) ? key : undefined;
+  // The key's record of a change that claims it in its transaction is read there (or in onSend,
+  // when the handler stops before the claim), when that spares the door a query.
+  const keyLater = lookup !== undefined && request.routeOptions.config?.keyClaimedInTx === true;
   if (!options.signed) {
     if (key !== undefined && !isUuid(key)) throw authErrors.idempotencyKeyMalformed();
-    const { partnerId, existing } = await options.auth.authenticateRequest({ token, key: lookup });
-    return { partnerId, key, existing };
+    const { partnerId, existing, keyRead } = await options.auth.authenticateRequest({ token, key: lookup, keyLater });
+    return { partnerId, key, existing, keyRead };
   }
   if (key === undefined) throw authErrors.idempotencyKeyMissing();
   if (!isUuid(key)) throw authErrors.idempotencyKeyMalformed();
@@ -110,18 +159,19 @@ async function authenticateCredentials(request: FastifyRequest, options: Partner
   const streamed = request.body instanceof StreamedUpload ? request.body : undefined;
   if (signature === undefined && streamed) {
     // Jiko's binary document uploads take an idempotency key but no signature; one that is sent is checked.
-    const { partnerId, existing } = await options.auth.authenticateRequest({ token, key: lookup });
-    return { partnerId, key, existing };
+    const { partnerId, existing, keyRead } = await options.auth.authenticateRequest({ token, key: lookup, keyLater });
+    return { partnerId, key, existing, keyRead };
   }
   if (!signature) throw authErrors.signatureMissing();
   if (request.body !== undefined && request.rawBody === '' && !streamed) throw authErrors.unsignedBody();
-  const { partnerId, existing, bodySignature } = await options.auth.authenticateRequest({
+  const { partnerId, existing, keyRead, bodySignature } = await options.auth.authenticateRequest({
     token,
     key: lookup,
+    keyLater,
     signed: { idempotencyKey: key, pathname: pathnameOf(rawUrl), body: request.rawBody, signature, ...(streamed ? { streamed: true } : {}) },
   });
   if (streamed && bodySignature) streamed.expectSignature(bodySignature);
-  return { partnerId, key, existing };
+  return { partnerId, key, existing, keyRead };
 }
 
 /**
@@ -139,9 +189,14 @@ async function authenticateCredentials(request: FastifyRequest, options: Partner
  *      the first runs gets 409. The record is written with the change (exactlyOnce, via
  *      `ctx.idempotency`); responses that changed nothing (errors) are recorded in `onSend`;
  *   6. the tenant's due scheduler work, once, before the handler.
- * Queries per request: one for token, signature and key record, none for a read (GET) whose
- * token was seen lately; and one for the tenant clock unless the process keeps it (tenancy), sent
- * together with the first when the token was seen lately (one round trip).
+ * Queries per request: one for token, signature and key record; none when the token was seen
+ * lately (TOKEN_CACHE_TTL_MS) and the request is a read, or a change whose route claims its key
+ * in its transaction (route config `keyClaimedInTx`). The key's record is then read by the claim,
+ * and a replay found there is sent from `onSend`; a response that claimed nothing (an error
+ * before the claim) is recorded in `onSend` unless the key already holds a record, which is then
+ * the answer (replayed, or 422 for another request).
+ * And one query for the tenant clock unless the process keeps it (tenancy), sent together with
+ * the first when the token was seen lately (one round trip).
  */
 export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOptions): Promise<void> {
   const { auth, tenancy, scheduler, config } = options;
@@ -166,7 +221,7 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
     // (one round trip), and used only when the token proves to be that partner's.
     const hint = token ? auth.partnerHint(token) : undefined;
     const early = hint ? settled(tenancy.clock(hint)) : undefined;
-    const { partnerId, key, existing } = await authenticate(request, options);
+    const { partnerId, key, existing, keyRead } = await authenticate(request, options);
     const read = hint === partnerId ? await early : undefined;
     const clock = read?.ok ? read.value : await tenancy.clock(partnerId);
     request.tenant = { partnerId, now: clock.now };
@@ -189,7 +244,7 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
       }
       if (RECORDED_METHODS.has(request.method)) {
         inFlight.set(flightKey, { requestHash, sinceMs: nowMs });
-        const keyed: KeyedRequest = { partnerId, key, requestHash, sealed: false };
+        const keyed: KeyedRequest = { partnerId, key, requestHash, read: keyRead, claimed: false, found: undefined, sealed: false };
         request.keyed = keyed;
         request.ctx = partnerContext(partnerId, clock.now, sealOf(request, keyed, options));
       }
@@ -201,8 +256,10 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
     const keyed = request.keyed;
     // The handler is done (its transaction too): a duplicate may now find the record.
     if (keyed) inFlight.delete(`${keyed.partnerId}:${keyed.key}`);
-    if (!keyed || keyed.sealed) {
-      if (keyed) await faultPoint(config, 'after-commit', request);
+    if (!keyed) return payload;
+    if (keyed.found) return replayInstead(reply, keyed.found);
+    if (keyed.sealed) {
+      await faultPoint(config, 'after-commit', request);
       return payload;
     }
     // Transient answers (busy, rate limited, server or database trouble) are not the request's
@@ -213,7 +270,14 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
     if (body === undefined) return payload;
     try {
       const contentType = reply.getHeader('content-type');
-      await auth.record(keyed.partnerId, keyed.key, keyed.requestHash, { statusCode: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body });
+      const response = { statusCode: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body };
+      if (keyed.read || keyed.claimed) {
+        await auth.record(keyed.partnerId, keyed.key, keyed.requestHash, response);
+      } else {
+        // Nobody has read the key's record yet: a recorded answer to the same key is the answer.
+        const kept = await auth.recordOrFind(keyed.partnerId, keyed.key, keyed.requestHash, response);
+        if (kept) return kept.requestHash === keyed.requestHash ? replayInstead(reply, kept) : mismatchInstead(request, reply);
+      }
     } catch (error) {
       // The response goes out anyway; a repeat runs again (the request changed nothing).
       request.log.error({ err: error }, 'could not record the idempotent response');
@@ -239,10 +303,18 @@ function sealOf(request: FastifyRequest, keyed: KeyedRequest, options: PartnerAu
       // A route that renders its result for the seal writes the record with the change: the
       // record's primary key backs the claim (claimKey), which can then be one statement.
       const claimed = await options.auth.claimKey(tx, keyed.partnerId, keyed.key, keyed.requestHash, { recorded: request.renderSealed !== undefined });
+      // The last claim decides (a request carried out together with others may claim again alone).
+      keyed.claimed = true;
+      keyed.found = undefined;
       expired = claimed.expired;
       if (claimed.outcome === 'in_progress') throw authErrors.idempotencyInProgress();
       if (claimed.outcome === 'mismatch') throw authErrors.idempotencyMismatch();
-      if (claimed.outcome === 'replay') throw authErrors.idempotencyReplay();
+      if (claimed.outcome === 'replay') {
+        // Recorded since the door looked, or the door left the reading to the claim: onSend
+        // replays the record in place of this error, which rolls the transaction back.
+        keyed.found = claimed.existing;
+        throw authErrors.idempotencyReplay();
+      }
     },
     async seal(tx: Tx, result: unknown) {
       const rendered = request.renderSealed?.(result);

@@ -116,7 +116,8 @@ export async function transfersRoutes(plain: FastifyInstance, options: Transfers
       body: CreateOnUsBody,
       response: { 201: OnUsTransferSchema, ...ErrorResponses },
     },
-    config: { jikoLocs: ON_US_LOCS },
+    // The rail claims the key with its first reads (exactlyOnceEager); nothing runs before.
+    config: { jikoLocs: ON_US_LOCS, keyClaimedInTx: true },
   }, async (request, reply) => {
     const body = request.body;
     const send = sealedReply(request, reply, 201, onUsJson);

@@ -276,6 +276,23 @@ export async function insertRecord(q: Queryable, record: KeyRecord): Promise<voi
   await q.query(INSERT_RECORD, recordParams(record));
 }
 
+/**
+ * Writes the record of a response that changed nothing unless a live record holds the key, and
+ * returns that record then (one statement). A record committed by another transaction after this
+ * statement's snapshot was taken is neither overwritten nor returned: the caller's response goes
+ * out as it is, which a request that changed nothing can afford.
+ */
+export async function insertRecordOrFind(q: Queryable, record: KeyRecord): Promise<IdempotencyRow | undefined> {
+  const rows = await q.query<IdempotencyRow>(
+    `WITH written AS (${INSERT_RECORD} RETURNING 1)
+     SELECT k.request_hash, k.status_code, k.content_type, k.response_body
+       FROM idempotency_keys k
+      WHERE NOT EXISTS (SELECT 1 FROM written) AND k.partner_id = $1::uuid AND k.key = $2::uuid AND k.expires_at > $7::timestamptz`,
+    recordParams(record),
+  );
+  return rows[0];
+}
+
 export function toStoredResponse(row: IdempotencyRow): StoredResponse {
   return {
     statusCode: row.status_code ?? 500,

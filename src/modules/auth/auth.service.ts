@@ -50,6 +50,10 @@ export interface KeyRecordView {
   readonly response: StoredResponse;
 }
 
+function viewOf(row: repo.IdempotencyRow): KeyRecordView {
+  return { requestHash: row.request_hash, response: repo.toStoredResponse(row) };
+}
+
 export interface SandboxPartner {
   readonly id: string;
   readonly username: string;
@@ -216,14 +220,23 @@ export function createAuthService(deps: AppDeps) {
   /**
    * Checks the bearer token and, for a signed request, Jiko's request signature; reads the
    * partner's unexpired record of `key` at the same time (one query).
-   * @returns the partner id and the record of the key, if any.
+   *
+   * A token seen live lately (TOKEN_CACHE_TTL_MS) needs no query: without a key, and with one
+   * when `keyLater` says the caller reads the key's record itself later (`claimKey` in the
+   * change's transaction, or `recordOrFind` with the response). `keyRead` tells which happened.
+   * @returns the partner id, the record of the key if it was read and exists, and `keyRead`.
    * @throws DomainError `auth.token_invalid` or `auth.signature_invalid` (unauthorized).
    */
-  async function authenticateRequest(request: { token: string; key: string | undefined; signed?: Omit<SignedRequest, 'token'> }): Promise<{ partnerId: string; existing: KeyRecordView | undefined; bodySignature?: StreamedSignature }> {
+  async function authenticateRequest(request: {
+    token: string;
+    key: string | undefined;
+    keyLater?: boolean;
+    signed?: Omit<SignedRequest, 'token'>;
+  }): Promise<{ partnerId: string; existing: KeyRecordView | undefined; keyRead: boolean; bodySignature?: StreamedSignature }> {
     if (!isWellFormedToken(request.token)) throw authErrors.tokenInvalid();
     const tokenHash = hashToken(request.token);
     const nowMs = wallClock.now().getTime();
-    const cached = request.key === undefined ? tokens.get(tokenHash) : undefined;
+    const cached = request.key === undefined || request.keyLater === true ? tokens.get(tokenHash) : undefined;
     const live =
       cached && cached.token_expires_at.getTime() > nowMs && nowMs - cached.cachedAtMs < TOKEN_CACHE_TTL_MS
         ? cached
@@ -238,22 +251,47 @@ export function createAuthService(deps: AppDeps) {
       const { idempotencyKey, pathname, body, signature } = request.signed;
       if (!signatureMatches(live.shared_secret, idempotencyKey, pathname, body, signature)) throw authErrors.signatureInvalid();
     }
-    const existing = 'request_hash' in live && live.request_hash ? { requestHash: live.request_hash, response: repo.toStoredResponse(live as repo.IdempotencyRow) } : undefined;
-    return { partnerId: live.partner_id, existing, ...(bodySignature ? { bodySignature } : {}) };
+    const existing = 'request_hash' in live && live.request_hash ? viewOf(live as repo.IdempotencyRow) : undefined;
+    return { partnerId: live.partner_id, existing, keyRead: live !== cached, ...(bodySignature ? { bodySignature } : {}) };
   }
+
+  return {
+    createPartner,
+    ensureSandboxPartner,
+    sandboxCredentialsSettled,
+    login,
+    authenticate,
+    authenticateRequest,
+    partnerHint,
+    ...keyRecords(deps),
+  };
+}
+
+/**
+ * Idempotency records (see createAuthService): claiming a key in a change's transaction, and
+ * recording the response a repeat of the request gets. On the wall clock, as tokens are.
+ */
+function keyRecords(deps: Pick<AppDeps, 'db' | 'wallClock'>) {
+  const { db, wallClock } = deps;
 
   /**
    * Takes `key` for the caller's transaction (exactly-once writes). A concurrent transaction
-   * holding the key is `in_progress`; a record committed meanwhile is `replay` (same request) or
-   * `mismatch`. `expired`: an expired record of the key exists (pass it on to recordInTx).
+   * holding the key is `in_progress`; a live record is `replay` (the same request: `existing` is
+   * the response to send again) or `mismatch`. `expired`: an expired record of the key exists (pass it on to recordInTx).
    * `options.recorded`: the caller writes the key's record with its change (recordInTx), whose
    * primary key then stops a duplicate the claim misses: the lock and the read can be one
    * statement (repo.lockKey).
    */
-  async function claimKey(tx: Tx, partnerId: string, key: string, requestHash: string, options: { recorded?: boolean } = {}): Promise<{ outcome: ClaimOutcome; expired: boolean }> {
+  async function claimKey(
+    tx: Tx,
+    partnerId: string,
+    key: string,
+    requestHash: string,
+    options: { recorded?: boolean } = {},
+  ): Promise<{ outcome: ClaimOutcome; expired: boolean; existing?: KeyRecordView }> {
     const { locked, existing, expired } = await repo.lockKey(tx, partnerId, key, wallClock.now(), options.recorded === true);
     if (!locked) return { outcome: 'in_progress', expired };
-    if (existing) return { outcome: existing.request_hash === requestHash ? 'replay' : 'mismatch', expired };
+    if (existing) return { outcome: existing.request_hash === requestHash ? 'replay' : 'mismatch', expired, existing: viewOf(existing) };
     return { outcome: 'proceed', expired };
   }
 
@@ -278,19 +316,22 @@ export function createAuthService(deps: AppDeps) {
     await repo.insertRecord(db, recordOf(partnerId, key, requestHash, response));
   }
 
-  return {
-    createPartner,
-    ensureSandboxPartner,
-    sandboxCredentialsSettled,
-    login,
-    authenticate,
-    authenticateRequest,
-    partnerHint,
-    claimKey,
-    recordInTx,
-    record,
-    isKeyTaken,
-  };
+  /**
+   * As `record`, for a request whose key's record nobody has read yet (authenticateRequest's
+   * `keyLater`, and no claim ran): records the response unless a live record holds the key, and
+   * returns that record then (the caller replays it, or refuses a different request with the key).
+   */
+  async function recordOrFind(
+    partnerId: string,
+    key: string,
+    requestHash: string,
+    response: { statusCode: number; contentType: string | undefined; body: string },
+  ): Promise<KeyRecordView | undefined> {
+    const kept = await repo.insertRecordOrFind(db, recordOf(partnerId, key, requestHash, response));
+    return kept && viewOf(kept);
+  }
+
+  return { claimKey, recordInTx, record, recordOrFind, isKeyTaken };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
