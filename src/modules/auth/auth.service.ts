@@ -277,10 +277,10 @@ function keyRecords(deps: Pick<AppDeps, 'db' | 'wallClock'>) {
   /**
    * Takes `key` for the caller's transaction (exactly-once writes). A concurrent transaction
    * holding the key is `in_progress`; a live record is `replay` (the same request: `existing` is
-   * the response to send again) or `mismatch`. `expired`: an expired record of the key exists (pass it on to recordInTx).
-   * `options.recorded`: the caller writes the key's record with its change (recordInTx), whose
-   * primary key then stops a duplicate the claim misses: the lock and the read can be one
-   * statement (repo.lockKey).
+   * the response to send again) or `mismatch`. `expired`: an expired record of the key exists
+   * (pass it on to recordInTx). `options.recorded`: the caller writes the key's record with its
+   * change (recordInTx), whose primary key then stops a duplicate the claim misses: the lock and
+   * the read can be one statement (repo.lockKey).
    */
   async function claimKey(
     tx: Tx,
