@@ -32,10 +32,6 @@ interface KeyedRequest {
   readonly partnerId: string;
   readonly key: string;
   readonly requestHash: string;
-  /** The door read the key's record (none was live): false when it left that to later (keyLater). */
-  readonly read: boolean;
-  /** The seal's claim read the key's record in the change's transaction. */
-  claimed: boolean;
   /** The record of this same request the claim found: onSend replays it. */
   found: KeyRecordView | undefined;
   /** The record was written with the change (exactlyOnce): onSend has nothing to store. */
@@ -83,23 +79,21 @@ function singleHeader(request: FastifyRequest, name: string): string | undefined
   return value;
 }
 
-function replay(reply: FastifyReply, existing: KeyRecordView): FastifyReply {
-  const { statusCode, contentType, body } = existing.response;
-  void reply.code(statusCode).header('idempotent-replayed', 'true');
-  if (contentType) void reply.header('content-type', contentType);
-  return reply.send(body);
-}
-
 /**
- * In onSend, the response of a request found recorded after the door (see KeyedRequest): the
- * stored response in place of the one the handler made, as `replay` sends it.
+ * Sets the reply's status and headers to those of the stored response, marked
+ * `idempotent-replayed`, and returns its body: sent by the door, or returned by onSend in place of
+ * the handler's answer (a record found after the door).
  */
-function replayInstead(reply: FastifyReply, existing: KeyRecordView): Buffer {
+function replayed(reply: FastifyReply, existing: KeyRecordView): Buffer {
   const { statusCode, contentType, body } = existing.response;
   void reply.code(statusCode).header('idempotent-replayed', 'true').removeHeader('retry-after');
   if (contentType) void reply.header('content-type', contentType);
   else reply.removeHeader('content-type');
   return body;
+}
+
+function replay(reply: FastifyReply, existing: KeyRecordView): FastifyReply {
+  return reply.send(replayed(reply, existing));
 }
 
 /** In onSend, Jiko's 422 for a key found recorded for a different request, in place of the handler's response. */
@@ -118,12 +112,11 @@ function checkPartnerIdHeader(request: FastifyRequest, partnerId: string): void 
   if (claimed !== undefined && claimed.trim().toLowerCase() !== partnerId.toLowerCase()) throw authErrors.partnerIdMismatch();
 }
 
-/** Who a request is, its key, and the key's record when the door read it (see authenticateRequest's `keyRead`). */
+/** Who a request is, its key, and the key's record when the door read it. */
 interface Authenticated {
   readonly partnerId: string;
   readonly key: string | undefined;
   readonly existing: KeyRecordView | undefined;
-  readonly keyRead: boolean;
 }
 
 /**
@@ -148,8 +141,8 @@ async function authenticateCredentials(request: FastifyRequest, options: Partner
   const keyLater = lookup !== undefined && request.routeOptions.config?.keyClaimedInTx === true;
   if (!options.signed) {
     if (key !== undefined && !isUuid(key)) throw authErrors.idempotencyKeyMalformed();
-    const { partnerId, existing, keyRead } = await options.auth.authenticateRequest({ token, key: lookup, keyLater });
-    return { partnerId, key, existing, keyRead };
+    const { partnerId, existing } = await options.auth.authenticateRequest({ token, key: lookup, keyLater });
+    return { partnerId, key, existing };
   }
   if (key === undefined) throw authErrors.idempotencyKeyMissing();
   if (!isUuid(key)) throw authErrors.idempotencyKeyMalformed();
@@ -159,19 +152,19 @@ async function authenticateCredentials(request: FastifyRequest, options: Partner
   const streamed = request.body instanceof StreamedUpload ? request.body : undefined;
   if (signature === undefined && streamed) {
     // Jiko's binary document uploads take an idempotency key but no signature; one that is sent is checked.
-    const { partnerId, existing, keyRead } = await options.auth.authenticateRequest({ token, key: lookup, keyLater });
-    return { partnerId, key, existing, keyRead };
+    const { partnerId, existing } = await options.auth.authenticateRequest({ token, key: lookup, keyLater });
+    return { partnerId, key, existing };
   }
   if (!signature) throw authErrors.signatureMissing();
   if (request.body !== undefined && request.rawBody === '' && !streamed) throw authErrors.unsignedBody();
-  const { partnerId, existing, keyRead, bodySignature } = await options.auth.authenticateRequest({
+  const { partnerId, existing, bodySignature } = await options.auth.authenticateRequest({
     token,
     key: lookup,
     keyLater,
     signed: { idempotencyKey: key, pathname: pathnameOf(rawUrl), body: request.rawBody, signature, ...(streamed ? { streamed: true } : {}) },
   });
   if (streamed && bodySignature) streamed.expectSignature(bodySignature);
-  return { partnerId, key, existing, keyRead };
+  return { partnerId, key, existing };
 }
 
 /**
@@ -221,7 +214,7 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
     // (one round trip), and used only when the token proves to be that partner's.
     const hint = token ? auth.partnerHint(token) : undefined;
     const early = hint ? settled(tenancy.clock(hint)) : undefined;
-    const { partnerId, key, existing, keyRead } = await authenticate(request, options);
+    const { partnerId, key, existing } = await authenticate(request, options);
     const read = hint === partnerId ? await early : undefined;
     const clock = read?.ok ? read.value : await tenancy.clock(partnerId);
     request.tenant = { partnerId, now: clock.now };
@@ -244,7 +237,7 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
       }
       if (RECORDED_METHODS.has(request.method)) {
         inFlight.set(flightKey, { requestHash, sinceMs: nowMs });
-        const keyed: KeyedRequest = { partnerId, key, requestHash, read: keyRead, claimed: false, found: undefined, sealed: false };
+        const keyed: KeyedRequest = { partnerId, key, requestHash, found: undefined, sealed: false };
         request.keyed = keyed;
         request.ctx = partnerContext(partnerId, clock.now, sealOf(request, keyed, options));
       }
@@ -257,7 +250,7 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
     // The handler is done (its transaction too): a duplicate may now find the record.
     if (keyed) inFlight.delete(`${keyed.partnerId}:${keyed.key}`);
     if (!keyed) return payload;
-    if (keyed.found) return replayInstead(reply, keyed.found);
+    if (keyed.found) return replayed(reply, keyed.found);
     if (keyed.sealed) {
       await faultPoint(config, 'after-commit', request);
       return payload;
@@ -271,13 +264,10 @@ export async function partnerAuth(app: FastifyInstance, options: PartnerAuthOpti
     try {
       const contentType = reply.getHeader('content-type');
       const response = { statusCode: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body };
-      if (keyed.read || keyed.claimed) {
-        await auth.record(keyed.partnerId, keyed.key, keyed.requestHash, response);
-      } else {
-        // Nobody has read the key's record yet: a recorded answer to the same key is the answer.
-        const kept = await auth.recordOrFind(keyed.partnerId, keyed.key, keyed.requestHash, response);
-        if (kept) return kept.requestHash === keyed.requestHash ? replayInstead(reply, kept) : mismatchInstead(request, reply);
-      }
+      // A record the key holds already (the door left reading it to a claim that never came, or a
+      // duplicate recorded it meanwhile) is the answer.
+      const kept = await auth.record(keyed.partnerId, keyed.key, keyed.requestHash, response);
+      if (kept) return kept.requestHash === keyed.requestHash ? replayed(reply, kept) : mismatchInstead(request, reply);
     } catch (error) {
       // The response goes out anyway; a repeat runs again (the request changed nothing).
       request.log.error({ err: error }, 'could not record the idempotent response');
@@ -304,7 +294,6 @@ function sealOf(request: FastifyRequest, keyed: KeyedRequest, options: PartnerAu
       // record's primary key backs the claim (claimKey), which can then be one statement.
       const claimed = await options.auth.claimKey(tx, keyed.partnerId, keyed.key, keyed.requestHash, { recorded: request.renderSealed !== undefined });
       // The last claim decides (a request carried out together with others may claim again alone).
-      keyed.claimed = true;
       keyed.found = undefined;
       expired = claimed.expired;
       if (claimed.outcome === 'in_progress') throw authErrors.idempotencyInProgress();

@@ -271,18 +271,13 @@ export function isKeyTaken(error: unknown): boolean {
   return e?.code === '23505' && (e.constraint === 'idempotency_keys_pkey' || String(e.message).includes('idempotency_keys_pkey'));
 }
 
-/** Writes the record of a response that changed nothing in a transaction of its own (an error, a read). */
-export async function insertRecord(q: Queryable, record: KeyRecord): Promise<void> {
-  await q.query(INSERT_RECORD, recordParams(record));
-}
-
 /**
- * Writes the record of a response that changed nothing unless a live record holds the key, and
- * returns that record then (one statement). A record committed by another transaction after this
+ * Writes the record of a response that changed nothing (an error) in a transaction of its own,
+ * unless a live record holds the key, and returns that record then (one statement). A record committed by another transaction after this
  * statement's snapshot was taken is neither overwritten nor returned: the caller's response goes
  * out as it is, which a request that changed nothing can afford.
  */
-export async function insertRecordOrFind(q: Queryable, record: KeyRecord): Promise<IdempotencyRow | undefined> {
+export async function insertRecord(q: Queryable, record: KeyRecord): Promise<IdempotencyRow | undefined> {
   const rows = await q.query<IdempotencyRow>(
     `WITH written AS (${INSERT_RECORD} RETURNING 1)
      SELECT k.request_hash, k.status_code, k.content_type, k.response_body

@@ -223,8 +223,8 @@ export function createAuthService(deps: AppDeps) {
    *
    * A token seen live lately (TOKEN_CACHE_TTL_MS) needs no query: without a key, and with one
    * when `keyLater` says the caller reads the key's record itself later (`claimKey` in the
-   * change's transaction, or `recordOrFind` with the response). `keyRead` tells which happened.
-   * @returns the partner id, the record of the key if it was read and exists, and `keyRead`.
+   * change's transaction, or `record` with the response).
+   * @returns the partner id, and the record of the key when it was read and exists.
    * @throws DomainError `auth.token_invalid` or `auth.signature_invalid` (unauthorized).
    */
   async function authenticateRequest(request: {
@@ -232,7 +232,7 @@ export function createAuthService(deps: AppDeps) {
     key: string | undefined;
     keyLater?: boolean;
     signed?: Omit<SignedRequest, 'token'>;
-  }): Promise<{ partnerId: string; existing: KeyRecordView | undefined; keyRead: boolean; bodySignature?: StreamedSignature }> {
+  }): Promise<{ partnerId: string; existing: KeyRecordView | undefined; bodySignature?: StreamedSignature }> {
     if (!isWellFormedToken(request.token)) throw authErrors.tokenInvalid();
     const tokenHash = hashToken(request.token);
     const nowMs = wallClock.now().getTime();
@@ -252,7 +252,7 @@ export function createAuthService(deps: AppDeps) {
       if (!signatureMatches(live.shared_secret, idempotencyKey, pathname, body, signature)) throw authErrors.signatureInvalid();
     }
     const existing = 'request_hash' in live && live.request_hash ? viewOf(live as repo.IdempotencyRow) : undefined;
-    return { partnerId: live.partner_id, existing, keyRead: live !== cached, ...(bodySignature ? { bodySignature } : {}) };
+    return { partnerId: live.partner_id, existing, ...(bodySignature ? { bodySignature } : {}) };
   }
 
   return {
@@ -311,27 +311,23 @@ function keyRecords(deps: Pick<AppDeps, 'db' | 'wallClock'>) {
   /** True for the error of a duplicate whose record met a live one at commit (refuse it as in progress). */
   const isKeyTaken = repo.isKeyTaken;
 
-  /** Records a keyed request's response on its own (a response that changed nothing: an error). */
-  async function record(partnerId: string, key: string, requestHash: string, response: { statusCode: number; contentType: string | undefined; body: string }): Promise<void> {
-    await repo.insertRecord(db, recordOf(partnerId, key, requestHash, response));
-  }
-
   /**
-   * As `record`, for a request whose key's record nobody has read yet (authenticateRequest's
-   * `keyLater`, and no claim ran): records the response unless a live record holds the key, and
-   * returns that record then (the caller replays it, or refuses a different request with the key).
+   * Records a keyed request's response on its own (a response that changed nothing: an error),
+   * unless a live record holds the key: that record is returned then, and is the request's answer
+   * (the caller replays it, or refuses a different request with the key). A request whose key's
+   * record nobody read before (authenticateRequest's `keyLater`, and no claim ran) meets it here.
    */
-  async function recordOrFind(
+  async function record(
     partnerId: string,
     key: string,
     requestHash: string,
     response: { statusCode: number; contentType: string | undefined; body: string },
   ): Promise<KeyRecordView | undefined> {
-    const kept = await repo.insertRecordOrFind(db, recordOf(partnerId, key, requestHash, response));
+    const kept = await repo.insertRecord(db, recordOf(partnerId, key, requestHash, response));
     return kept && viewOf(kept);
   }
 
-  return { claimKey, recordInTx, record, recordOrFind, isKeyTaken };
+  return { claimKey, recordInTx, record, isKeyTaken };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
